@@ -1,0 +1,67 @@
+// The embedded SQS emulator (fauxqs) for the local stack and the tests,
+// bound to 127.0.0.1 only, with the project's queues.
+//
+// fauxqs's startFauxqs() always listens on 0.0.0.0; while it starts, the
+// net.Server listen call is narrowed to loopback so the emulator is never
+// reachable from another machine. Persistence (dataDir) keeps working.
+
+import { Server } from "node:net";
+import { startFauxqs, type FauxqsServer } from "fauxqs";
+import { DEFAULT_MAX_RECEIVE_COUNT, QUEUE_NAMES } from "../src/shared/names.ts";
+
+export const EMULATOR_REGION = "us-east-1";
+/** The emulator accepts any credentials; the SDK insists on having some. */
+export const EMULATOR_CREDENTIALS = { AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" };
+
+export interface Emulator {
+  server: FauxqsServer;
+  port: number;
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+export async function startEmulator(options: { port?: number; dataDir?: string } = {}): Promise<Emulator> {
+  const original = Server.prototype.listen;
+  Server.prototype.listen = function (this: Server, ...args: unknown[]) {
+    const first = args[0];
+    if (first && typeof first === "object" && "port" in first) {
+      args[0] = { ...(first as object), host: "127.0.0.1" };
+    }
+    return (original as (...a: unknown[]) => Server).apply(this, args);
+  } as typeof original;
+  let server: FauxqsServer;
+  try {
+    server = await startFauxqs({ port: options.port ?? 4566, logger: false, dataDir: options.dataDir, defaultRegion: EMULATOR_REGION });
+  } finally {
+    Server.prototype.listen = original;
+  }
+  return { server, port: server.port, endpoint: `http://127.0.0.1:${server.port}`, stop: () => server.stop() };
+}
+
+export interface QueueSetup {
+  inventoryUrl: string;
+  dlqUrl: string;
+  priceUrl: string;
+}
+
+/**
+ * Creates (or, with persisted state, finds) the inventory queue with its DLQ
+ * redrive and the price queue. Attributes match the Terraform `queue` module.
+ */
+export function createQueues(
+  emulator: Emulator,
+  options: { fifo?: boolean; maxReceiveCount?: number; visibilityTimeoutS?: number } = {},
+): QueueSetup {
+  const suffix = options.fifo ? ".fifo" : "";
+  const fifoAttrs: Record<string, string> = options.fifo ? { FifoQueue: "true" } : {};
+  const common = { ReceiveMessageWaitTimeSeconds: "20", VisibilityTimeout: String(options.visibilityTimeoutS ?? 30), ...fifoAttrs };
+  const dlq = emulator.server.createQueue(QUEUE_NAMES.inventoryDlq + suffix, { attributes: { ...fifoAttrs, MessageRetentionPeriod: "1209600" } });
+  const inventory = emulator.server.createQueue(QUEUE_NAMES.inventory + suffix, {
+    attributes: {
+      ...common,
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT }),
+    },
+  });
+  const price = emulator.server.createQueue(QUEUE_NAMES.price + suffix, { attributes: common });
+  return { inventoryUrl: inventory.queueUrl, dlqUrl: dlq.queueUrl, priceUrl: price.queueUrl };
+}

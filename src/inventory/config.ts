@@ -1,0 +1,36 @@
+// Every environment variable the inventory service reads, in one table.
+
+import { bool, int, oneOf, parseEnv, str, url, type Env, type Parsed } from "../shared/config.ts";
+import { LEVELS } from "../shared/log.ts";
+import { K8S, QUEUE_NAMES } from "../shared/names.ts";
+
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,75}(\.fifo)?$/;
+
+export const INVENTORY_ENV = {
+  PORT: int({ default: K8S.inventory.port, min: 1, max: 65535, description: "HTTP port for the API, health and metrics." }),
+  HOST: str({ optional: true, allowed: "an IP address or host name", description: "Address to bind; all interfaces when unset." }),
+  QUEUE_URL: url({ optional: true, description: "URL of the inventory update queue; when unset the URL is looked up from QUEUE_NAME." }),
+  QUEUE_NAME: str({ default: QUEUE_NAMES.inventory, pattern: QUEUE_NAME_PATTERN, allowed: "1-80 characters A-Z a-z 0-9 _ -, optional .fifo", description: "Queue name resolved with sqs:GetQueueUrl when QUEUE_URL is unset." }),
+  AWS_REGION: str({ required: true, pattern: REGION_PATTERN, allowed: "an AWS region such as eu-west-1", description: "Region of the queue (set by EKS for IRSA pods)." }),
+  AWS_ENDPOINT_URL_SQS: url({ optional: true, description: "SQS endpoint override (local emulator, VPC endpoint). Queue URLs then never choose the host." }),
+  AUTH_TOKENS: str({ optional: true, allowed: "comma-separated tokens, each 16+ characters of A-Z a-z 0-9 - . _ ~ + / =", description: "Bearer tokens accepted by POST /v1/inventory." }),
+  AUTH_TOKENS_FILE: str({ optional: true, allowed: "a file path", description: "File with one token per line (a mounted Kubernetes Secret); re-read when it changes." }),
+  AUTH_DISABLED: bool({ default: false, description: "Accept requests without a token. The service refuses to start with no token unless this is true." }),
+  BATCH_LINGER_MS: int({ default: 5, min: 0, max: 1000, description: "How long a partial SendMessageBatch waits for more updates before it is sent." }),
+  MAX_PENDING_UPDATES: int({ default: 5000, min: 10, max: 1_000_000, description: "Updates accepted for publishing but not yet stored; beyond it requests get 503 at once." }),
+  MAX_INFLIGHT_BATCHES: int({ default: 32, min: 1, max: 1024, description: "SendMessageBatch calls in flight at once." }),
+  PUBLISH_ATTEMPTS: int({ default: 3, min: 1, max: 10, description: "Attempts per update before its request answers 503." }),
+  PUBLISH_TIMEOUT_MS: int({ default: 5000, min: 100, max: 60_000, description: "Time limit of one SendMessageBatch call." }),
+  MAX_BODY_BYTES: int({ default: 1_048_576, min: 1024, max: 10_485_760, description: "Largest request body; larger gets 413." }),
+  REQUEST_TIMEOUT_MS: int({ default: 15_000, min: 1000, max: 300_000, description: "Time for a client to send a whole request; slower gets 408." }),
+  SHUTDOWN_DELAY_MS: int({ default: 0, min: 0, max: 60_000, description: "After SIGTERM, keep serving this long with /readyz at 503 so load balancers stop routing first." }),
+  SHUTDOWN_GRACE_MS: int({ default: 10_000, min: 0, max: 120_000, description: "After that, time to finish requests and flush pending updates before exit." }),
+  LOG_LEVEL: oneOf({ values: LEVELS, default: "info", description: "Least severe level logged." }),
+};
+
+export type InventoryConfig = Parsed<typeof INVENTORY_ENV>;
+
+export function loadInventoryConfig(env: Env): InventoryConfig {
+  return parseEnv(INVENTORY_ENV, env);
+}

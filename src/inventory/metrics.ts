@@ -1,0 +1,26 @@
+// The inventory service's Prometheus metrics.
+
+import { Counter, Histogram, LATENCY_BUCKETS, Registry } from "../shared/metrics.ts";
+
+export interface InventoryMetrics {
+  registry: Registry;
+  requests: Counter;
+  accepted: Counter;
+  sqsCalls: Counter;
+  batchSize: Histogram;
+  publishLatency: Histogram;
+}
+
+export function createInventoryMetrics(pending: () => number): InventoryMetrics {
+  const registry = new Registry();
+  const metrics = {
+    registry,
+    requests: registry.counter("inventory_http_requests_total", "HTTP requests by method, route and status."),
+    accepted: registry.counter("inventory_updates_accepted_total", "Updates stored in SQS and acknowledged with 202."),
+    sqsCalls: registry.counter("inventory_sqs_calls_total", "SQS API calls by action and outcome."),
+    batchSize: registry.histogram("inventory_batch_size", "Entries per SendMessageBatch call.", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+    publishLatency: registry.histogram("inventory_publish_latency_seconds", "From request to SQS storing the update.", LATENCY_BUCKETS),
+  };
+  registry.gauge("inventory_pending_updates", "Updates waiting to be stored in SQS.", pending);
+  return metrics;
+}

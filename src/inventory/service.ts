@@ -1,0 +1,109 @@
+// Assembles the inventory service from its configuration: SQS client,
+// publisher, HTTP server; resolves the queue; and stops it gracefully.
+
+import { setTimeout as sleep } from "node:timers/promises";
+import { closeServer, createJsonServer, listen } from "../shared/http.ts";
+import { createLogger, type Logger } from "../shared/log.ts";
+import { backoffMs, createSqsClient, isFifoQueue, resolveQueueUrl, type SqsPort } from "../shared/sqs.ts";
+import { createInventoryHandler } from "./app.ts";
+import { loadAuth, watchTokenFile } from "./auth.ts";
+import type { InventoryConfig } from "./config.ts";
+import { createInventoryMetrics } from "./metrics.ts";
+import openapi from "./openapi.json" with { type: "json" };
+import { Publisher } from "./publisher.ts";
+
+export interface InventoryDeps {
+  /** An SQS client; built from the configuration when absent. */
+  sqs?: SqsPort;
+  log?: Logger;
+}
+
+export interface RunningInventory {
+  port: number;
+  /** Resolves once the queue URL is known and updates are accepted. */
+  whenReady: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startInventory(config: InventoryConfig, deps: InventoryDeps = {}): Promise<RunningInventory> {
+  const log = deps.log ?? createLogger({ level: config.LOG_LEVEL, base: { service: "inventory" } });
+  const auth = loadAuth(config);
+  const stopWatching = watchTokenFile(auth, config, log);
+
+  let publisher: Publisher | undefined = undefined;
+  const metrics = createInventoryMetrics(() => publisher?.pending ?? 0);
+  const sqs =
+    deps.sqs ??
+    createSqsClient({
+      region: config.AWS_REGION,
+      endpoint: config.AWS_ENDPOINT_URL_SQS,
+      // The publisher retries entries itself with its own budget and backoff.
+      maxAttempts: 1,
+      onCall: (action, outcome) => metrics.sqsCalls.inc({ action, outcome }),
+    });
+  publisher = new Publisher({
+    sqs,
+    lingerMs: config.BATCH_LINGER_MS,
+    maxPending: config.MAX_PENDING_UPDATES,
+    maxInFlight: config.MAX_INFLIGHT_BATCHES,
+    maxAttempts: config.PUBLISH_ATTEMPTS,
+    callTimeoutMs: config.PUBLISH_TIMEOUT_MS,
+    onBatch: (size) => metrics.batchSize.observe(size),
+    onStored: (ms) => metrics.publishLatency.observe(ms / 1000),
+  });
+  const pub = publisher;
+
+  let queueUrl = config.QUEUE_URL;
+  let stopping = false;
+  const server = createJsonServer(
+    createInventoryHandler({
+      publisher: pub,
+      auth,
+      metrics,
+      log,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      fifo: () => queueUrl !== undefined && isFifoQueue(queueUrl),
+      ready: () => !stopping && pub.ready,
+      openapi: JSON.stringify(openapi),
+    }),
+    { requestTimeoutMs: config.REQUEST_TIMEOUT_MS },
+  );
+  const port = await listen(server, config.PORT, config.HOST);
+  log.info("inventory.listening", { port, auth: auth.disabled ? "disabled" : `${auth.size} token(s)` });
+
+  // Resolve the queue in the background: /healthz answers meanwhile and
+  // /readyz stays 503 until updates can really be stored.
+  const abort = new AbortController();
+  const whenReady = (async () => {
+    for (let attempt = 0; !abort.signal.aborted; attempt++) {
+      try {
+        queueUrl = await resolveQueueUrl(sqs, { url: config.QUEUE_URL, name: config.QUEUE_NAME }, abort.signal);
+        pub.start(queueUrl);
+        log.info("inventory.ready", { queue: queueUrl, fifo: isFifoQueue(queueUrl) });
+        return;
+      } catch (err) {
+        if (abort.signal.aborted) return;
+        const delay = backoffMs(Math.min(attempt, 6), 500, 30_000) + 250;
+        log.error("queue.resolve_failed", { queue: config.QUEUE_NAME, err, retryInMs: delay });
+        await sleep(delay, undefined, { signal: abort.signal }).catch(() => {});
+      }
+    }
+  })();
+
+  async function stop(): Promise<void> {
+    stopping = true;
+    abort.abort();
+    stopWatching();
+    if (config.SHUTDOWN_DELAY_MS > 0) await sleep(config.SHUTDOWN_DELAY_MS);
+    const closed = closeServer(server);
+    const drained = await pub.drain(config.SHUTDOWN_GRACE_MS);
+    if (!drained) log.warn("shutdown.unflushed", { pending: pub.pending });
+    // Requests still open after the grace period are cut; their senders retry.
+    const timer = setTimeout(() => server.closeAllConnections(), Math.max(100, config.SHUTDOWN_GRACE_MS)).unref();
+    await closed;
+    clearTimeout(timer);
+    if ("destroy" in sqs && typeof sqs.destroy === "function") sqs.destroy();
+  }
+
+  return { port, whenReady, stop };
+}

@@ -1,0 +1,126 @@
+// node:http helpers shared by both services: JSON answers, the error shape
+// {"error":{"code","message","field"?}}, the operational endpoints, and
+// server timeouts with JSON answers for requests that never complete.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { Registry } from "./metrics.ts";
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string | number>): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(payload),
+    "cache-control": "no-store",
+    ...headers,
+  });
+  res.end(payload);
+}
+
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  error: ErrorBody & Record<string, unknown>,
+  headers?: Record<string, string | number>,
+): void {
+  sendJson(res, status, { error }, headers);
+}
+
+export interface OpsHandlers {
+  /** Liveness: the process is up and its event loop turns. */
+  alive?: () => boolean;
+  /** Readiness: can take traffic now. */
+  ready: () => boolean;
+  metrics: Registry;
+}
+
+/**
+ * Answers GET /healthz, /readyz and /metrics; returns false for anything else.
+ * These never need a token: probes and scrapers carry none.
+ */
+export function handleOps(req: IncomingMessage, res: ServerResponse, path: string, ops: OpsHandlers): boolean {
+  if (path !== "/healthz" && path !== "/readyz" && path !== "/metrics") return false;
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    sendError(res, 405, { code: "method_not_allowed", message: `${req.method} is not allowed on ${path}` }, { allow: "GET, HEAD" });
+    return true;
+  }
+  if (path === "/metrics") {
+    const text = ops.metrics.render();
+    res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "content-length": Buffer.byteLength(text) });
+    res.end(req.method === "HEAD" ? undefined : text);
+    return true;
+  }
+  const ok = path === "/healthz" ? (ops.alive?.() ?? true) : ops.ready();
+  sendJson(res, ok ? 200 : 503, { status: ok ? "ok" : "unavailable" });
+  return true;
+}
+
+export interface ServerTimeouts {
+  /** Whole request, headers and body, must arrive within this; else 408. */
+  requestTimeoutMs: number;
+  headersTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, "request_timeout", "the request did not arrive in time"],
+  HPE_HEADER_OVERFLOW: [431, "headers_too_large", "request headers are too large"],
+};
+
+/** A node:http server whose timeouts and malformed-request answers are JSON too. */
+export function createJsonServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  timeouts: ServerTimeouts,
+): Server {
+  const server = createServer(
+    {
+      requestTimeout: timeouts.requestTimeoutMs,
+      headersTimeout: Math.min(timeouts.headersTimeoutMs ?? 10_000, timeouts.requestTimeoutMs),
+      keepAliveTimeout: timeouts.keepAliveTimeoutMs ?? 5_000,
+      // How often node checks requestTimeout/headersTimeout (its default is 30 s).
+      connectionsCheckingInterval: Math.max(250, Math.min(1_000, Math.floor(timeouts.requestTimeoutMs / 2))),
+    },
+    handler,
+  );
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable || err.code === "ECONNRESET") {
+      socket.destroy();
+      return;
+    }
+    const [status, code, message] = CLIENT_ERRORS[err.code ?? ""] ?? [400, "bad_request", "malformed HTTP request"];
+    const body = JSON.stringify({ error: { code, message } });
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 408 ? "Request Timeout" : status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+        `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  return server;
+}
+
+/** Listens and resolves with the bound port (useful with port 0). */
+export function listen(server: Server, port: number, host?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
+}
+
+/** Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}

@@ -62,8 +62,11 @@ export class Publisher {
   #pending = 0;
   #inFlight = 0;
   #timer: NodeJS.Timeout | undefined;
-  #retryTimers = new Set<NodeJS.Timeout>();
+  /** Entries waiting out a backoff, by the timer that re-queues them. */
+  #retrying = new Map<NodeJS.Timeout, Pending[]>();
   #draining = false;
+  /** Set when drain gave up: nothing is retried any more. */
+  #closed = false;
   #idleWaiters: Array<() => void> = [];
 
   constructor(options: PublisherOptions) {
@@ -123,9 +126,13 @@ export class Publisher {
     ]);
     clearTimeout(timer);
     if (!settled) {
-      for (const t of this.#retryTimers) clearTimeout(t);
-      this.#retryTimers.clear();
+      this.#closed = true;
       const left = this.#queue.splice(0);
+      for (const [timer, group] of this.#retrying) {
+        clearTimeout(timer);
+        left.push(...group);
+      }
+      this.#retrying.clear();
       for (const p of left) this.#settle(p, { ok: false, code: "shutting_down", message: "not stored before shutdown" });
     }
     return settled;
@@ -186,6 +193,7 @@ export class Publisher {
           const stored = new Set((out.Successful ?? []).map((s) => s.Id));
           const failed = new Map((out.Failed ?? []).map((f) => [f.Id, f]));
           const now = this.#o.now();
+          const again: Pending[] = [];
           batch.forEach((p, i) => {
             const id = String(i);
             if (stored.has(id)) {
@@ -198,14 +206,17 @@ export class Publisher {
               // The request itself is wrong for SQS; sending it again cannot help.
               this.#settle(p, { ok: false, code: "publish_rejected", message: `SQS rejected the message (${f.Code ?? "unknown"})` });
             } else {
-              this.#retry(p, f?.Code ?? "missing from SQS answer");
+              p.lastError = f?.Code ?? "missing from SQS answer";
+              again.push(p);
             }
           });
+          this.#retry(again);
           this.#o.onBatch?.(batch.length, stored.size);
         },
         (err: unknown) => {
           const name = (err as Error)?.name ?? "Error";
-          for (const p of batch) this.#retry(p, name);
+          for (const p of batch) p.lastError = name;
+          this.#retry(batch);
           this.#o.onBatch?.(batch.length, 0);
         },
       )
@@ -215,20 +226,27 @@ export class Publisher {
       });
   }
 
-  #retry(p: Pending, reason: string): void {
-    p.lastError = reason;
-    if (p.attempts >= this.#o.maxAttempts) {
-      this.#settle(p, { ok: false, code: "publish_failed", message: `not stored after ${p.attempts} attempts (${reason})` });
-      return;
+  /** Retries a failed group together after one backoff, so it shares a batch again. */
+  #retry(group: Pending[]): void {
+    const again: Pending[] = [];
+    for (const p of group) {
+      if (this.#closed || p.attempts >= this.#o.maxAttempts) {
+        const code = this.#closed ? "shutting_down" : "publish_failed";
+        this.#settle(p, { ok: false, code, message: `not stored after ${p.attempts} attempt(s) (${p.lastError})` });
+      } else {
+        again.push(p);
+      }
     }
-    const delay = backoffMs(p.attempts, this.#o.backoffBaseMs, this.#o.backoffCapMs, this.#o.random);
+    if (again.length === 0) return;
+    const attempts = Math.max(...again.map((p) => p.attempts));
+    const delay = backoffMs(attempts, this.#o.backoffBaseMs, this.#o.backoffCapMs, this.#o.random);
     const timer = setTimeout(() => {
-      this.#retryTimers.delete(timer);
-      // Retried entries are the oldest; they go first.
-      this.#queue.unshift(p);
+      this.#retrying.delete(timer);
+      // Retried entries are the oldest; they go first, and out without lingering.
+      this.#queue.unshift(...again);
       this.#schedule();
     }, delay);
-    this.#retryTimers.add(timer);
+    this.#retrying.set(timer, again);
   }
 
   #settle(p: Pending, result: PublishResult): void {

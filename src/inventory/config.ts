@@ -8,7 +8,7 @@ export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,75}(\.fifo)?$/;
 
 export const INVENTORY_ENV = {
-  PORT: int({ default: K8S.inventory.port, min: 1, max: 65535, description: "HTTP port for the API, health and metrics." }),
+  PORT: int({ default: K8S.inventory.port, min: 0, max: 65535, description: "HTTP port for the API, health and metrics (0 picks a free port)." }),
   HOST: str({ optional: true, allowed: "an IP address or host name", description: "Address to bind; all interfaces when unset." }),
   QUEUE_URL: url({ optional: true, description: "URL of the inventory update queue; when unset the URL is looked up from QUEUE_NAME." }),
   QUEUE_NAME: str({ default: QUEUE_NAMES.inventory, pattern: QUEUE_NAME_PATTERN, allowed: "1-80 characters A-Z a-z 0-9 _ -, optional .fifo", description: "Queue name resolved with sqs:GetQueueUrl when QUEUE_URL is unset." }),

@@ -20,9 +20,9 @@ test("defaults apply when only the required variables are set", () => {
 });
 
 const bad: Array<[Record<string, string>, string, RegExp]> = [
-  [{ PORT: "abc" }, "PORT", /integer 1-65535/],
-  [{ PORT: "70000" }, "PORT", /integer 1-65535/],
-  [{ PORT: "80.5" }, "PORT", /integer 1-65535/],
+  [{ PORT: "abc" }, "PORT", /integer 0-65535/],
+  [{ PORT: "70000" }, "PORT", /integer 0-65535/],
+  [{ PORT: "80.5" }, "PORT", /integer 0-65535/],
   [{ BATCH_LINGER_MS: "-1" }, "BATCH_LINGER_MS", /integer 0-1000/],
   [{ MAX_PENDING_UPDATES: "5" }, "MAX_PENDING_UPDATES", /integer 10-1000000/],
   [{ LOG_LEVEL: "verbose" }, "LOG_LEVEL", /debug \| info \| warn \| error/],

@@ -58,7 +58,7 @@ test("202 comes only after SQS has stored every update, with one id per update",
   const res = await pending;
   assert.equal(res.status, 202);
   assert.equal(res.headers.get("x-request-id"), "req-42");
-  const body = await res.json();
+  const body = (await res.json()) as any;
   assert.equal(body.accepted, 2);
   const messages = sentMessages(sqs);
   assert.deepEqual(body.ids, messages.map((m) => m.id));
@@ -70,7 +70,7 @@ test("202 comes only after SQS has stored every update, with one id per update",
   assert.ok(!Number.isNaN(Date.parse(messages[1].receivedAt)));
 });
 
-test("errors are JSON with a code, the field, and the right status", async () => {
+test("errors are JSON with a code, the field, and the right status", { timeout: 20_000 }, async () => {
   const { base, post } = await start();
   const cases: Array<[string, () => Promise<Response>, number, string, string?]> = [
     ["no token", () => post({ sku: "A", quantity: 1 }, { authorization: "" }), 401, "unauthorized"],
@@ -88,7 +88,7 @@ test("errors are JSON with a code, the field, and the right status", async () =>
     const res = await call();
     assert.equal(res.status, status, name);
     assert.match(res.headers.get("content-type") ?? "", /application\/json/, name);
-    const body = await res.json();
+    const body = (await res.json()) as any;
     assert.equal(body.error.code, code, name);
     assert.equal(typeof body.error.message, "string", name);
     if (field) assert.equal(body.error.field, field, name);
@@ -97,7 +97,7 @@ test("errors are JSON with a code, the field, and the right status", async () =>
   assert.equal(r405.headers.get("allow"), "POST");
   const r401 = await post({ sku: "A", quantity: 1 }, { authorization: "" });
   assert.match(r401.headers.get("www-authenticate") ?? "", /^Bearer/);
-}, { timeout: 20_000 });
+});
 
 test("a body over the limit sent without Content-Length is cut off with 413", async () => {
   const { service } = await start({ MAX_BODY_BYTES: "1024" });
@@ -132,7 +132,7 @@ test("updates SQS does not store make the request a 503 naming them, with Retry-
   const res = await post([{ sku: "OK-1", quantity: 1 }, { sku: "BAD", quantity: 2 }, { sku: "OK-2", quantity: 3 }]);
   assert.equal(res.status, 503);
   assert.ok(Number(res.headers.get("retry-after")) >= 1);
-  const body = await res.json();
+  const body = (await res.json()) as any;
   assert.equal(body.error.code, "publish_failed");
   assert.deepEqual(body.error.notAccepted.map((n: { index: number; sku: string }) => [n.index, n.sku]), [[1, "BAD"]]);
   assert.equal(body.error.accepted, 2);
@@ -149,7 +149,7 @@ test("when pending updates are at the bound, requests get 503 overloaded at once
   await sleep(50);
   const second = await post({ sku: "X", quantity: 1 });
   assert.equal(second.status, 503);
-  assert.equal((await second.json()).error.code, "overloaded");
+  assert.equal(((await second.json()) as any).error.code, "overloaded");
   assert.equal(second.headers.get("retry-after"), "1");
   release();
   assert.equal((await first).status, 202);
@@ -170,7 +170,7 @@ test("/readyz is 503 until the queue name is resolved; health and metrics need n
   assert.equal((await fetch(`${base}/readyz`)).status, 503);
   const early = await fetch(`${base}/v1/inventory`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: '{"sku":"A","quantity":1}' });
   assert.equal(early.status, 503);
-  assert.equal((await early.json()).error.code, "not_ready");
+  assert.equal(((await early.json()) as any).error.code, "not_ready");
   release();
   await service.whenReady;
   assert.equal(sqs.callsOf("GetQueueUrl")[0].input.QueueName, "inventory-update-queue");
@@ -182,7 +182,7 @@ test("/readyz is 503 until the queue name is resolved; health and metrics need n
 
 test("every example in the OpenAPI document passes the service's validation", async () => {
   const { base, post } = await start();
-  const doc = await (await fetch(`${base}/openapi.json`)).json();
+  const doc = (await (await fetch(`${base}/openapi.json`)).json()) as any;
   assert.equal(doc.openapi, "3.1.0");
   const examples = Object.values(doc.paths["/v1/inventory"].post.requestBody.content["application/json"].examples) as Array<{ value: unknown }>;
   assert.ok(examples.length >= 3);

@@ -62,7 +62,7 @@ test("the bundle accepts a POST against the emulator and the update is in the qu
     body: JSON.stringify([{ sku: "INT-1", quantity: 5, version: 3, occurredAt: "2026-11-24T10:00:00Z" }, { sku: "INT-2", quantity: 0, version: 4 }]),
   });
   assert.equal(res.status, 202);
-  const { ids } = await res.json();
+  const { ids } = (await res.json()) as any;
   const messages = await receiveAll(queues.inventoryUrl, 2);
   const parsed = messages.map((m) => parseInventoryMessage(m.Body ?? "")).sort((a, b) => a.sku.localeCompare(b.sku));
   assert.deepEqual(parsed.map((m) => m.id).sort(), [...ids].sort());

@@ -1,0 +1,319 @@
+// `npm start`: the whole system on one machine, no Docker, no AWS account.
+//
+// Starts the SQS emulator on 127.0.0.1, creates the queues (with the DLQ
+// redrive the Terraform module sets), runs dist/inventory.mjs and
+// dist/pricing.mjs as child processes with the example policy, prints how to
+// use it, and streams both services' logs. Ctrl-C stops everything and exits
+// 0; a service that dies on its own stops the rest and exits 1.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { setTimeout as sleep } from "node:timers/promises";
+import { K8S } from "../src/shared/names.ts";
+import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "./emulator.ts";
+import { formatLine } from "./pretty.ts";
+
+export const ROOT = resolve(import.meta.dirname, "..");
+/** Where a running stack leaves its address and token for `npm run send`. */
+export const STATE_FILE = join(ROOT, ".stack", "stack.json");
+
+export interface StackOptions {
+  sqsPort: number;
+  inventoryPort: number;
+  pricingPort: number;
+  dataDir?: string;
+  policyFile: string;
+  /** Receives every output line, already formatted. */
+  output: (line: string) => void;
+  raw: boolean;
+  logLevel?: string;
+}
+
+export interface StackState {
+  inventoryUrl: string;
+  pricingUrl: string;
+  sqsEndpoint: string;
+  region: string;
+  token: string;
+  queues: QueueSetup;
+}
+
+export interface Stack extends StackState {
+  /** Resolves when a service exits without being asked to: its name and exit code. */
+  crashed: Promise<{ service: string; code: number | null; signal: string | null; lastError?: string }>;
+  stop(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  readonly port: number;
+  readonly option: string;
+  constructor(port: number, what: string, option: string) {
+    super(`port ${port} (${what}) is already in use; choose another with ${option} N`);
+    this.port = port;
+    this.option = option;
+  }
+}
+
+async function ensureFree(port: number, what: string, option: string): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  try {
+    await new Promise<void>((ok, fail) => {
+      probe.once("error", fail);
+      probe.listen(port, "127.0.0.1", () => ok());
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") throw new PortInUseError(port, what, option);
+    throw err;
+  } finally {
+    if (probe.listening) await new Promise((r) => probe.close(r));
+  }
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((ok) => s.listen(0, "127.0.0.1", () => ok()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode} while starting`);
+  throw new Error(`not ready after ${timeoutMs} ms (${url}/readyz)`);
+}
+
+export async function startStack(o: StackOptions): Promise<Stack> {
+  await ensureFree(o.sqsPort, "the SQS emulator", "--sqs-port");
+  await ensureFree(o.inventoryPort, "inventory", "--port");
+  await ensureFree(o.pricingPort, "pricing", "--pricing-port");
+  const inventoryPort = o.inventoryPort || (await freePort());
+  const pricingPort = o.pricingPort || (await freePort());
+
+  let emulator: Emulator;
+  try {
+    emulator = await startEmulator({ port: o.sqsPort, dataDir: o.dataDir });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") throw new PortInUseError(o.sqsPort, "the SQS emulator", "--sqs-port");
+    throw err;
+  }
+  const queues = createQueues(emulator);
+  const token = `dev-${randomBytes(18).toString("base64url")}`;
+  const common = {
+    PATH: process.env.PATH ?? "",
+    ...EMULATOR_CREDENTIALS,
+    AWS_REGION: EMULATOR_REGION,
+    AWS_ENDPOINT_URL_SQS: emulator.endpoint,
+    HOST: "127.0.0.1",
+    LOG_LEVEL: o.logLevel ?? "info",
+  };
+  const services: Array<{ name: string; env: Record<string, string>; port: number }> = [
+    { name: "inventory", port: inventoryPort, env: { ...common, PORT: String(inventoryPort), QUEUE_URL: queues.inventoryUrl, AUTH_TOKENS: token } },
+    {
+      name: "pricing",
+      port: pricingPort,
+      env: { ...common, PORT: String(pricingPort), QUEUE_URL: queues.inventoryUrl, PRICE_QUEUE_URL: queues.priceUrl, POLICY_FILE: o.policyFile },
+    },
+  ];
+
+  const children = new Map<string, ChildProcess>();
+  const lastError = new Map<string, string>();
+  let stopping = false;
+  let reportCrash!: (c: { service: string; code: number | null; signal: string | null; lastError?: string }) => void;
+  const crashed = new Promise<{ service: string; code: number | null; signal: string | null; lastError?: string }>((r) => (reportCrash = r));
+
+  for (const s of services) {
+    const child = spawn(process.execPath, ["--enable-source-maps", join(ROOT, "dist", `${s.name}.mjs`)], {
+      cwd: ROOT,
+      env: s.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.set(s.name, child);
+    for (const stream of [child.stdout, child.stderr]) {
+      let buffer = "";
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk: string) => {
+        buffer += chunk;
+        let i;
+        while ((i = buffer.indexOf("\n")) >= 0) {
+          const line = buffer.slice(0, i);
+          buffer = buffer.slice(i + 1);
+          if (/"level":"error"/.test(line) || stream === child.stderr) lastError.set(s.name, line);
+          o.output(formatLine(s.name, line, o.raw));
+        }
+      });
+    }
+    child.on("exit", (code, signal) => {
+      if (!stopping) reportCrash({ service: s.name, code, signal, lastError: lastError.get(s.name) });
+    });
+  }
+
+  const state: StackState = {
+    inventoryUrl: `http://127.0.0.1:${inventoryPort}`,
+    pricingUrl: `http://127.0.0.1:${pricingPort}`,
+    sqsEndpoint: emulator.endpoint,
+    region: EMULATOR_REGION,
+    token,
+    queues,
+  };
+
+  async function stop(): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(
+      [...children.values()].map(async (child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = once(child, "exit");
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 40_000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+    await emulator.stop();
+    rmSync(STATE_FILE, { force: true });
+  }
+
+  try {
+    await Promise.race([
+      Promise.all(services.map((s) => waitReady(`http://127.0.0.1:${s.port}`, children.get(s.name)!, 30_000).catch((err: Error) => {
+        throw new Error(`${s.name} ${err.message}${lastError.has(s.name) ? `: ${lastError.get(s.name)}` : ""}`);
+      }))),
+      crashed.then((c) => {
+        throw new Error(`${c.service} exited with code ${c.code} while starting${c.lastError ? `: ${c.lastError}` : ""}`);
+      }),
+    ]);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  mkdirSync(join(ROOT, ".stack"), { recursive: true });
+  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+  return { ...state, crashed, stop };
+}
+
+function banner(s: StackState, dataDir?: string): string {
+  const curl =
+    `curl -i -X POST ${s.inventoryUrl}/v1/inventory -H 'Authorization: Bearer ${s.token}' ` +
+    `-H 'Content-Type: application/json' -d '{"sku":"ABC-1","quantity":3}'`;
+  return [
+    "",
+    "  Inventory & pricing is running locally.",
+    "",
+    `  inventory API     ${s.inventoryUrl}/v1/inventory   (OpenAPI: ${s.inventoryUrl}/openapi.json)`,
+    `  dev token         ${s.token}`,
+    `  pricing metrics   ${s.pricingUrl}/metrics`,
+    `  SQS emulator      ${s.sqsEndpoint}   (${dataDir ? `state kept in ${dataDir}` : "state in memory"})`,
+    "",
+    "  Try it (then watch pricing log price.changed below):",
+    `    ${curl}`,
+    "  or: npm run send -- --sku ABC-1 --quantity 3",
+    "",
+    "  Ctrl-C stops everything.",
+    "",
+  ].join("\n");
+}
+
+const USAGE = `Usage: npm start -- [options]
+  --port N           inventory HTTP port (default ${K8S.inventory.port}; 0 = any free port)
+  --pricing-port N   pricing health/metrics port (default ${K8S.pricing.port})
+  --sqs-port N       SQS emulator port (default 4566)
+  --data-dir DIR     keep the queues on disk in DIR (survive restarts); default in memory
+  --policy FILE      pricing policy (default examples/policy.yaml)
+  --log-level L      debug | info | warn | error (default info)
+  --raw              print the services' raw JSON log lines
+  -h, --help         this text`;
+
+function port(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new Error(`${flag} must be an integer 0-65535, got "${value}"`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        port: { type: "string" },
+        "pricing-port": { type: "string" },
+        "sqs-port": { type: "string" },
+        "data-dir": { type: "string" },
+        policy: { type: "string" },
+        "log-level": { type: "string" },
+        raw: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+    if (args.help) {
+      process.stdout.write(USAGE + "\n");
+      return;
+    }
+    if (args["log-level"] && !["debug", "info", "warn", "error"].includes(args["log-level"])) {
+      throw new Error(`--log-level must be one of debug | info | warn | error, got "${args["log-level"]}"`);
+    }
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const out = (line: string) => void process.stdout.write(line + "\n");
+  let stack: Stack;
+  try {
+    stack = await startStack({
+      inventoryPort: port(args.port, K8S.inventory.port, "--port"),
+      pricingPort: port(args["pricing-port"], K8S.pricing.port, "--pricing-port"),
+      sqsPort: port(args["sqs-port"], 4566, "--sqs-port"),
+      dataDir: args["data-dir"] ? resolve(args["data-dir"]) : undefined,
+      policyFile: resolve(args.policy ?? join(ROOT, "examples", "policy.yaml")),
+      raw: args.raw ?? false,
+      logLevel: args["log-level"],
+      output: out,
+    });
+  } catch (err) {
+    process.stderr.write(`npm start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  out(banner(stack, args["data-dir"]));
+
+  let exiting = false;
+  const shutdown = async (signal: string) => {
+    if (exiting) return;
+    exiting = true;
+    out(`\n  ${signal}: stopping the services, then the emulator...`);
+    await stack.stop();
+    out("  stopped.");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  stack.crashed.then(async (c) => {
+    if (exiting) return;
+    exiting = true;
+    process.stderr.write(
+      `\nnpm start: ${c.service} exited unexpectedly (${c.signal ? `signal ${c.signal}` : `exit code ${c.code}`})` +
+        `${c.lastError ? `\n  last error: ${c.lastError}` : ""}\n  stopping the rest.\n`,
+    );
+    await stack.stop();
+    process.exit(1);
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  await main();
+}

@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { K8S } from "../src/shared/names.ts";
@@ -32,6 +32,8 @@ export interface StackOptions {
   output: (line: string) => void;
   raw: boolean;
   logLevel?: string;
+  /** Where to leave the address and token for `npm run send`; none when unset. */
+  stateFile?: string;
 }
 
 export interface StackState {
@@ -186,7 +188,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       }),
     );
     await emulator.stop();
-    rmSync(STATE_FILE, { force: true });
+    if (o.stateFile) rmSync(o.stateFile, { force: true });
   }
 
   try {
@@ -202,8 +204,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     await stop();
     throw err;
   }
-  mkdirSync(join(ROOT, ".stack"), { recursive: true });
-  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+  if (o.stateFile) {
+    mkdirSync(dirname(o.stateFile), { recursive: true });
+    writeFileSync(o.stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
+  }
   return { ...state, crashed, stop };
 }
 
@@ -284,6 +288,7 @@ async function main(): Promise<void> {
       raw: args.raw ?? false,
       logLevel: args["log-level"],
       output: out,
+      stateFile: STATE_FILE,
     });
   } catch (err) {
     process.stderr.write(`npm start: ${(err as Error).message}\n`);

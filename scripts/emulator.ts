@@ -17,6 +17,8 @@ export interface Emulator {
   server: FauxqsServer;
   port: number;
   endpoint: string;
+  /** Started with a data directory: state outlives the process. */
+  persistent: boolean;
   stop(): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ export async function startEmulator(options: { port?: number; dataDir?: string }
   } finally {
     Server.prototype.listen = original;
   }
-  return { server, port: server.port, endpoint: `http://127.0.0.1:${server.port}`, stop: () => server.stop() };
+  return { server, port: server.port, endpoint: `http://127.0.0.1:${server.port}`, persistent: options.dataDir !== undefined, stop: () => server.stop() };
 }
 
 export interface QueueSetup {
@@ -52,16 +54,20 @@ export function createQueues(
   emulator: Emulator,
   options: { fifo?: boolean; maxReceiveCount?: number; visibilityTimeoutS?: number } = {},
 ): QueueSetup {
+  // With a data directory the queues may exist already: keep them (and their messages).
+  const ensure = (name: string, attributes: Record<string, string>) => {
+    const existing = emulator.persistent ? emulator.server.inspectQueue(name) : undefined;
+    if (existing) return { queueUrl: existing.url, queueArn: existing.arn };
+    return emulator.server.createQueue(name, { attributes });
+  };
   const suffix = options.fifo ? ".fifo" : "";
   const fifoAttrs: Record<string, string> = options.fifo ? { FifoQueue: "true" } : {};
   const common = { ReceiveMessageWaitTimeSeconds: "20", VisibilityTimeout: String(options.visibilityTimeoutS ?? 30), ...fifoAttrs };
-  const dlq = emulator.server.createQueue(QUEUE_NAMES.inventoryDlq + suffix, { attributes: { ...fifoAttrs, MessageRetentionPeriod: "1209600" } });
-  const inventory = emulator.server.createQueue(QUEUE_NAMES.inventory + suffix, {
-    attributes: {
-      ...common,
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT }),
-    },
+  const dlq = ensure(QUEUE_NAMES.inventoryDlq + suffix, { ...fifoAttrs, MessageRetentionPeriod: "1209600" });
+  const inventory = ensure(QUEUE_NAMES.inventory + suffix, {
+    ...common,
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT }),
   });
-  const price = emulator.server.createQueue(QUEUE_NAMES.price + suffix, { attributes: common });
+  const price = ensure(QUEUE_NAMES.price + suffix, common);
   return { inventoryUrl: inventory.queueUrl, dlqUrl: dlq.queueUrl, priceUrl: price.queueUrl };
 }

@@ -8,6 +8,8 @@ export interface Child {
   proc: ChildProcess;
   lines: string[];
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves when the process exits by itself. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -40,6 +42,7 @@ export function startChild(args: string[], env: Record<string, string>, cwd = pr
   return {
     proc,
     lines,
+    exited: exited.then(([code, signal]) => ({ code, signal })),
     waitFor(pattern, timeoutMs = 10_000) {
       const seen = lines.find((l) => pattern.test(l));
       if (seen) return Promise.resolve(seen);

@@ -120,7 +120,7 @@ describe("buildspec.yml", () => {
   });
 
   test("the render command's flags are valid and use the pushed images", () => {
-    const env = { ...SAMPLE_ENV, IMAGE_TAG: commitTag(SAMPLE_ENV.CODEBUILD_RESOLVED_SOURCE_VERSION) };
+    const env: Record<string, string> = { ...SAMPLE_ENV, IMAGE_TAG: commitTag(SAMPLE_ENV.CODEBUILD_RESOLVED_SOURCE_VERSION) };
     const policy = join(tmp, "policy.yaml");
     writeFileSync(policy, SAMPLE_POLICY);
     const o = resolveOptions([...renderArgv(spec, env), "--policy", policy], {}, tmp);
@@ -133,7 +133,7 @@ describe("buildspec.yml", () => {
   });
 
   test("artifacts are exactly the files a dry run of that render command lists", () => {
-    const env = { ...SAMPLE_ENV, IMAGE_TAG: "89abcde" };
+    const env: Record<string, string> = { ...SAMPLE_ENV, IMAGE_TAG: "89abcde" };
     const policy = join(tmp, "policy.yaml");
     writeFileSync(policy, SAMPLE_POLICY);
     const r = spawnSync(process.execPath, [join(ROOT, "scripts", "render.ts"), ...renderArgv(spec, env), "--policy", policy, "--dry-run"], {

@@ -13,6 +13,8 @@ import { copies, dockerignore, expandArgs, parseDockerfile, type Stage } from ".
 import { ROOT } from "./support.ts";
 
 const SERVICES = ["inventory", "pricing"];
+/** What the service adds on top of the base image (docs/delivery.md, image size budget). */
+export const APP_FILES_BUDGET_BYTES = 4 * 1024 * 1024;
 export const RUNTIME_IMAGE = "gcr.io/distroless/nodejs24-debian12:nonroot";
 
 const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
@@ -175,6 +177,8 @@ describe("the build stage, replayed from the filtered context", () => {
       assert.ok(mapName, "the bundle names its source map");
       assert.ok(finalCopies.some((c) => c.dest === posix.join(dirname(entry.dest), mapName)), `${mapName} is not copied beside ${entry.dest}`);
       assert.ok(Buffer.byteLength(bundle) < 1024 * 1024, "bundle within the 1 MiB budget");
+      const appBytes = finalCopies.flatMap((c) => c.sources).reduce((sum, s) => sum + statSync(join(stageRoot, service, s)).size, 0);
+      assert.ok(appBytes <= APP_FILES_BUDGET_BYTES, `the image adds ${appBytes} bytes to the base, over the ${APP_FILES_BUDGET_BYTES} budget`);
     });
   }
 

@@ -1,0 +1,106 @@
+// The environment each service starts with, read from the rendered manifests
+// (envFrom ConfigMaps + env), against the service's own variable table:
+// nothing the service does not read, everything it needs, values it accepts.
+// This file: inventory, and what both services must agree on; pricing's own
+// table is checked in env-pricing.test.ts.
+
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { INVENTORY_ENV } from "../../src/inventory/config.ts";
+import type { Spec } from "../../src/shared/config.ts";
+import { QUEUE_NAMES } from "../../src/shared/names.ts";
+import { effectiveEnv, envViolations, gracePeriodViolations, mountedFileViolations } from "./checks.ts";
+import { clone, find, variants, type Obj } from "./support.ts";
+
+/**
+ * What each service needs from the manifests beyond its `doc.required`
+ * variables: values that have defaults or fallbacks but must be explicit in
+ * a deployment (the queue URL instead of a GetQueueUrl lookup, the token
+ * file, the shutdown timings the grace period is sized on).
+ */
+const SERVICES: Record<string, { spec: Spec; needed: string[] }> = {
+  inventory: {
+    spec: INVENTORY_ENV,
+    needed: ["PORT", "AWS_REGION", "QUEUE_URL", "AUTH_TOKENS_FILE", "LOG_LEVEL", "SHUTDOWN_DELAY_MS", "SHUTDOWN_GRACE_MS"],
+  },
+};
+
+const all = variants();
+
+describe("each service gets exactly the environment it declares", () => {
+  for (const v of all) {
+    test(v.name, () => {
+      for (const [name, { spec, needed }] of Object.entries(SERVICES)) {
+        const d = find(v.objects, "Deployment", name);
+        assert.deepEqual(envViolations(d, v.objects, spec, needed), [], name);
+        assert.deepEqual(gracePeriodViolations(d, v.objects, spec), [], name);
+      }
+      const inventory = effectiveEnv(find(v.objects, "Deployment", "inventory"), v.objects).env;
+      const pricing = effectiveEnv(find(v.objects, "Deployment", "pricing"), v.objects).env;
+
+      assert.deepEqual(mountedFileViolations(find(v.objects, "Deployment", "inventory"), "AUTH_TOKENS_FILE", inventory, { kind: "secret", name: "inventory-api-tokens", key: "tokens" }), []);
+      assert.equal(inventory.get("AUTH_TOKENS_FILE"), "/var/run/secrets/inventory/tokens");
+      assert.notEqual(inventory.get("AUTH_DISABLED"), "true");
+      assert.equal(inventory.has("AUTH_TOKENS"), false, "tokens never in the manifests");
+      assert.deepEqual([inventory.get("SHUTDOWN_DELAY_MS"), inventory.get("SHUTDOWN_GRACE_MS")], ["5000", "10000"]);
+
+      // One queue, one region, everywhere.
+      assert.equal(inventory.get("QUEUE_URL"), v.options.inventoryQueueUrl);
+      assert.equal(pricing.get("QUEUE_URL"), v.options.inventoryQueueUrl);
+      assert.equal(pricing.get("PRICE_QUEUE_URL"), v.options.priceQueueUrl);
+      assert.equal(inventory.get("AWS_REGION"), v.options.region);
+      assert.equal(pricing.get("AWS_REGION"), v.options.region);
+      if (v.options.keda) {
+        const trigger = find(v.objects, "ScaledObject", "pricing").spec.triggers[0].metadata;
+        assert.deepEqual([trigger.queueURL, trigger.awsRegion], [v.options.inventoryQueueUrl, v.options.region]);
+      }
+      for (const env of [inventory, pricing]) {
+        for (const k of ["AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"]) assert.equal(env.has(k), false, `${k} is the IRSA webhook's to set`);
+      }
+    });
+  }
+
+  test("the rendered queue URLs name the queues of names.ts", () => {
+    for (const v of all) {
+      const pricing = effectiveEnv(find(v.objects, "Deployment", "pricing"), v.objects).env;
+      assert.equal(pricing.get("QUEUE_URL")?.split("/").pop(), QUEUE_NAMES.inventory);
+      assert.equal(pricing.get("PRICE_QUEUE_URL")?.split("/").pop(), QUEUE_NAMES.price);
+    }
+  });
+});
+
+describe("the environment checks catch broken input", () => {
+  const objects = all.find((v) => v.name === "prod/spot")!.objects;
+  const cm = (o: typeof objects, name: string) => find(o, "ConfigMap", name) as Obj;
+
+  const cases: Array<[string, string, (o: typeof objects) => void, RegExp]> = [
+    ["a misspelt variable", "inventory", (o) => (cm(o, "inventory-env").data.QUEUE_ULR = "https://x"), /sets QUEUE_ULR, which the service does not read/],
+    ["a required variable missing", "inventory", (o) => delete cm(o, "inventory-env").data.AWS_REGION, /does not set AWS_REGION \(required\)/],
+    ["a needed variable missing", "inventory", (o) => delete cm(o, "inventory-env").data.QUEUE_URL, /does not set QUEUE_URL/],
+    ["a value the service rejects", "inventory", (o) => (cm(o, "inventory-env").data.LOG_LEVEL = "verbose"), /would refuse this configuration: .*LOG_LEVEL/],
+    ["PORT off the container port", "inventory", (o) => (cm(o, "inventory-env").data.PORT = "8081"), /PORT 8081 is not a container port/],
+    ["an envFrom ConfigMap that is not rendered", "inventory", (o) => (find(o, "Deployment", "inventory").spec.template.spec.containers[0].envFrom[0].configMapRef.name = "inventory-settings"), /ConfigMap inventory-settings, which is not rendered/],
+  ];
+  for (const [name, service, breakIt, expected] of cases) {
+    test(name, () => {
+      const o = clone(objects);
+      breakIt(o);
+      const found = envViolations(find(o, "Deployment", service), o, SERVICES[service].spec, SERVICES[service].needed);
+      assert.ok(found.some((m) => expected.test(m)), `${expected} not in:\n${found.join("\n")}`);
+    });
+  }
+
+  test("a grace period shorter than the shutdown sequence", () => {
+    const o = clone(objects);
+    find(o, "Deployment", "inventory").spec.template.spec.terminationGracePeriodSeconds = 15;
+    assert.match(gracePeriodViolations(find(o, "Deployment", "inventory"), o, INVENTORY_ENV).join(), /15 s is not longer than the shutdown sequence \(15000 ms\)/);
+  });
+
+  test("a token file path that is not the mounted Secret", () => {
+    const o = clone(objects);
+    const d = find(o, "Deployment", "inventory");
+    d.spec.template.spec.containers[0].env[0].value = "/var/run/secrets/inventory/token";
+    const env = effectiveEnv(d, o).env;
+    assert.match(mountedFileViolations(d, "AUTH_TOKENS_FILE", env, { kind: "secret", name: "inventory-api-tokens", key: "tokens" }).join(), /is not the secret inventory-api-tokens key tokens/);
+  });
+});

@@ -1,0 +1,80 @@
+// pricing's environment from the rendered manifests against PRICING_ENV
+// (src/pricing/config.ts): nothing it does not read, everything it needs,
+// values it accepts, the policy file mounted where POLICY_FILE points.
+//
+// The table is loaded by path, so that this file type-checks while
+// src/pricing is still being written; until then the checks are skipped with
+// that reason, and they run by themselves once the file is there. A module
+// without a PRICING_ENV export fails.
+
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { pathToFileURL } from "node:url";
+import type { Spec } from "../../src/shared/config.ts";
+import { effectiveEnv, envViolations, gracePeriodViolations, mountedFileViolations } from "./checks.ts";
+import { clone, find, ROOT, variants, type Obj } from "./support.ts";
+
+const PRICING_CONFIG = join(ROOT, "src", "pricing", "config.ts");
+const notYet = !existsSync(PRICING_CONFIG) && "src/pricing/config.ts is not written yet";
+
+async function loadPricingEnv(): Promise<Spec> {
+  const mod = (await import(pathToFileURL(PRICING_CONFIG).href)) as { PRICING_ENV?: Spec };
+  assert.ok(mod.PRICING_ENV && typeof mod.PRICING_ENV === "object", "src/pricing/config.ts does not export PRICING_ENV");
+  return mod.PRICING_ENV;
+}
+const PRICING_ENV: Spec = notYet ? {} : await loadPricingEnv();
+
+/** Beyond `doc.required`: what a deployment must set explicitly. */
+const NEEDED = ["PORT", "AWS_REGION", "QUEUE_URL", "PRICE_QUEUE_URL", "POLICY_FILE", "VISIBILITY_TIMEOUT_S", "SHUTDOWN_GRACE_MS", "LOG_LEVEL"];
+
+const all = variants();
+
+describe("pricing gets exactly the environment it declares", { skip: notYet }, () => {
+  for (const v of all) {
+    test(v.name, () => {
+      const d = find(v.objects, "Deployment", "pricing");
+      assert.deepEqual(envViolations(d, v.objects, PRICING_ENV, NEEDED), []);
+      assert.deepEqual(gracePeriodViolations(d, v.objects, PRICING_ENV), []);
+      const env = effectiveEnv(d, v.objects).env;
+      assert.deepEqual(mountedFileViolations(d, "POLICY_FILE", env, { kind: "configMap", name: "pricing-policy", key: "policy.yaml" }), []);
+      assert.equal(env.get("POLICY_FILE"), "/etc/pricing/policy.yaml");
+      assert.equal(env.get("VISIBILITY_TIMEOUT_S"), "30");
+      assert.ok(Number(env.get("SHUTDOWN_GRACE_MS")) < Number(env.get("VISIBILITY_TIMEOUT_S")) * 1000, "drain ends before unfinished messages become visible again");
+    });
+  }
+});
+
+describe("the pricing environment checks catch broken input", { skip: notYet }, () => {
+  const objects = all.find((v) => v.name === "prod/spot")!.objects;
+  const cm = (o: typeof objects) => find(o, "ConfigMap", "pricing-env") as Obj;
+  const cases: Array<[string, (o: typeof objects) => void, RegExp]> = [
+    ["a misspelt variable", (o) => (cm(o).data.PRICE_QUEUE = "https://x"), /sets PRICE_QUEUE, which the service does not read/],
+    ["a needed variable missing", (o) => delete cm(o).data.PRICE_QUEUE_URL, /does not set PRICE_QUEUE_URL/],
+    ["a value the service rejects", (o) => (cm(o).data.VISIBILITY_TIMEOUT_S = "thirty"), /would refuse this configuration: .*VISIBILITY_TIMEOUT_S/],
+    ["PORT off the container port", (o) => (cm(o).data.PORT = "8081"), /PORT 8081 is not a container port/],
+  ];
+  for (const [name, breakIt, expected] of cases) {
+    test(name, () => {
+      const o = clone(objects);
+      breakIt(o);
+      const found = envViolations(find(o, "Deployment", "pricing"), o, PRICING_ENV, NEEDED);
+      assert.ok(found.some((m) => expected.test(m)), `${expected} not in:\n${found.join("\n")}`);
+    });
+  }
+
+  test("a drain longer than the grace period", () => {
+    const o = clone(objects);
+    cm(o).data.SHUTDOWN_GRACE_MS = "60000";
+    assert.match(gracePeriodViolations(find(o, "Deployment", "pricing"), o, PRICING_ENV).join(), /45 s is not longer/);
+  });
+
+  test("a policy path that is not the mounted ConfigMap", () => {
+    const o = clone(objects);
+    const d = find(o, "Deployment", "pricing");
+    d.spec.template.spec.containers[0].env[0].value = "/etc/pricing/policy.yml";
+    const env = effectiveEnv(d, o).env;
+    assert.match(mountedFileViolations(d, "POLICY_FILE", env, { kind: "configMap", name: "pricing-policy", key: "policy.yaml" }).join(), /is not the configMap pricing-policy key policy.yaml/);
+  });
+});

@@ -9,7 +9,7 @@ import type { Logger } from "../shared/log.ts";
 import { buildInventoryMessage, validateUpdate, type InventoryUpdate } from "../shared/message.ts";
 import type { TokenAuth } from "./auth.ts";
 import type { InventoryMetrics } from "./metrics.ts";
-import type { PublishEntry, Publisher } from "./publisher.ts";
+import type { PublishEntry, Publisher } from "../shared/publisher.ts";
 
 export const MAX_UPDATES_PER_REQUEST = 500;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

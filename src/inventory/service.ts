@@ -10,7 +10,7 @@ import { loadAuth, watchTokenFile } from "./auth.ts";
 import type { InventoryConfig } from "./config.ts";
 import { createInventoryMetrics } from "./metrics.ts";
 import openapi from "./openapi.json" with { type: "json" };
-import { Publisher } from "./publisher.ts";
+import { Publisher } from "../shared/publisher.ts";
 
 export interface InventoryDeps {
   /** An SQS client; built from the configuration when absent. */

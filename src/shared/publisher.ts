@@ -6,8 +6,8 @@
 // `maxPending` entries in the publisher at once; beyond it submit() refuses.
 
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
-import { AppError } from "../shared/errors.ts";
-import { backoffMs, type SqsPort } from "../shared/sqs.ts";
+import { AppError } from "./errors.ts";
+import { backoffMs, type SqsPort } from "./sqs.ts";
 
 /** SQS allows at most 10 entries per batch. */
 export const MAX_BATCH_ENTRIES = 10;

@@ -1,0 +1,246 @@
+// The SQS consumer: several long-polling receivers feeding a bounded pool of
+// message handlers, a visibility heartbeat for long work, batched deletes,
+// backoff through visibility for retries, and a drain on stop that releases
+// what did not finish (visibility 0) so another consumer gets it at once.
+
+import {
+  ChangeMessageVisibilityBatchCommand,
+  ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+} from "@aws-sdk/client-sqs";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Logger } from "../shared/log.ts";
+import { backoffMs, type SqsPort } from "../shared/sqs.ts";
+
+/** What a handler decides: delete, retry after a backoff, or leave for the DLQ. */
+export type Outcome = "ack" | "retry" | "poison";
+
+export interface ConsumerOptions {
+  sqs: SqsPort;
+  queueUrl: string;
+  pollers: number;
+  concurrency: number;
+  visibilityTimeoutS: number;
+  handle: (message: Message) => Promise<Outcome>;
+  log: Logger;
+  /** Long-poll wait; 20 s in production. */
+  waitTimeS?: number;
+  /** How long finished messages wait to share a DeleteMessageBatch. */
+  deleteLingerMs?: number;
+  /** Retry backoff (seconds of invisibility) is min(cap, base x 2^(receives-1)). */
+  retryBaseS?: number;
+  retryCapS?: number;
+  onInFlight?: (n: number) => void;
+}
+
+interface Work {
+  message: Message;
+  done: boolean;
+}
+
+export class Consumer {
+  readonly #o: Required<Omit<ConsumerOptions, "onInFlight">> & Pick<ConsumerOptions, "onInFlight">;
+  readonly #abort = new AbortController();
+  readonly #inWork = new Map<string, Work>();
+  /** Slots reserved by receives in flight, so receives never overshoot concurrency. */
+  #reserved = 0;
+  #slotWaiters: Array<() => void> = [];
+  #idleWaiters: Array<() => void> = [];
+  #pollers: Promise<void>[] = [];
+  /** FIFO: the tail of each message group's chain in this process. */
+  #groups = new Map<string, Promise<void>>();
+  #deletes: Array<{ receipt: string; resolve: () => void }> = [];
+  #deleteTimer: NodeJS.Timeout | undefined;
+  #pendingCalls = new Set<Promise<unknown>>();
+
+  constructor(options: ConsumerOptions) {
+    this.#o = { waitTimeS: 20, deleteLingerMs: 5, retryBaseS: 2, retryCapS: 300, ...options };
+  }
+
+  get inFlight(): number {
+    return this.#inWork.size;
+  }
+
+  start(): void {
+    for (let i = 0; i < this.#o.pollers; i++) this.#pollers.push(this.#poll(i));
+  }
+
+  /**
+   * Stops receiving at once (aborting long polls), waits up to `graceMs` for
+   * the work in hand, deletes what finished, and releases the rest with
+   * visibility 0. Returns how many messages were released.
+   */
+  async stop(graceMs: number): Promise<number> {
+    this.#abort.abort();
+    for (const w of this.#slotWaiters.splice(0)) w();
+    await Promise.all(this.#pollers);
+    if (this.#inWork.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((r) => this.#idleWaiters.push(r)),
+        new Promise<void>((r) => (timer = setTimeout(r, graceMs))),
+      ]);
+      clearTimeout(timer);
+    }
+    await this.#flushDeletes();
+    const unfinished = [...this.#inWork.values()].filter((w) => !w.done).map((w) => w.message);
+    for (let i = 0; i < unfinished.length; i += 10) {
+      const chunk = unfinished.slice(i, i + 10);
+      try {
+        await this.#o.sqs.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: this.#o.queueUrl,
+            Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
+          }),
+        );
+      } catch (err) {
+        this.#o.log.warn("sqs.release_failed", { count: chunk.length, err });
+      }
+    }
+    await Promise.allSettled([...this.#pendingCalls]);
+    return unfinished.length;
+  }
+
+  async #poll(index: number): Promise<void> {
+    const { sqs, queueUrl, log } = this.#o;
+    const signal = this.#abort.signal;
+    for (let failures = 0; !signal.aborted; ) {
+      const free = await this.#reserve();
+      if (signal.aborted || free === 0) {
+        this.#reserved -= free;
+        break;
+      }
+      let messages: Message[];
+      try {
+        const out = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: free,
+            WaitTimeSeconds: this.#o.waitTimeS,
+            MessageSystemAttributeNames: ["ApproximateReceiveCount", "SentTimestamp", "MessageGroupId"],
+          }),
+          { abortSignal: signal },
+        );
+        messages = out.Messages ?? [];
+        failures = 0;
+      } catch (err) {
+        this.#reserved -= free;
+        if (signal.aborted) break;
+        const delay = backoffMs(Math.min(failures++, 8), 200, 20_000) + 100;
+        log.warn("sqs.receive_failed", { poller: index, err, retryInMs: delay });
+        await sleep(delay, undefined, { signal }).catch(() => {});
+        continue;
+      }
+      this.#reserved -= free;
+      for (const m of messages) this.#start(m);
+    }
+  }
+
+  /** Waits for at least one free slot; reserves up to 10 and returns how many. */
+  async #reserve(): Promise<number> {
+    for (;;) {
+      if (this.#abort.signal.aborted) return 0;
+      const free = this.#o.concurrency - this.#inWork.size - this.#reserved;
+      if (free > 0) {
+        const n = Math.min(10, free);
+        this.#reserved += n;
+        return n;
+      }
+      await new Promise<void>((r) => this.#slotWaiters.push(r));
+    }
+  }
+
+  #start(message: Message): void {
+    const id = message.MessageId ?? message.ReceiptHandle ?? String(Math.random());
+    const work: Work = { message, done: false };
+    this.#inWork.set(id, work);
+    this.#o.onInFlight?.(this.#inWork.size);
+    const group = message.Attributes?.MessageGroupId;
+    const previous = group ? this.#groups.get(group) : undefined;
+    const run = (previous ?? Promise.resolve()).then(() => this.#process(work));
+    if (group) {
+      const tail = run.finally(() => {
+        if (this.#groups.get(group) === tail) this.#groups.delete(group);
+      });
+      this.#groups.set(group, tail);
+    }
+    run.finally(() => {
+      this.#inWork.delete(id);
+      this.#o.onInFlight?.(this.#inWork.size);
+      this.#slotWaiters.shift()?.();
+      if (this.#inWork.size === 0) for (const w of this.#idleWaiters.splice(0)) w();
+    });
+  }
+
+  async #process(work: Work): Promise<void> {
+    const { message, } = work;
+    const heartbeatMs = (this.#o.visibilityTimeoutS * 1000) / 2;
+    const heartbeat = setInterval(() => {
+      this.#call(
+        new ChangeMessageVisibilityCommand({ QueueUrl: this.#o.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: this.#o.visibilityTimeoutS }),
+        "sqs.heartbeat_failed",
+      );
+    }, heartbeatMs);
+    let outcome: Outcome;
+    try {
+      outcome = await this.#o.handle(message);
+    } catch (err) {
+      this.#o.log.error("message.failed", { messageId: message.MessageId, err });
+      outcome = "retry";
+    } finally {
+      clearInterval(heartbeat);
+    }
+    if (outcome === "ack") {
+      await this.#delete(message.ReceiptHandle!);
+    } else {
+      // Retry (and poison, until the redrive policy moves it) after a backoff
+      // that grows with the receive count, instead of the full visibility timeout.
+      const receives = Number(message.Attributes?.ApproximateReceiveCount ?? "1");
+      const delayS = Math.min(this.#o.retryCapS, this.#o.retryBaseS * 2 ** Math.max(0, receives - 1));
+      await this.#call(
+        new ChangeMessageVisibilityCommand({ QueueUrl: this.#o.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: delayS }),
+        "sqs.backoff_failed",
+      );
+    }
+    work.done = true;
+  }
+
+  #call(command: ChangeMessageVisibilityCommand, failure: string): Promise<unknown> {
+    const p = this.#o.sqs.send(command).catch((err: unknown) => this.#o.log.warn(failure, { err }));
+    this.#pendingCalls.add(p);
+    p.finally(() => this.#pendingCalls.delete(p));
+    return p;
+  }
+
+  #delete(receipt: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.#deletes.push({ receipt, resolve });
+      if (this.#deletes.length >= 10) void this.#flushDeletes();
+      else this.#deleteTimer ??= setTimeout(() => void this.#flushDeletes(), this.#o.deleteLingerMs);
+    });
+  }
+
+  async #flushDeletes(): Promise<void> {
+    clearTimeout(this.#deleteTimer);
+    this.#deleteTimer = undefined;
+    while (this.#deletes.length > 0) {
+      const batch = this.#deletes.splice(0, 10);
+      const entries = batch.map((d, i) => ({ Id: String(i), ReceiptHandle: d.receipt }));
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          const out = await this.#o.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.#o.queueUrl, Entries: entries }));
+          if (out.Failed?.length) this.#o.log.warn("sqs.delete_failed", { count: out.Failed.length, code: out.Failed[0].Code });
+          break;
+        } catch (err) {
+          // An undeleted message comes back after its visibility timeout and is
+          // priced again: idempotent, so only logged.
+          if (attempt === 2) this.#o.log.warn("sqs.delete_failed", { count: entries.length, err });
+          else await sleep(backoffMs(attempt + 1, 100, 1000) + 50);
+        }
+      }
+      for (const d of batch) d.resolve();
+    }
+  }
+}

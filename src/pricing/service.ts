@@ -1,0 +1,134 @@
+// Assembles the pricing service from its configuration: policy, SQS client,
+// price emitter, consumer, and the health/metrics server; stops it gracefully.
+
+import { setTimeout as sleep } from "node:timers/promises";
+import { ConfigError } from "../shared/errors.ts";
+import { closeServer, createJsonServer, handleOps, sendError, listen } from "../shared/http.ts";
+import { createLogger, type Logger } from "../shared/log.ts";
+import { Publisher } from "../shared/publisher.ts";
+import { backoffMs, createSqsClient, isFifoQueue, resolveQueueUrl, type SqsPort } from "../shared/sqs.ts";
+import type { PricingConfig } from "./config.ts";
+import { Consumer } from "./consumer.ts";
+import { createHandler } from "./handler.ts";
+import { createPricingMetrics } from "./metrics.ts";
+import { PolicyError } from "./policy.ts";
+import { PolicySource } from "./policy-source.ts";
+import { SkuTracker } from "./tracker.ts";
+
+export interface PricingDeps {
+  sqs?: SqsPort;
+  log?: Logger;
+  /** Consumer timing for tests (long-poll wait, retry backoff base). */
+  waitTimeS?: number;
+  retryBaseS?: number;
+}
+
+export interface RunningPricing {
+  port: number;
+  whenReady: Promise<void>;
+  consumer: () => Consumer | undefined;
+  policy: PolicySource;
+  stop(): Promise<void>;
+}
+
+export async function startPricing(config: PricingConfig, deps: PricingDeps = {}): Promise<RunningPricing> {
+  const log = deps.log ?? createLogger({ level: config.LOG_LEVEL, base: { service: "pricing" } });
+  let policy: PolicySource;
+  try {
+    policy = new PolicySource(config.POLICY_FILE, log);
+  } catch (err) {
+    const reason = err instanceof PolicyError ? err.message : `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+    throw new ConfigError("POLICY_FILE", `${config.POLICY_FILE}: ${reason}`, { cause: err });
+  }
+  policy.watch(config.POLICY_RELOAD_MS);
+
+  const metrics = createPricingMetrics();
+  const sqs =
+    deps.sqs ??
+    createSqsClient({
+      region: config.AWS_REGION,
+      endpoint: config.AWS_ENDPOINT_URL_SQS,
+      onCall: (action, outcome) => metrics.sqsCalls.inc({ action, outcome }),
+    });
+
+  let consumer: Consumer | undefined;
+  let emitter: Publisher | undefined;
+  let stopping = false;
+  const server = createJsonServer(
+    (req, res) => {
+      const path = (req.url ?? "/").split("?", 1)[0];
+      if (handleOps(req, res, path, { ready: () => consumer !== undefined && !stopping, metrics: metrics.registry })) return;
+      sendError(res, 404, { code: "not_found", message: `no route for ${path.slice(0, 100)}` });
+    },
+    { requestTimeoutMs: 10_000 },
+  );
+  const port = await listen(server, config.PORT, config.HOST);
+  log.info("pricing.listening", { port, policy: config.POLICY_FILE });
+
+  const abort = new AbortController();
+  const whenReady = (async () => {
+    for (let attempt = 0; !abort.signal.aborted; attempt++) {
+      try {
+        const queueUrl = await resolveQueueUrl(sqs, { url: config.QUEUE_URL, name: config.QUEUE_NAME }, abort.signal);
+        const priceUrl =
+          config.PRICE_QUEUE_URL || config.PRICE_QUEUE_NAME
+            ? await resolveQueueUrl(sqs, { url: config.PRICE_QUEUE_URL, name: config.PRICE_QUEUE_NAME }, abort.signal)
+            : undefined;
+        if (priceUrl) {
+          emitter = new Publisher({
+            sqs,
+            lingerMs: 2,
+            maxPending: config.CONCURRENCY * 2,
+            maxInFlight: 8,
+            maxAttempts: 3,
+            callTimeoutMs: 5000,
+          });
+          emitter.start(priceUrl);
+        }
+        consumer = new Consumer({
+          sqs,
+          queueUrl,
+          pollers: config.POLLERS,
+          concurrency: config.CONCURRENCY,
+          visibilityTimeoutS: config.VISIBILITY_TIMEOUT_S,
+          waitTimeS: deps.waitTimeS,
+          retryBaseS: deps.retryBaseS,
+          log,
+          onInFlight: (n) => metrics.inFlight.set(n),
+          handle: createHandler({
+            policy: () => policy.current,
+            tracker: new SkuTracker(config.MAX_TRACKED_SKUS),
+            emitter,
+            fifo: priceUrl !== undefined && isFifoQueue(priceUrl),
+            metrics,
+            log,
+          }),
+        });
+        consumer.start();
+        log.info("pricing.ready", { queue: queueUrl, priceQueue: priceUrl ?? null, pollers: config.POLLERS, concurrency: config.CONCURRENCY });
+        return;
+      } catch (err) {
+        if (abort.signal.aborted) return;
+        const delay = backoffMs(Math.min(attempt, 6), 500, 30_000) + 250;
+        log.error("queue.resolve_failed", { err, retryInMs: delay });
+        await sleep(delay, undefined, { signal: abort.signal }).catch(() => {});
+      }
+    }
+  })();
+
+  async function stop(): Promise<void> {
+    stopping = true;
+    abort.abort();
+    await whenReady;
+    policy.close();
+    if (consumer) {
+      const released = await consumer.stop(config.SHUTDOWN_GRACE_MS);
+      log.info("pricing.drained", { released });
+    }
+    if (emitter) await emitter.drain(1000);
+    await closeServer(server);
+    if ("destroy" in sqs && typeof sqs.destroy === "function") sqs.destroy();
+  }
+
+  return { port, whenReady, consumer: () => consumer, policy, stop };
+}

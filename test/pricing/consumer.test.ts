@@ -1,0 +1,196 @@
+import type { Message } from "@aws-sdk/client-sqs";
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Consumer, type ConsumerOptions, type Outcome } from "../../src/pricing/consumer.ts";
+import { createLogger } from "../../src/shared/log.ts";
+import { sqsError, StubSqs } from "../helpers/sqs-stub.ts";
+
+const URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/inventory-update-queue";
+const quiet = createLogger({ level: "error", write: () => {} });
+
+/** A queue stand-in: ReceiveMessage hands out `messages`, then long-polls until aborted. */
+function queue(messages: Message[], extra: Record<string, (input: any) => unknown> = {}) {
+  const pending = [...messages];
+  return new StubSqs({
+    ReceiveMessage: async (input) => {
+      const batch = pending.splice(0, input.MaxNumberOfMessages);
+      if (batch.length) return { Messages: batch };
+      await sleep(20);
+      return { Messages: [] };
+    },
+    DeleteMessageBatch: (input) => ({ Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id })), Failed: [] }),
+    ChangeMessageVisibility: () => ({}),
+    ChangeMessageVisibilityBatch: (input) => ({ Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id })), Failed: [] }),
+    ...extra,
+  });
+}
+
+const msg = (i: number, attrs: Record<string, string> = {}): Message => ({
+  MessageId: `m${i}`,
+  ReceiptHandle: `r${i}`,
+  Body: String(i),
+  Attributes: { ApproximateReceiveCount: "1", ...attrs },
+});
+
+function consumer(sqs: StubSqs, handle: (m: Message) => Promise<Outcome>, o: Partial<ConsumerOptions> = {}) {
+  const c = new Consumer({ sqs: sqs.port, queueUrl: URL, pollers: 2, concurrency: 5, visibilityTimeoutS: 30, handle, log: quiet, waitTimeS: 1, deleteLingerMs: 2, ...o });
+  c.start();
+  return c;
+}
+
+async function until(cond: () => boolean, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await sleep(5);
+  }
+}
+
+const deleted = (sqs: StubSqs) => sqs.callsOf("DeleteMessageBatch").flatMap((c) => c.input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle));
+
+test("acknowledged messages are deleted in batches of up to 10", async () => {
+  const sqs = queue(Array.from({ length: 25 }, (_, i) => msg(i)));
+  const c = consumer(sqs, async () => "ack", { concurrency: 30 });
+  await until(() => deleted(sqs).length === 25);
+  await c.stop(1000);
+  assert.ok(sqs.callsOf("DeleteMessageBatch").every((call) => call.input.Entries.length <= 10));
+  assert.ok(sqs.callsOf("DeleteMessageBatch").length <= 6, "deletes are batched");
+  const receive = sqs.callsOf("ReceiveMessage")[0].input;
+  assert.equal(receive.WaitTimeSeconds, 1);
+  assert.ok(receive.MessageSystemAttributeNames.includes("ApproximateReceiveCount"));
+});
+
+test("never more than CONCURRENCY messages in work, and receives ask only for free slots", async () => {
+  const sqs = queue(Array.from({ length: 40 }, (_, i) => msg(i)));
+  let inWork = 0;
+  let peak = 0;
+  const c = consumer(sqs, async () => {
+    peak = Math.max(peak, ++inWork);
+    await sleep(15);
+    inWork--;
+    return "ack";
+  }, { concurrency: 7, pollers: 3 });
+  await until(() => deleted(sqs).length === 40);
+  await c.stop(1000);
+  assert.equal(peak, 7);
+  assert.ok(sqs.callsOf("ReceiveMessage").every((call) => call.input.MaxNumberOfMessages <= 7));
+});
+
+test("a slow message gets its visibility extended before it runs out (heartbeat)", async () => {
+  const sqs = queue([msg(1)]);
+  const c = consumer(sqs, async () => {
+    await sleep(700);
+    return "ack";
+  }, { visibilityTimeoutS: 0.4 });
+  await until(() => deleted(sqs).length === 1);
+  await c.stop(1000);
+  const beats = sqs.callsOf("ChangeMessageVisibility");
+  assert.ok(beats.length >= 2, `heartbeats: ${beats.length}`);
+  assert.ok(beats.every((b) => b.input.VisibilityTimeout === 0.4 && b.input.ReceiptHandle === "r1"));
+});
+
+test("a retry sets visibility to a backoff that grows with the receive count; nothing is deleted", async () => {
+  const sqs = queue([msg(1, { ApproximateReceiveCount: "1" }), msg(2, { ApproximateReceiveCount: "3" }), msg(3, { ApproximateReceiveCount: "30" })]);
+  const c = consumer(sqs, async () => "retry", { retryBaseS: 2, retryCapS: 300 });
+  await until(() => sqs.callsOf("ChangeMessageVisibility").length === 3);
+  await c.stop(1000);
+  const byReceipt = Object.fromEntries(sqs.callsOf("ChangeMessageVisibility").map((x) => [x.input.ReceiptHandle, x.input.VisibilityTimeout]));
+  assert.deepEqual(byReceipt, { r1: 2, r2: 8, r3: 300 });
+  assert.equal(deleted(sqs).length, 0);
+});
+
+test("a poison message is not deleted; the others flow", async () => {
+  const sqs = queue([msg(1), msg(2), msg(3)]);
+  const c = consumer(sqs, async (m) => (m.Body === "2" ? "poison" : "ack"));
+  await until(() => deleted(sqs).length === 2 && sqs.callsOf("ChangeMessageVisibility").length === 1);
+  await c.stop(1000);
+  assert.deepEqual(deleted(sqs).sort(), ["r1", "r3"]);
+});
+
+test("a handler that throws counts as a retry", async () => {
+  const sqs = queue([msg(1)]);
+  const c = consumer(sqs, async () => {
+    throw new Error("boom");
+  });
+  await until(() => sqs.callsOf("ChangeMessageVisibility").length === 1);
+  await c.stop(1000);
+  assert.equal(deleted(sqs).length, 0);
+});
+
+test("ReceiveMessage errors back off and recover by themselves", async () => {
+  let calls = 0;
+  const pending = [msg(1)];
+  const sqs = queue([], {
+    ReceiveMessage: async () => {
+      calls++;
+      if (calls <= 3) throw sqsError("ServiceUnavailable", 503);
+      const batch = pending.splice(0);
+      if (!batch.length) await sleep(20);
+      return { Messages: batch };
+    },
+  });
+  const c = consumer(sqs, async () => "ack", { pollers: 1 });
+  await until(() => deleted(sqs).length === 1, 10_000);
+  await c.stop(1000);
+  assert.ok(calls >= 4);
+});
+
+test("stop: receives stop at once, finished work is deleted, unfinished is released with visibility 0", async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const sqs = new StubSqs({
+    ReceiveMessage: async (input, call) => {
+      if (sqs.callsOf("ReceiveMessage").indexOf(call) === 0) return { Messages: [msg(1), msg(2), msg(3)] };
+      return new Promise(() => {}); // a long poll that only an abort ends
+    },
+    DeleteMessageBatch: (input) => ({ Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id })), Failed: [] }),
+    ChangeMessageVisibilityBatch: (input) => ({ Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id })), Failed: [] }),
+  });
+  const c = consumer(sqs, async (m) => {
+    if (m.Body === "1") return "ack";
+    if (m.Body === "2") {
+      await sleep(100);
+      return "ack";
+    }
+    await gate; // message 3 never finishes within the grace period
+    return "ack";
+  }, { pollers: 1 });
+  await until(() => c.inFlight === 2);
+  const started = Date.now();
+  const released = await c.stop(300);
+  release();
+  assert.equal(released, 1);
+  assert.ok(Date.now() - started < 2000, "the long poll was aborted");
+  assert.deepEqual(deleted(sqs).sort(), ["r1", "r2"]);
+  const rel = sqs.callsOf("ChangeMessageVisibilityBatch");
+  assert.equal(rel.length, 1);
+  assert.deepEqual(rel[0].input.Entries.map((e: { ReceiptHandle: string; VisibilityTimeout: number }) => [e.ReceiptHandle, e.VisibilityTimeout]), [["r3", 0]]);
+});
+
+test("FIFO: messages of one group run one after another, in order; other groups in parallel", async () => {
+  const messages = [
+    msg(1, { MessageGroupId: "A" }),
+    msg(2, { MessageGroupId: "A" }),
+    msg(3, { MessageGroupId: "B" }),
+    msg(4, { MessageGroupId: "A" }),
+  ];
+  const sqs = queue(messages);
+  const order: string[] = [];
+  const active = new Set<string>();
+  let overlapA = false;
+  const c = consumer(sqs, async (m) => {
+    const g = m.Attributes!.MessageGroupId!;
+    if (g === "A" && active.has("A")) overlapA = true;
+    active.add(g);
+    await sleep(g === "A" ? 20 : 5);
+    order.push(m.Body!);
+    active.delete(g);
+    return "ack";
+  }, { pollers: 1, concurrency: 10 });
+  await until(() => deleted(sqs).length === 4);
+  await c.stop(1000);
+  assert.equal(overlapA, false);
+  assert.deepEqual(order.filter((b) => b !== "3"), ["1", "2", "4"]);
+  assert.equal(order[0], "3", "group B did not wait for group A");
+});

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { MAX_BATCH_BYTES, Publisher, type PublisherOptions } from "../../src/inventory/publisher.ts";
+import { MAX_BATCH_BYTES, Publisher, type PublisherOptions } from "../../src/shared/publisher.ts";
 import { allStored, sqsError, StubSqs } from "../helpers/sqs-stub.ts";
 
 const URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/inventory-update-queue";

@@ -144,6 +144,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       cwd: ROOT,
       env: s.env,
       stdio: ["ignore", "pipe", "pipe"],
+      // Own process group: a terminal's Ctrl-C reaches only the stack, which
+      // then stops each service once, gracefully, in order.
+      detached: true,
     });
     children.set(s.name, child);
     for (const stream of [child.stdout, child.stderr]) {
@@ -164,6 +167,11 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       if (!stopping) reportCrash({ service: s.name, code, signal, lastError: lastError.get(s.name) });
     });
   }
+
+  // Should the stack itself die, its services do not outlive it.
+  process.once("exit", () => {
+    for (const child of children.values()) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
 
   const state: StackState = {
     inventoryUrl: `http://127.0.0.1:${inventoryPort}`,

@@ -285,7 +285,24 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const out = (line: string) => void process.stdout.write(line + "\n");
-  let stack: Stack;
+  // Signal handlers first: a Ctrl-C at any moment, even while starting, stops cleanly.
+  let stack: Stack | undefined;
+  let exiting = false;
+  let interrupted: string | undefined;
+  const shutdown = async (signal: string) => {
+    if (!stack) {
+      interrupted = signal; // still starting: stop as soon as there is something to stop
+      return;
+    }
+    if (exiting) return;
+    exiting = true;
+    out(`\n  ${signal}: stopping the services, then the emulator...`);
+    await stack.stop();
+    out("  stopped.");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
   try {
     stack = await startStack({
       inventoryPort: port(args.port, K8S.inventory.port, "--port"),
@@ -302,27 +319,17 @@ async function main(): Promise<void> {
     process.stderr.write(`npm start: ${(err as Error).message}\n`);
     process.exit(1);
   }
+  if (interrupted) return shutdown(interrupted);
   out(banner(stack, args["data-dir"]));
-
-  let exiting = false;
-  const shutdown = async (signal: string) => {
-    if (exiting) return;
-    exiting = true;
-    out(`\n  ${signal}: stopping the services, then the emulator...`);
-    await stack.stop();
-    out("  stopped.");
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  stack.crashed.then(async (c) => {
+  const running = stack;
+  running.crashed.then(async (c) => {
     if (exiting) return;
     exiting = true;
     process.stderr.write(
       `\nnpm start: ${c.service} exited unexpectedly (${c.signal ? `signal ${c.signal}` : `exit code ${c.code}`})` +
         `${c.lastError ? `\n  last error: ${c.lastError}` : ""}\n  stopping the rest.\n`,
     );
-    await stack.stop();
+    await running.stop();
     process.exit(1);
   });
 }

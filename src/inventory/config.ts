@@ -1,19 +1,11 @@
 // Every environment variable the inventory service reads, in one table.
 
-import { bool, int, oneOf, parseEnv, str, url, type Env, type Parsed } from "../shared/config.ts";
-import { LEVELS } from "../shared/log.ts";
-import { K8S, QUEUE_NAMES } from "../shared/names.ts";
-
-export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,75}(\.fifo)?$/;
+import { bool, int, parseEnv, str, type Env, type Parsed } from "../shared/config.ts";
+import { LOG_LEVEL_VAR, serviceEnv } from "../shared/env.ts";
+import { K8S } from "../shared/names.ts";
 
 export const INVENTORY_ENV = {
-  PORT: int({ default: K8S.inventory.port, min: 0, max: 65535, description: "HTTP port for the API, health and metrics (0 picks a free port)." }),
-  HOST: str({ optional: true, allowed: "an IP address or host name", description: "Address to bind; all interfaces when unset." }),
-  QUEUE_URL: url({ optional: true, description: "URL of the inventory update queue; when unset the URL is looked up from QUEUE_NAME." }),
-  QUEUE_NAME: str({ default: QUEUE_NAMES.inventory, pattern: QUEUE_NAME_PATTERN, allowed: "1-80 characters A-Z a-z 0-9 _ -, optional .fifo", description: "Queue name resolved with sqs:GetQueueUrl when QUEUE_URL is unset." }),
-  AWS_REGION: str({ required: true, pattern: REGION_PATTERN, allowed: "an AWS region such as eu-west-1", description: "Region of the queue (set by EKS for IRSA pods)." }),
-  AWS_ENDPOINT_URL_SQS: url({ optional: true, description: "SQS endpoint override (local emulator, VPC endpoint). Queue URLs then never choose the host." }),
+  ...serviceEnv(K8S.inventory.port, "HTTP port for the API, health and metrics"),
   AUTH_TOKENS: str({ optional: true, allowed: "comma-separated tokens, each 16+ characters of A-Z a-z 0-9 - . _ ~ + / =", description: "Bearer tokens accepted by POST /v1/inventory." }),
   AUTH_TOKENS_FILE: str({ optional: true, allowed: "a file path", description: "File with one token per line (a mounted Kubernetes Secret); re-read when it changes." }),
   AUTH_DISABLED: bool({ default: false, description: "Accept requests without a token. The service refuses to start with no token unless this is true." }),
@@ -26,7 +18,7 @@ export const INVENTORY_ENV = {
   REQUEST_TIMEOUT_MS: int({ default: 15_000, min: 1000, max: 300_000, description: "Time for a client to send a whole request; slower gets 408." }),
   SHUTDOWN_DELAY_MS: int({ default: 0, min: 0, max: 60_000, description: "After SIGTERM, keep serving this long with /readyz at 503 so load balancers stop routing first." }),
   SHUTDOWN_GRACE_MS: int({ default: 10_000, min: 0, max: 120_000, description: "After that, time to finish requests and flush pending updates before exit." }),
-  LOG_LEVEL: oneOf({ values: LEVELS, default: "info", description: "Least severe level logged." }),
+  LOG_LEVEL: LOG_LEVEL_VAR,
 };
 
 export type InventoryConfig = Parsed<typeof INVENTORY_ENV>;

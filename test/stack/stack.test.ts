@@ -168,7 +168,7 @@ test("npm start's CLI: Ctrl-C stops everything and exits 0; a service that dies 
   assert.deepEqual([...services.keys()].sort(), ["inventory", "pricing"]);
   first.proc.kill("SIGINT");
   const stopped = await first.exited;
-  assert.equal(stopped.code, 0, first.lines.slice(-10).join("\n"));
+  assert.equal(stopped.code, 0, `signal ${stopped.signal}: ${first.lines.slice(-10).join("\n")}`);
   for (const pid of services.values()) assert.equal(alive(pid), false);
 
   const second = startChild(args, {});

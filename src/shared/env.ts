@@ -1,0 +1,23 @@
+// Environment variables both services read the same way.
+
+import { int, oneOf, str, url } from "./config.ts";
+import { LEVELS } from "./log.ts";
+import { QUEUE_NAMES } from "./names.ts";
+
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,75}(\.fifo)?$/;
+export const QUEUE_NAME_ALLOWED = "1-80 characters A-Z a-z 0-9 _ -, optional .fifo";
+
+/** PORT, HOST, the inventory queue, region and endpoint. */
+export function serviceEnv(port: number, portUse: string) {
+  return {
+    PORT: int({ default: port, min: 0, max: 65535, description: `${portUse} (0 picks a free port).` }),
+    HOST: str({ optional: true, allowed: "an IP address or host name", description: "Address to bind; all interfaces when unset." }),
+    QUEUE_URL: url({ optional: true, description: "URL of the inventory update queue; when unset the URL is looked up from QUEUE_NAME." }),
+    QUEUE_NAME: str({ default: QUEUE_NAMES.inventory, pattern: QUEUE_NAME_PATTERN, allowed: QUEUE_NAME_ALLOWED, description: "Queue name resolved with sqs:GetQueueUrl when QUEUE_URL is unset." }),
+    AWS_REGION: str({ required: true, pattern: REGION_PATTERN, allowed: "an AWS region such as eu-west-1", description: "Region of the queues (set by EKS for IRSA pods)." }),
+    AWS_ENDPOINT_URL_SQS: url({ optional: true, description: "SQS endpoint override (local emulator, VPC endpoint). Queue URLs then never choose the host." }),
+  };
+}
+
+export const LOG_LEVEL_VAR = oneOf({ values: LEVELS, default: "info", description: "Least severe level logged." });

@@ -1,0 +1,110 @@
+// A local SQS server for benchmarks: the SQS JSON protocol (AWS JSON 1.0, as
+// the current SDK speaks it) with correct MD5s, one in-memory queue per URL,
+// long polling that wakes on arrival, visibility timeouts, request counts per
+// action and its own CPU. Runs as its own process on 127.0.0.1:
+//   node bench/sqs-stub.ts [--latency-ms N]     prints {"port":N} on stdout
+// Control: GET /__stats, POST /__reset, POST /__preload {"queue","bodies":[...]}
+
+import { createHash, randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { parseArgs } from "node:util";
+
+interface Msg { id: string; body: string; md5: string; sent: number; receives: number; visibleAt: number; receipt?: string }
+interface Queue { name: string; messages: Msg[]; inflight: Map<string, Msg>; waiters: Array<() => void> }
+
+const { values } = parseArgs({ options: { "latency-ms": { type: "string", default: "0" } } });
+const latency = Number(values["latency-ms"]);
+const queues = new Map<string, Queue>();
+const counts: Record<string, number> = {};
+let firstSendAt = 0;
+const md5 = (s: string) => createHash("md5").update(s).digest("hex");
+
+function queue(url: string): Queue {
+  const name = url.slice(url.lastIndexOf("/") + 1);
+  let q = queues.get(name);
+  if (!q) queues.set(name, (q = { name, messages: [], inflight: new Map(), waiters: [] }));
+  return q;
+}
+
+function enqueue(q: Queue, body: string): Msg {
+  const m: Msg = { id: randomUUID(), body, md5: md5(body), sent: Date.now(), receives: 0, visibleAt: 0 };
+  q.messages.push(m);
+  for (const w of q.waiters.splice(0)) w();
+  return m;
+}
+
+function take(q: Queue, max: number, visibility: number): Msg[] {
+  const now = Date.now();
+  for (const [r, m] of q.inflight) if (m.visibleAt <= now) { q.inflight.delete(r); q.messages.push(m); }
+  const out = q.messages.splice(0, max);
+  for (const m of out) {
+    m.receives++;
+    m.receipt = randomUUID();
+    m.visibleAt = now + visibility * 1000;
+    q.inflight.set(m.receipt, m);
+  }
+  return out;
+}
+
+async function handle(action: string, input: any): Promise<unknown> {
+  switch (action) {
+    case "GetQueueUrl": return { QueueUrl: `http://127.0.0.1/000000000000/${input.QueueName}` };
+    case "SendMessage": { if (!firstSendAt) firstSendAt = Date.now(); const m = enqueue(queue(input.QueueUrl), input.MessageBody); return { MessageId: m.id, MD5OfMessageBody: m.md5 }; }
+    case "SendMessageBatch": {
+      if (!firstSendAt) firstSendAt = Date.now();
+      const q = queue(input.QueueUrl);
+      return { Successful: input.Entries.map((e: any) => { const m = enqueue(q, e.MessageBody); return { Id: e.Id, MessageId: m.id, MD5OfMessageBody: m.md5 }; }), Failed: [] };
+    }
+    case "ReceiveMessage": {
+      const q = queue(input.QueueUrl);
+      const max = input.MaxNumberOfMessages ?? 1;
+      const vis = input.VisibilityTimeout ?? 30;
+      let got = take(q, max, vis);
+      if (!got.length && input.WaitTimeSeconds) {
+        await new Promise<void>((resolve) => { const t = setTimeout(resolve, input.WaitTimeSeconds * 1000); q.waiters.push(() => { clearTimeout(t); resolve(); }); });
+        got = take(q, max, vis);
+      }
+      return { Messages: got.map((m) => ({ MessageId: m.id, ReceiptHandle: m.receipt, MD5OfBody: m.md5, Body: m.body, Attributes: { ApproximateReceiveCount: String(m.receives), SentTimestamp: String(m.sent) } })) };
+    }
+    case "DeleteMessage": queue(input.QueueUrl).inflight.delete(input.ReceiptHandle); return {};
+    case "DeleteMessageBatch": { const q = queue(input.QueueUrl); for (const e of input.Entries) q.inflight.delete(e.ReceiptHandle); return { Successful: input.Entries.map((e: any) => ({ Id: e.Id })), Failed: [] }; }
+    case "ChangeMessageVisibility": { const m = queue(input.QueueUrl).inflight.get(input.ReceiptHandle); if (m) m.visibleAt = Date.now() + input.VisibilityTimeout * 1000; return {}; }
+    case "ChangeMessageVisibilityBatch": { const q = queue(input.QueueUrl); for (const e of input.Entries) { const m = q.inflight.get(e.ReceiptHandle); if (m) m.visibleAt = Date.now() + e.VisibilityTimeout * 1000; } return { Successful: input.Entries.map((e: any) => ({ Id: e.Id })), Failed: [] }; }
+    case "GetQueueAttributes": { const q = queue(input.QueueUrl); return { Attributes: { ApproximateNumberOfMessages: String(q.messages.length), ApproximateNumberOfMessagesNotVisible: String(q.inflight.size) } }; }
+    default: throw Object.assign(new Error(`unsupported ${action}`), { type: "com.amazonaws.sqs#UnsupportedOperation" });
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/x-amz-json-1.0", "content-length": Buffer.byteLength(text), "x-amzn-requestid": randomUUID() });
+  res.end(text);
+}
+
+async function body(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+const server = createServer(async (req, res) => {
+  const text = await body(req);
+  if (req.url === "/__stats") {
+    const cpu = process.cpuUsage();
+    const depth = Object.fromEntries([...queues].map(([n, q]) => [n, { visible: q.messages.length, inflight: q.inflight.size }]));
+    return send(res, 200, { counts, cpuUs: cpu.user + cpu.system, firstSendAt, depth });
+  }
+  if (req.url === "/__reset") { queues.clear(); for (const k in counts) delete counts[k]; firstSendAt = 0; return send(res, 200, {}); }
+  if (req.url === "/__preload") { const { queue: name, bodies } = JSON.parse(text); const q = queue(name); for (const b of bodies) enqueue(q, b); return send(res, 200, { loaded: bodies.length }); }
+  const action = String(req.headers["x-amz-target"] ?? "").replace("AmazonSQS.", "");
+  counts[action] = (counts[action] ?? 0) + 1;
+  if (latency) await new Promise((r) => setTimeout(r, latency));
+  try {
+    send(res, 200, await handle(action, JSON.parse(text || "{}")));
+  } catch (err) {
+    send(res, 400, { __type: (err as { type?: string }).type ?? "com.amazonaws.sqs#InvalidParameterValue", message: (err as Error).message });
+  }
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, "127.0.0.1", () => process.stdout.write(JSON.stringify({ port: (server.address() as { port: number }).port }) + "\n"));
+process.on("SIGTERM", () => process.exit(0));

@@ -3,7 +3,7 @@
 // in fresh processes, reports medians and the per-round ratio range, and
 // prints PASS/MISS against the targets. Writes bench/results/latest.{md,json,svg}.
 //
-//   npm run bench -- [--rounds N] [--duration S] [--messages N] [--quick]
+//   npm run bench -- [--rounds N] [--duration S] [--messages N] [--latency-ms N] [--quick]
 
 import { execFileSync } from "node:child_process";
 import { readFileSync, statSync, writeFileSync, mkdirSync, rmSync, existsSync } from "node:fs";
@@ -21,11 +21,14 @@ const { values: args } = parseArgs({
     duration: { type: "string", default: "3" },
     messages: { type: "string", default: "2000" },
     quick: { type: "boolean", default: false },
+    "latency-ms": { type: "string", default: "0" },
   },
 });
 const ROUNDS = args.quick ? 2 : Math.max(1, Number(args.rounds));
 const DURATION = args.quick ? 2 : Math.max(1, Number(args.duration));
 const MESSAGES = args.quick ? 500 : Math.max(100, Number(args.messages));
+/** Fixed delay the stub adds to every SQS request, to mimic a network round trip. */
+const LATENCY_MS = Math.max(0, Number(args["latency-ms"]));
 const TOKEN = "bench-token-0123456789abcdef";
 const CREDS = { AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench", AWS_REGION: "us-east-1" };
 const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
@@ -56,7 +59,7 @@ async function freePort(): Promise<number> {
 interface Stub { child: Child; url: string; queue: (name: string) => string; stats(): Promise<any>; preload(name: string, bodies: string[]): Promise<void>; stop(): Promise<void> }
 
 async function startStub(): Promise<Stub> {
-  const child = startChild([join(ROOT, "bench", "sqs-stub.ts")], {});
+  const child = startChild([join(ROOT, "bench", "sqs-stub.ts"), "--latency-ms", String(LATENCY_MS)], {});
   const { port } = JSON.parse(await child.waitFor(/"port"/));
   const url = `http://127.0.0.1:${port}`;
   const post = (path: string, body?: unknown) => fetch(url + path, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json());
@@ -255,7 +258,7 @@ function svg(bars: Array<{ label: string; value: number }>, title: string, unit:
 
 async function main() {
   for (const f of ["inventory.mjs", "pricing.mjs"]) if (!existsSync(join(ROOT, "dist", f))) throw new Error(`dist/${f} missing: run node build.mjs`);
-  log(`rounds ${ROUNDS}, ${DURATION} s per load run at 64 connections, ${MESSAGES} messages per pricing run, CLK_TCK ${CLK_TCK}`);
+  log(`rounds ${ROUNDS}, ${DURATION} s per load run at 64 connections, ${MESSAGES} messages per pricing run, stub latency ${LATENCY_MS} ms, CLK_TCK ${CLK_TCK}`);
 
   const inv: Record<InventoryVariant, any[]> = { shipped: [], ceiling: [], naive: [], fastify: [] };
   for (let r = 1; r <= ROUNDS; r++) {
@@ -321,7 +324,7 @@ async function main() {
   const md = [
     `# Benchmark results`,
     ``,
-    `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${execFileSync("nproc").toString().trim()} cores, Node ${process.version}) against the local SQS stub (no added latency); ${ROUNDS} interleaved rounds, fresh processes each; medians, with the range of per-round ratios.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${execFileSync("nproc").toString().trim()} cores, Node ${process.version}) against the local SQS stub (${LATENCY_MS ? `${LATENCY_MS} ms added per request` : "no added latency"}); ${ROUNDS} interleaved rounds, fresh processes each; medians, with the range of per-round ratios.`,
     ``,
     `## Inventory (64 connections, one update per request, ${DURATION} s per run)`,
     ``,

@@ -1,0 +1,122 @@
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+resource "aws_sns_topic" "this" {
+  name              = "${var.name_prefix}-alerts"
+  kms_master_key_id = var.kms_key_id
+  tags              = var.tags
+}
+
+data "aws_iam_policy_document" "topic" {
+  statement {
+    sid       = "CloudWatchAlarms"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.this.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "this" {
+  arn    = aws_sns_topic.this.arn
+  policy = data.aws_iam_policy_document.topic.json
+}
+
+resource "aws_sns_topic_subscription" "this" {
+  for_each = { for s in var.subscriptions : "${s.protocol}:${s.endpoint}" => s }
+
+  topic_arn = aws_sns_topic.this.arn
+  protocol  = each.value.protocol
+  endpoint  = each.value.endpoint
+}
+
+# The original design's alarm: the backlog stays above the threshold for
+# backlog_minutes consecutive one-minute periods (50 for 5 minutes).
+resource "aws_cloudwatch_metric_alarm" "backlog" {
+  alarm_name          = "${var.name_prefix}-inventory-backlog"
+  alarm_description   = "More than ${var.backlog_threshold} stock updates waiting for ${var.backlog_minutes} minutes: pricing is down, stuck or too small. Check the pricing pods and the Spot node group."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = var.queue_name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = var.backlog_minutes
+  threshold           = var.backlog_threshold
+  comparison_operator = "GreaterThanThreshold"
+  # SQS sends queue metrics while the queue is active; no data means idle.
+  treat_missing_data = "notBreaching"
+  alarm_actions      = [aws_sns_topic.this.arn]
+  ok_actions         = [aws_sns_topic.this.arn]
+  tags               = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "dlq" {
+  alarm_name          = "${var.name_prefix}-inventory-dlq"
+  alarm_description   = "A stock update was moved to the DLQ after repeated failures (a poison message). Inspect it in ${var.dlq_name}."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = var.dlq_name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.this.arn]
+  ok_actions          = [aws_sns_topic.this.arn]
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "age" {
+  alarm_name          = "${var.name_prefix}-inventory-oldest-message"
+  alarm_description   = "The oldest stock update has waited more than ${var.oldest_message_age_seconds} s: prices are going stale."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  dimensions          = { QueueName = var.queue_name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 5
+  threshold           = var.oldest_message_age_seconds
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.this.arn]
+  ok_actions          = [aws_sns_topic.this.arn]
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_dashboard" "this" {
+  dashboard_name = "${var.name_prefix}-queues"
+  dashboard_body = jsonencode({
+    widgets = [
+      for i, w in [
+        { title = "Queue depth", metrics = [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.queue_name], ["AWS/SQS", "ApproximateNumberOfMessagesNotVisible", "QueueName", var.queue_name]] },
+        { title = "Oldest message age (s)", metrics = [["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", var.queue_name]] },
+        { title = "Sent / received / deleted", metrics = [["AWS/SQS", "NumberOfMessagesSent", "QueueName", var.queue_name], ["AWS/SQS", "NumberOfMessagesReceived", "QueueName", var.queue_name], ["AWS/SQS", "NumberOfMessagesDeleted", "QueueName", var.queue_name]] },
+        { title = "DLQ depth", metrics = [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.dlq_name]] },
+        { title = "Price decisions sent", metrics = [["AWS/SQS", "NumberOfMessagesSent", "QueueName", var.price_queue_name]] },
+        ] : {
+        type   = "metric"
+        x      = (i % 2) * 12
+        y      = floor(i / 2) * 6
+        width  = 12
+        height = 6
+        properties = {
+          title   = w.title
+          metrics = w.metrics
+          region  = data.aws_region.current.name
+          stat    = "Maximum"
+          period  = 60
+        }
+      }
+    ]
+  })
+}

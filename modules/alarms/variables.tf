@@ -1,0 +1,73 @@
+variable "name_prefix" {
+  description = "Prefix of the alarm, topic and dashboard names, e.g. \"stockprice-dev\"."
+  type        = string
+}
+
+variable "queue_name" {
+  description = "Name of inventory-update-queue (the alarm's QueueName dimension)."
+  type        = string
+}
+
+variable "dlq_name" {
+  description = "Name of inventory-update-dlq."
+  type        = string
+}
+
+variable "price_queue_name" {
+  description = "Name of price-change-queue (shown on the dashboard)."
+  type        = string
+}
+
+variable "backlog_threshold" {
+  description = "Visible messages in the inventory queue above which the backlog alarm fires (1 or more)."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.backlog_threshold >= 1
+    error_message = "backlog_threshold must be 1 or more."
+  }
+}
+
+variable "backlog_minutes" {
+  description = "Minutes the backlog must stay above the threshold before the alarm fires (1-60); one 60 s period per minute."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.backlog_minutes >= 1 && var.backlog_minutes <= 60
+    error_message = "backlog_minutes must be between 1 and 60."
+  }
+}
+
+variable "oldest_message_age_seconds" {
+  description = "Age of the oldest message in the inventory queue that raises the age alarm (60 or more)."
+  type        = number
+  default     = 600
+}
+
+variable "subscriptions" {
+  description = "Who is paged: a list of {protocol = \"email\" | \"https\", endpoint}. Email subscriptions must be confirmed from the mail."
+  type = list(object({
+    protocol = string
+    endpoint = string
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for s in var.subscriptions : contains(["email", "https"], s.protocol)])
+    error_message = "subscriptions[*].protocol must be email or https."
+  }
+}
+
+variable "kms_key_id" {
+  description = "KMS key for the SNS topic; the AWS managed alias/aws/sns by default. CloudWatch can publish to a topic encrypted with a customer managed key only if that key's policy allows it."
+  type        = string
+  default     = "alias/aws/sns"
+}
+
+variable "tags" {
+  description = "Tags for the topic and alarms."
+  type        = map(string)
+  default     = {}
+}

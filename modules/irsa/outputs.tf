@@ -1,0 +1,9 @@
+output "inventory_role_arn" {
+  description = "IAM role ARN for the inventory ServiceAccount annotation eks.amazonaws.com/role-arn."
+  value       = aws_iam_role.this["inventory"].arn
+}
+
+output "pricing_role_arn" {
+  description = "IAM role ARN for the pricing ServiceAccount annotation eks.amazonaws.com/role-arn."
+  value       = aws_iam_role.this["pricing"].arn
+}

@@ -1,0 +1,54 @@
+variable "name_prefix" {
+  description = "Prefix of the IAM role names, e.g. \"stockprice-dev\"."
+  type        = string
+}
+
+variable "oidc_provider_arn" {
+  description = "ARN of the cluster's IAM OIDC provider (eks module output oidc_provider_arn)."
+  type        = string
+}
+
+variable "oidc_issuer_url" {
+  description = "The cluster's OIDC issuer URL, with or without https:// (eks module output oidc_issuer_url)."
+  type        = string
+}
+
+variable "namespace" {
+  description = "Kubernetes namespace of the services."
+  type        = string
+  default     = "stockprice"
+}
+
+variable "inventory_service_account" {
+  description = "ServiceAccount of the inventory pods."
+  type        = string
+  default     = "inventory"
+}
+
+variable "pricing_service_account" {
+  description = "ServiceAccount of the pricing pods."
+  type        = string
+  default     = "pricing"
+}
+
+variable "inventory_queue_arn" {
+  description = "ARN of inventory-update-queue."
+  type        = string
+}
+
+variable "price_queue_arn" {
+  description = "ARN of price-change-queue."
+  type        = string
+}
+
+variable "kms_key_arn" {
+  description = "ARN of the customer managed KMS key of the queues; null when they use SSE-SQS (then no KMS permission is granted)."
+  type        = string
+  default     = null
+}
+
+variable "tags" {
+  description = "Tags for the roles."
+  type        = map(string)
+  default     = {}
+}

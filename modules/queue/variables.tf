@@ -1,0 +1,61 @@
+variable "fifo" {
+  description = "Create FIFO queues (names get the .fifo suffix). The services detect FIFO from the queue URL."
+  type        = bool
+  default     = false
+}
+
+variable "max_receive_count" {
+  description = "Receives of a message before SQS moves it to inventory-update-dlq (1-1000). The local stack uses the same default."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.max_receive_count >= 1 && var.max_receive_count <= 1000
+    error_message = "max_receive_count must be between 1 and 1000."
+  }
+}
+
+variable "visibility_timeout_seconds" {
+  description = "Visibility timeout of the queues in seconds (0-43200); pricing's VISIBILITY_TIMEOUT_S must match."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.visibility_timeout_seconds >= 0 && var.visibility_timeout_seconds <= 43200
+    error_message = "visibility_timeout_seconds must be between 0 and 43200."
+  }
+}
+
+variable "message_retention_seconds" {
+  description = "How long the work queues keep a message (60-1209600 seconds); the DLQ always keeps 14 days."
+  type        = number
+  default     = 345600
+
+  validation {
+    condition     = var.message_retention_seconds >= 60 && var.message_retention_seconds <= 1209600
+    error_message = "message_retention_seconds must be between 60 and 1209600."
+  }
+}
+
+variable "max_message_size" {
+  description = "Largest message in bytes (1024-1048576). Set explicitly: SQS accepts 1 MiB, but older provider versions validate 262144 at most, so that is the default; an update message is under 1 KiB."
+  type        = number
+  default     = 262144
+
+  validation {
+    condition     = var.max_message_size >= 1024 && var.max_message_size <= 1048576
+    error_message = "max_message_size must be between 1024 and 1048576."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "ARN of a customer managed KMS key for server-side encryption; null uses SQS-managed encryption (SSE-SQS)."
+  type        = string
+  default     = null
+}
+
+variable "tags" {
+  description = "Tags for every queue."
+  type        = map(string)
+  default     = {}
+}

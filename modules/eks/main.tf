@@ -1,0 +1,175 @@
+locals {
+  # Pricing's nodes carry this label and taint; only pricing tolerates it.
+  workload_label = "stockprice.io/workload"
+}
+
+data "aws_iam_policy_document" "assume" {
+  for_each = {
+    cluster = "eks.amazonaws.com"
+    fargate = "eks-fargate-pods.amazonaws.com"
+    node    = "ec2.amazonaws.com"
+  }
+
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = [each.value]
+    }
+  }
+}
+
+resource "aws_iam_role" "cluster" {
+  name               = "${var.cluster_name}-cluster"
+  assume_role_policy = data.aws_iam_policy_document.assume["cluster"].json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "cluster" {
+  role       = aws_iam_role.cluster.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
+}
+
+resource "aws_eks_cluster" "this" {
+  name                      = var.cluster_name
+  version                   = var.cluster_version
+  role_arn                  = aws_iam_role.cluster.arn
+  enabled_cluster_log_types = var.cluster_log_types
+
+  vpc_config {
+    subnet_ids              = var.private_subnet_ids
+    endpoint_private_access = true
+    endpoint_public_access  = var.endpoint_public_access
+    public_access_cidrs     = var.endpoint_public_access ? var.public_access_cidrs : null
+  }
+
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = true
+  }
+
+  tags       = var.tags
+  depends_on = [aws_iam_role_policy_attachment.cluster]
+}
+
+# IRSA: the cluster's OIDC issuer as an IAM identity provider. (EKS Pod
+# Identity is not available to Fargate pods, so IRSA it is.)
+resource "aws_iam_openid_connect_provider" "this" {
+  url            = aws_eks_cluster.this.identity[0].oidc[0].issuer
+  client_id_list = ["sts.amazonaws.com"]
+  tags           = var.tags
+}
+
+resource "aws_iam_role" "fargate" {
+  name               = "${var.cluster_name}-fargate"
+  assume_role_policy = data.aws_iam_policy_document.assume["fargate"].json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "fargate" {
+  role       = aws_iam_role.fargate.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy"
+}
+
+resource "aws_eks_fargate_profile" "inventory" {
+  cluster_name           = aws_eks_cluster.this.name
+  fargate_profile_name   = "inventory"
+  pod_execution_role_arn = aws_iam_role.fargate.arn
+  subnet_ids             = var.private_subnet_ids
+
+  selector {
+    namespace = var.namespace
+    labels    = { "app.kubernetes.io/name" = "inventory" }
+  }
+
+  tags = var.tags
+}
+
+resource "aws_eks_fargate_profile" "coredns" {
+  cluster_name           = aws_eks_cluster.this.name
+  fargate_profile_name   = "coredns"
+  pod_execution_role_arn = aws_iam_role.fargate.arn
+  subnet_ids             = var.private_subnet_ids
+
+  selector {
+    namespace = "kube-system"
+    labels    = { "k8s-app" = "kube-dns" }
+  }
+
+  tags = var.tags
+}
+
+# pricing_capacity = "fargate": pricing on Fargate (on-demand; EKS has no Fargate Spot).
+resource "aws_eks_fargate_profile" "pricing" {
+  count = var.pricing_capacity == "fargate" ? 1 : 0
+
+  cluster_name           = aws_eks_cluster.this.name
+  fargate_profile_name   = "pricing"
+  pod_execution_role_arn = aws_iam_role.fargate.arn
+  subnet_ids             = var.private_subnet_ids
+
+  selector {
+    namespace = var.namespace
+    labels    = { "app.kubernetes.io/name" = "pricing" }
+  }
+
+  tags = var.tags
+}
+
+resource "aws_iam_role" "node" {
+  count = var.pricing_capacity == "spot" ? 1 : 0
+
+  name               = "${var.cluster_name}-pricing-node"
+  assume_role_policy = data.aws_iam_policy_document.assume["node"].json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "node" {
+  for_each = var.pricing_capacity == "spot" ? toset([
+    "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+    "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+    "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+  ]) : toset([])
+
+  role       = aws_iam_role.node[0].name
+  policy_arn = each.value
+}
+
+# pricing_capacity = "spot": EC2 Spot capacity for the interruptible pricing
+# pods, several instance types, labelled and tainted so only pricing lands.
+resource "aws_eks_node_group" "pricing" {
+  count = var.pricing_capacity == "spot" ? 1 : 0
+
+  cluster_name    = aws_eks_cluster.this.name
+  node_group_name = "pricing-spot"
+  node_role_arn   = aws_iam_role.node[0].arn
+  subnet_ids      = var.private_subnet_ids
+  capacity_type   = "SPOT"
+  instance_types  = var.spot_instance_types
+  ami_type        = "AL2023_x86_64_STANDARD"
+
+  scaling_config {
+    min_size     = var.spot_min_size
+    desired_size = var.spot_desired_size
+    max_size     = var.spot_max_size
+  }
+
+  labels = { (local.workload_label) = "pricing" }
+
+  taint {
+    key    = local.workload_label
+    value  = "pricing"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    ignore_changes = [scaling_config[0].desired_size]
+  }
+
+  tags       = var.tags
+  depends_on = [aws_iam_role_policy_attachment.node]
+}

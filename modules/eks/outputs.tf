@@ -1,0 +1,29 @@
+output "cluster_name" {
+  description = "Name of the EKS cluster (the EKS deploy action's ClusterName)."
+  value       = aws_eks_cluster.this.name
+}
+
+output "cluster_arn" {
+  description = "ARN of the EKS cluster."
+  value       = aws_eks_cluster.this.arn
+}
+
+output "cluster_endpoint" {
+  description = "Kubernetes API endpoint."
+  value       = aws_eks_cluster.this.endpoint
+}
+
+output "oidc_provider_arn" {
+  description = "ARN of the IAM OIDC provider, for IRSA trust policies."
+  value       = aws_iam_openid_connect_provider.this.arn
+}
+
+output "oidc_issuer_url" {
+  description = "The cluster's OIDC issuer URL."
+  value       = aws_eks_cluster.this.identity[0].oidc[0].issuer
+}
+
+output "cluster_security_group_id" {
+  description = "Security group EKS created for the cluster."
+  value       = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
+}

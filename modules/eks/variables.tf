@@ -14,11 +14,6 @@ variable "cluster_version" {
   }
 }
 
-variable "vpc_id" {
-  description = "VPC of the cluster (network module output)."
-  type        = string
-}
-
 variable "private_subnet_ids" {
   description = "Private subnets for the control plane ENIs, Fargate pods and nodes (at least 2 AZs)."
   type        = list(string)

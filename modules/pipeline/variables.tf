@@ -1,0 +1,99 @@
+variable "name" {
+  description = "Name prefix of the pipeline resources, e.g. \"stockprice-dev\"."
+  type        = string
+}
+
+variable "repository" {
+  description = "GitHub repository as owner/name."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.repository))
+    error_message = "repository must be owner/name."
+  }
+}
+
+variable "branch" {
+  description = "Branch whose pushes deploy."
+  type        = string
+  default     = "main"
+}
+
+variable "deploy_env" {
+  description = "Environment the pipeline deploys: dev or prod (passed to the render step)."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "prod"], var.deploy_env)
+    error_message = "deploy_env must be dev or prod."
+  }
+}
+
+variable "cluster_name" {
+  description = "EKS cluster the deploy action applies the manifests to."
+  type        = string
+}
+
+variable "cluster_arn" {
+  description = "ARN of that cluster (for eks:DescribeCluster)."
+  type        = string
+}
+
+variable "namespace" {
+  description = "Namespace the manifests are applied to."
+  type        = string
+  default     = "stockprice"
+}
+
+variable "ecr_repository_urls" {
+  description = "ECR repository URL by service (ecr module output repository_urls): inventory and pricing."
+  type        = map(string)
+}
+
+variable "ecr_repository_arns" {
+  description = "ECR repository ARN by service (ecr module output repository_arns)."
+  type        = map(string)
+}
+
+variable "inventory_role_arn" {
+  description = "IRSA role ARN for the inventory ServiceAccount (rendered into the manifests)."
+  type        = string
+}
+
+variable "pricing_role_arn" {
+  description = "IRSA role ARN for the pricing ServiceAccount (rendered into the manifests)."
+  type        = string
+}
+
+variable "inventory_queue_url" {
+  description = "URL of inventory-update-queue (rendered into the manifests)."
+  type        = string
+}
+
+variable "price_queue_url" {
+  description = "URL of price-change-queue (rendered into the manifests)."
+  type        = string
+}
+
+variable "pricing_capacity" {
+  description = "spot | fargate, as in the eks module: selects the pricing manifest variant."
+  type        = string
+  default     = "spot"
+
+  validation {
+    condition     = contains(["spot", "fargate"], var.pricing_capacity)
+    error_message = "pricing_capacity must be spot or fargate."
+  }
+}
+
+variable "codebuild_image" {
+  description = "CodeBuild image; must offer the nodejs 24 runtime."
+  type        = string
+  default     = "aws/codebuild/standard:7.0"
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,28 @@
+locals {
+  env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+}
+
+terraform {
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/alarms"
+}
+
+dependency "queue" {
+  config_path = "${get_terragrunt_dir()}/../queue"
+
+  mock_outputs = {
+    inventory_queue_name = "inventory-update-queue"
+    dlq_name             = "inventory-update-dlq"
+    price_queue_name     = "price-change-queue"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+inputs = {
+  name_prefix       = local.env.name
+  queue_name        = dependency.queue.outputs.inventory_queue_name
+  dlq_name          = dependency.queue.outputs.dlq_name
+  price_queue_name  = dependency.queue.outputs.price_queue_name
+  backlog_threshold = 50
+  backlog_minutes   = 5
+  subscriptions     = local.env.oncall
+}

@@ -1,0 +1,62 @@
+locals {
+  env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+}
+
+terraform {
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/pipeline"
+}
+
+dependency "eks" {
+  config_path = "${get_terragrunt_dir()}/../eks"
+
+  mock_outputs = {
+    cluster_name = "stockprice-mock"
+    cluster_arn  = "arn:aws:eks:eu-west-1:123456789012:cluster/stockprice-mock"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+dependency "ecr" {
+  config_path = "${get_terragrunt_dir()}/../ecr"
+
+  mock_outputs = {
+    repository_urls = { inventory = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/stockprice/inventory", pricing = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/stockprice/pricing" }
+    repository_arns = { inventory = "arn:aws:ecr:eu-west-1:123456789012:repository/stockprice/inventory", pricing = "arn:aws:ecr:eu-west-1:123456789012:repository/stockprice/pricing" }
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+dependency "irsa" {
+  config_path = "${get_terragrunt_dir()}/../irsa"
+
+  mock_outputs = {
+    inventory_role_arn = "arn:aws:iam::123456789012:role/stockprice-mock-inventory"
+    pricing_role_arn   = "arn:aws:iam::123456789012:role/stockprice-mock-pricing"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+dependency "queue" {
+  config_path = "${get_terragrunt_dir()}/../queue"
+
+  mock_outputs = {
+    inventory_queue_url = "https://sqs.eu-west-1.amazonaws.com/123456789012/inventory-update-queue"
+    price_queue_url     = "https://sqs.eu-west-1.amazonaws.com/123456789012/price-change-queue"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+inputs = {
+  name                = local.env.name
+  repository          = local.env.repository
+  branch              = local.env.branch
+  deploy_env          = local.env.env
+  cluster_name        = dependency.eks.outputs.cluster_name
+  cluster_arn         = dependency.eks.outputs.cluster_arn
+  ecr_repository_urls = dependency.ecr.outputs.repository_urls
+  ecr_repository_arns = dependency.ecr.outputs.repository_arns
+  inventory_role_arn  = dependency.irsa.outputs.inventory_role_arn
+  pricing_role_arn    = dependency.irsa.outputs.pricing_role_arn
+  inventory_queue_url = dependency.queue.outputs.inventory_queue_url
+  price_queue_url     = dependency.queue.outputs.price_queue_url
+}

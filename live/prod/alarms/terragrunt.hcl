@@ -1,0 +1,12 @@
+include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+
+include "envcommon" {
+  path   = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/alarms.hcl"
+  expose = true
+}
+
+inputs = {
+  oldest_message_age_seconds = 300
+}

@@ -1,0 +1,12 @@
+include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+
+include "envcommon" {
+  path   = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/ecr.hcl"
+  expose = true
+}
+
+inputs = {
+  keep_images = 100
+}

@@ -1,0 +1,131 @@
+// HashiCorp's HCL parser (WASM, @cdktf/hcl2json) for the offline checks of
+// the Terraform modules and the Terragrunt live layer. Every function takes
+// the repository root, so a check can run against a deliberately broken copy.
+
+import { parse } from "@cdktf/hcl2json";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+
+export type Hcl = Record<string, any>;
+
+export async function parseFile(path: string): Promise<Hcl> {
+  return (await parse(path, readFileSync(path, "utf8"))) as Hcl;
+}
+
+export function listFiles(dir: string, ext: RegExp): string[] {
+  const out: string[] = [];
+  if (!existsSync(dir)) return out;
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) out.push(...listFiles(p, ext));
+    else if (ext.test(e)) out.push(p);
+  }
+  return out.sort();
+}
+
+export const MODULE_FILES = ["main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md"];
+
+export function moduleNames(root: string): string[] {
+  return readdirSync(join(root, "modules")).filter((d) => statSync(join(root, "modules", d)).isDirectory()).sort();
+}
+
+export interface ModuleInfo {
+  name: string;
+  variables: Record<string, { description?: string; type?: string; default?: unknown; hasDefault: boolean }>;
+  outputs: Record<string, { description?: string }>;
+  /** Every parsed .tf file of the module merged by top-level key. */
+  blocks: Hcl[];
+}
+
+export async function readModule(root: string, name: string): Promise<ModuleInfo> {
+  const dir = join(root, "modules", name);
+  const blocks = await Promise.all(listFiles(dir, /\.tf$/).map(parseFile));
+  const variables: ModuleInfo["variables"] = {};
+  const outputs: ModuleInfo["outputs"] = {};
+  for (const b of blocks) {
+    for (const [k, v] of Object.entries((b.variable ?? {}) as Record<string, Hcl[]>)) variables[k] = { ...v[0], hasDefault: "default" in v[0] };
+    for (const [k, v] of Object.entries((b.output ?? {}) as Record<string, Hcl[]>)) outputs[k] = v[0];
+  }
+  return { name, variables, outputs, blocks };
+}
+
+/** All resources / data sources of a type across the module's files: name -> body. */
+export function blocksOf(m: ModuleInfo, kind: "resource" | "data", type: string): Record<string, Hcl> {
+  const out: Record<string, Hcl> = {};
+  for (const b of m.blocks) for (const [name, bodies] of Object.entries((b[kind]?.[type] ?? {}) as Record<string, Hcl[]>)) out[name] = bodies[0];
+  return out;
+}
+
+export interface Unit {
+  env: string;
+  name: string;
+  dir: string;
+  /** The module the unit deploys (from terraform.source). */
+  module: string;
+  dependencies: Array<{ name: string; configPath: string; target: string; mockOutputs: Record<string, unknown> | undefined; allowed: unknown }>;
+  inputs: Record<string, unknown>;
+}
+
+function resolveTg(expr: string, unitDir: string, liveDir: string): string {
+  return expr
+    .replace('${dirname(find_in_parent_folders("root.hcl"))}', liveDir)
+    .replace("${get_terragrunt_dir()}", unitDir);
+}
+
+/** Every Terragrunt unit (live/<env>/<unit>/terragrunt.hcl) with its included shared body merged in. */
+export async function readUnits(root: string): Promise<Unit[]> {
+  const liveDir = join(root, "live");
+  const rootHcl = await parseFile(join(liveDir, "root.hcl"));
+  const rootInputs = (rootHcl.inputs ?? {}) as Record<string, unknown>;
+  const units: Unit[] = [];
+  for (const file of listFiles(liveDir, /^terragrunt\.hcl$/)) {
+    const dir = dirname(file);
+    const own = await parseFile(file);
+    const parts: Hcl[] = [own];
+    for (const inc of Object.values((own.include ?? {}) as Record<string, Hcl[]>)) {
+      const path = resolveTg(String(inc[0].path), dir, liveDir);
+      if (path.includes("find_in_parent_folders")) continue; // the root include
+      parts.unshift(await parseFile(path));
+    }
+    const source = parts.map((p) => p.terraform?.[0]?.source).find(Boolean) as string | undefined;
+    const module = source ? relative(join(root, "modules"), resolve(resolveTg(source, dir, liveDir))) : "";
+    const dependencies: Unit["dependencies"] = [];
+    for (const p of parts) {
+      for (const [name, bodies] of Object.entries((p.dependency ?? {}) as Record<string, Hcl[]>)) {
+        const d = bodies[0];
+        const configPath = resolve(resolveTg(String(d.config_path), dir, liveDir));
+        dependencies.push({ name, configPath, target: relative(liveDir, configPath), mockOutputs: d.mock_outputs, allowed: d.mock_outputs_allowed_terraform_commands });
+      }
+    }
+    const inputs = Object.assign({}, rootInputs, ...parts.map((p) => p.inputs ?? {}));
+    const rel = relative(liveDir, dir).split("/");
+    units.push({ env: rel[0], name: rel.slice(1).join("/"), dir, module, dependencies, inputs });
+  }
+  return units;
+}
+
+/** The cycle in the unit graph, as a list of unit paths, or undefined. */
+export function findCycle(units: Unit[]): string[] | undefined {
+  const byDir = new Map(units.map((u) => [u.dir, u]));
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (u: Unit): string[] | undefined => {
+    if (state.get(u.dir) === "done") return undefined;
+    if (state.get(u.dir) === "visiting") return [...stack.slice(stack.indexOf(u.dir)), u.dir];
+    state.set(u.dir, "visiting");
+    stack.push(u.dir);
+    for (const d of u.dependencies) {
+      const t = byDir.get(d.configPath);
+      const c = t && visit(t);
+      if (c) return c;
+    }
+    stack.pop();
+    state.set(u.dir, "done");
+    return undefined;
+  };
+  for (const u of units) {
+    const c = visit(u);
+    if (c) return c;
+  }
+  return undefined;
+}

@@ -1,8 +1,3 @@
-locals {
-  # Pricing's nodes carry this label and taint; only pricing tolerates it.
-  workload_label = "stockprice.io/workload"
-}
-
 data "aws_iam_policy_document" "assume" {
   for_each = {
     cluster = "eks.amazonaws.com"
@@ -154,10 +149,11 @@ resource "aws_eks_node_group" "pricing" {
     max_size     = var.spot_max_size
   }
 
-  labels = { (local.workload_label) = "pricing" }
+  # Pricing's nodes carry this label and taint; only pricing tolerates it.
+  labels = { "stockprice.io/workload" = "pricing" }
 
   taint {
-    key    = local.workload_label
+    key    = "stockprice.io/workload"
     value  = "pricing"
     effect = "NO_SCHEDULE"
   }

@@ -8,14 +8,15 @@
 
 locals {
   issuer = replace(var.oidc_issuer_url, "https://", "")
-  service_accounts = {
-    inventory = var.inventory_service_account
-    pricing   = var.pricing_service_account
+  # The one subject each role trusts.
+  subjects = {
+    inventory = "system:serviceaccount:${var.namespace}:${var.inventory_service_account}"
+    pricing   = "system:serviceaccount:${var.namespace}:${var.pricing_service_account}"
   }
 }
 
 data "aws_iam_policy_document" "trust" {
-  for_each = local.service_accounts
+  for_each = local.subjects
 
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
@@ -28,7 +29,7 @@ data "aws_iam_policy_document" "trust" {
     condition {
       test     = "StringEquals"
       variable = "${local.issuer}:sub"
-      values   = ["system:serviceaccount:${var.namespace}:${each.value}"]
+      values   = [each.value]
     }
 
     condition {
@@ -40,7 +41,7 @@ data "aws_iam_policy_document" "trust" {
 }
 
 resource "aws_iam_role" "this" {
-  for_each = local.service_accounts
+  for_each = local.subjects
 
   name               = "${var.name_prefix}-${each.key}"
   assume_role_policy = data.aws_iam_policy_document.trust[each.key].json

@@ -183,7 +183,12 @@ test("IRSA trust is limited to the exact ServiceAccounts and the STS audience", 
   const m = await readModule(ROOT, "irsa");
   const trust = blocksOf(m, "data", "aws_iam_policy_document").trust.statement[0];
   const conds = Object.fromEntries((trust.condition as Hcl[]).map((c) => [c.variable, c]));
-  assert.deepEqual(conds["${local.issuer}:sub"].values, ["system:serviceaccount:${var.namespace}:${each.value}"]);
+  assert.deepEqual(conds["${local.issuer}:sub"].values, ["${each.value}"]);
+  const subjects = m.blocks.flatMap((b) => (b.locals ?? []) as Hcl[]).find((l) => l.subjects)?.subjects;
+  assert.deepEqual(subjects, {
+    inventory: "system:serviceaccount:${var.namespace}:${var.inventory_service_account}",
+    pricing: "system:serviceaccount:${var.namespace}:${var.pricing_service_account}",
+  });
   assert.equal(conds["${local.issuer}:sub"].test, "StringEquals");
   assert.deepEqual(conds["${local.issuer}:aud"].values, ["sts.amazonaws.com"]);
   assert.equal(m.variables.namespace.default, K8S.namespace);
@@ -205,7 +210,7 @@ test("EKS: no Fargate Spot; pricing on a SPOT node group tainted for pricing, in
   const m = await readModule(ROOT, "eks");
   const ng = blocksOf(m, "resource", "aws_eks_node_group").pricing;
   assert.equal(ng.capacity_type, "SPOT");
-  assert.deepEqual(ng.taint[0], { key: "${local.workload_label}", value: "pricing", effect: "NO_SCHEDULE" });
+  assert.deepEqual(ng.taint[0], { key: "stockprice.io/workload", value: "pricing", effect: "NO_SCHEDULE" });
   assert.ok(m.variables.spot_instance_types.default && (m.variables.spot_instance_types.default as string[]).length >= 3);
   const inv = blocksOf(m, "resource", "aws_eks_fargate_profile").inventory;
   assert.deepEqual(inv.selector[0].labels, { "app.kubernetes.io/name": "inventory" });

@@ -1,0 +1,89 @@
+// Each infrastructure check is seen to fail: a copy of the repository is
+// broken in one place per case and the check must report it.
+
+import assert from "node:assert/strict";
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync, appendFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { sqsActionsUsedBy } from "../helpers/sqs-actions.ts";
+import { alarmProblems, graphProblems, irsaActions, moduleProblems, queueNames, ROOT, terraformAvailable, unformatted, unparseable, wildcardGrants } from "../helpers/infra-checks.ts";
+
+function copy(): string {
+  const dir = mkdtempSync(join(tmpdir(), "infra-broken-"));
+  for (const d of ["modules", "live", "src"]) cpSync(join(ROOT, d), join(dir, d), { recursive: true });
+  return dir;
+}
+
+function edit(file: string, from: string | RegExp, to: string): void {
+  const text = readFileSync(file, "utf8");
+  const next = text.replace(from, to);
+  assert.notEqual(next, text, `the break did not apply to ${file}`);
+  writeFileSync(file, next);
+}
+
+const cases: Array<[string, (dir: string) => void, (dir: string) => Promise<unknown[]> | unknown[]]> = [
+  ["an unformatted file", (d) => appendFileSync(join(d, "modules/ecr/main.tf"), '\nlocals {\n      x   =    1\n}\n'), (d) => (terraformAvailable() ? unformatted(d) : ["skipped"])],
+  ["a file that does not parse", (d) => appendFileSync(join(d, "live/dev/queue/terragrunt.hcl"), "\ninputs = {\n"), (d) => unparseable(d)],
+  ["a module without README.md", (d) => unlinkSync(join(d, "modules/ecr/README.md")), (d) => moduleProblems(d)],
+  ["a variable without description", (d) => edit(join(d, "modules/ecr/variables.tf"), /  description = "Images kept[^\n]*\n/, ""), (d) => moduleProblems(d)],
+  ["an output without description", (d) => edit(join(d, "modules/queue/outputs.tf"), /  description = "URL of inventory-update-dlq."\n/, ""), (d) => moduleProblems(d)],
+  ["a dependency cycle", (d) => appendFileSync(join(d, "live/_envcommon/network.hcl"), '\ndependency "pipeline" {\n  config_path = "${get_terragrunt_dir()}/../pipeline"\n  mock_outputs = { pipeline_name = "x" }\n  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]\n}\n'), (d) => graphProblems(d)],
+  ["a dependency path that does not exist", (d) => edit(join(d, "live/_envcommon/alarms.hcl"), "/../queue", "/../queues"), (d) => graphProblems(d)],
+  ["a mock output the module does not declare", (d) => edit(join(d, "live/_envcommon/alarms.hcl"), "dlq_name             =", "dead_letter_name     ="), (d) => graphProblems(d)],
+  ["mocks allowed for apply", (d) => edit(join(d, "live/_envcommon/eks.hcl"), '["init", "validate", "plan"]', '["init", "validate", "plan", "apply"]'), (d) => graphProblems(d)],
+  ["an input that is not a variable", (d) => edit(join(d, "live/prod/ecr/terragrunt.hcl"), "keep_images", "keep_image"), (d) => graphProblems(d)],
+  ["a required variable not passed", (d) => edit(join(d, "live/_envcommon/network.hcl"), /  azs  = local.region.azs\n/, ""), (d) => graphProblems(d)],
+  ["a wildcard action", (d) => edit(join(d, "modules/irsa/main.tf"), '"sqs:SendMessage", "sqs:GetQueueUrl"]\n    resources = [var.inventory_queue_arn]', '"sqs:*"]\n    resources = [var.inventory_queue_arn]'), (d) => wildcardGrants(d)],
+  ["a wildcard resource", (d) => edit(join(d, "modules/irsa/main.tf"), "resources = [var.price_queue_arn]", 'resources = ["*"]'), (d) => wildcardGrants(d)],
+  ["a backlog threshold other than 50", (d) => edit(join(d, "modules/alarms/variables.tf"), "default     = 50", "default     = 60"), (d) => alarmProblems(d)],
+  ["a backlog window other than 5 minutes", (d) => edit(join(d, "modules/alarms/main.tf"), /period              = 60\n  evaluation_periods  = var.backlog_minutes/, "period              = 300\n  evaluation_periods  = var.backlog_minutes"), (d) => alarmProblems(d)],
+  ["no OK notification", (d) => edit(join(d, "modules/alarms/main.tf"), /  ok_actions         = \[aws_sns_topic.this.arn\]\n/, ""), (d) => alarmProblems(d)],
+];
+
+for (const [name, breakIt, check] of cases) {
+  test(`check fails on ${name}`, async () => {
+    const dir = copy();
+    try {
+      breakIt(dir);
+      const problems = await check(dir);
+      assert.ok(problems.length > 0, `${name}: no problem reported`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test("check fails when the IRSA policy drops an action the code uses", async () => {
+  const dir = copy();
+  try {
+    edit(join(dir, "modules/irsa/main.tf"), '"sqs:ChangeMessageVisibility", ', "");
+    const granted = await irsaActions(dir);
+    const used = await sqsActionsUsedBy(dir, "src/pricing.ts");
+    assert.notDeepEqual([...granted.pricing].sort(), [...used].sort());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("check fails when the code starts using a call the policy does not grant", async () => {
+  const dir = copy();
+  try {
+    appendFileSync(join(dir, "src/inventory/service.ts"), '\nimport { PurgeQueueCommand } from "@aws-sdk/client-sqs";\nexport const purge = () => new PurgeQueueCommand({ QueueUrl: "" });\n');
+    const used = await sqsActionsUsedBy(dir, "src/inventory.ts");
+    assert.ok(used.has("sqs:PurgeQueue"));
+    assert.ok(!(await irsaActions(dir)).inventory.has("sqs:PurgeQueue"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("check fails when a queue is renamed in Terraform", async () => {
+  const dir = copy();
+  try {
+    edit(join(dir, "modules/queue/main.tf"), '"price-change-queue${local.suffix}"', '"price-changes${local.suffix}"');
+    assert.notEqual((await queueNames(dir)).price, "price-change-queue");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

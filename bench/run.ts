@@ -7,11 +7,11 @@
 
 import { execFileSync } from "node:child_process";
 import { readFileSync, statSync, writeFileSync, mkdirSync, rmSync, existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { buildInventoryMessage } from "../src/shared/message.ts";
+import { freePort } from "../scripts/stack.ts";
 import { startChild, type Child } from "../test/helpers/process.ts";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -46,14 +46,6 @@ function cpuUs(pid: number): number {
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Number(m[1]) / 1024 : NaN;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, "127.0.0.1", () => ok()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 interface Stub { child: Child; url: string; queue: (name: string) => string; stats(): Promise<any>; preload(name: string, bodies: string[]): Promise<void>; stop(): Promise<void> }

@@ -77,7 +77,8 @@ async function ensureFree(port: number, what: string, option: string): Promise<v
   }
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((ok) => s.listen(0, "127.0.0.1", () => ok()));
   const port = (s.address() as { port: number }).port;

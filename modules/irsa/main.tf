@@ -48,13 +48,8 @@ resource "aws_iam_role" "this" {
   tags               = var.tags
 }
 
-data "aws_iam_policy_document" "inventory" {
-  statement {
-    sid       = "PublishUpdates"
-    actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
-    resources = [var.inventory_queue_arn]
-  }
-
+# Only with a customer managed key: SSE-SQS needs no KMS permission.
+data "aws_iam_policy_document" "kms" {
   dynamic "statement" {
     for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
     content {
@@ -65,7 +60,19 @@ data "aws_iam_policy_document" "inventory" {
   }
 }
 
+data "aws_iam_policy_document" "inventory" {
+  source_policy_documents = [data.aws_iam_policy_document.kms.json]
+
+  statement {
+    sid       = "PublishUpdates"
+    actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
+    resources = [var.inventory_queue_arn]
+  }
+}
+
 data "aws_iam_policy_document" "pricing" {
+  source_policy_documents = [data.aws_iam_policy_document.kms.json]
+
   statement {
     sid       = "ConsumeUpdates"
     actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl"]
@@ -76,15 +83,6 @@ data "aws_iam_policy_document" "pricing" {
     sid       = "PublishDecisions"
     actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
     resources = [var.price_queue_arn]
-  }
-
-  dynamic "statement" {
-    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
-    content {
-      sid       = "QueueKey"
-      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-      resources = [statement.value]
-    }
   }
 }
 

@@ -3,13 +3,14 @@
 // in fresh processes, reports medians and the per-round ratio range, and
 // prints PASS/MISS against the targets. Writes bench/results/latest.{md,json,svg}.
 //
-//   npm run bench -- [--rounds N] [--duration S] [--messages N] [--latency-ms N] [--quick]
+//   npm run bench -- [--rounds N] [--duration S] [--messages N] [--latency-ms N] [--sqs stub|fauxqs] [--quick]
 
 import { execFileSync } from "node:child_process";
 import { readFileSync, statSync, writeFileSync, mkdirSync, rmSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { buildInventoryMessage } from "../src/shared/message.ts";
 import { freePort } from "../scripts/stack.ts";
 import { startChild, type Child } from "../test/helpers/process.ts";
@@ -22,6 +23,7 @@ const { values: args } = parseArgs({
     messages: { type: "string", default: "2000" },
     quick: { type: "boolean", default: false },
     "latency-ms": { type: "string", default: "0" },
+    sqs: { type: "string", default: "stub" },
   },
 });
 const ROUNDS = args.quick ? 2 : Math.max(1, Number(args.rounds));
@@ -29,6 +31,8 @@ const DURATION = args.quick ? 2 : Math.max(1, Number(args.duration));
 const MESSAGES = args.quick ? 500 : Math.max(100, Number(args.messages));
 /** Fixed delay the stub adds to every SQS request, to mimic a network round trip. */
 const LATENCY_MS = Math.max(0, Number(args["latency-ms"]));
+/** stub: the counting SQS stub; fauxqs: the emulator (no request counts or stub CPU there). */
+const SQS_KIND = args.sqs === "fauxqs" ? "fauxqs" : "stub";
 const TOKEN = "bench-token-0123456789abcdef";
 const CREDS = { AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench", AWS_REGION: "us-east-1" };
 const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
@@ -51,6 +55,7 @@ function rssMb(pid: number): number {
 interface Stub { child: Child; url: string; queue: (name: string) => string; stats(): Promise<any>; preload(name: string, bodies: string[]): Promise<void>; stop(): Promise<void> }
 
 async function startStub(): Promise<Stub> {
+  if (SQS_KIND === "fauxqs") return startFauxqs();
   const child = startChild([join(ROOT, "bench", "sqs-stub.ts"), "--latency-ms", String(LATENCY_MS)], {});
   const { port } = JSON.parse(await child.waitFor(/"port"/));
   const url = `http://127.0.0.1:${port}`;
@@ -62,6 +67,34 @@ async function startStub(): Promise<Stub> {
     stats: () => fetch(`${url}/__stats`).then((r) => r.json()),
     preload: async (name, bodies) => void (await post("/__preload", { queue: name, bodies })),
     stop: async () => void (await child.stop()),
+  };
+}
+
+/** The same interface over fauxqs: depth from GetQueueAttributes, no request counts. */
+async function startFauxqs(): Promise<Stub> {
+  const child = startChild([join(ROOT, "bench", "fauxqs-server.ts")], {});
+  const { port } = JSON.parse(await child.waitFor(/"port"/));
+  const url = `http://127.0.0.1:${port}`;
+  const sqs = new SQSClient({ region: "us-east-1", endpoint: url, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "bench", secretAccessKey: "bench" } });
+  const queue = (name: string) => `${url}/000000000000/${name}`;
+  return {
+    child,
+    url,
+    queue,
+    stats: async () => {
+      const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue("inventory-update-queue"), AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
+      const depth = { "inventory-update-queue": { visible: Number(a.Attributes?.ApproximateNumberOfMessages), inflight: Number(a.Attributes?.ApproximateNumberOfMessagesNotVisible) } };
+      return { counts: { unknown: NaN }, cpuUs: NaN, firstSendAt: 0, depth };
+    },
+    preload: async (name, bodies) => {
+      for (let i = 0; i < bodies.length; i += 10) {
+        await sqs.send(new SendMessageBatchCommand({ QueueUrl: queue(name), Entries: bodies.slice(i, i + 10).map((b, j) => ({ Id: String(j), MessageBody: b })) }));
+      }
+    },
+    stop: async () => {
+      sqs.destroy();
+      await child.stop();
+    },
   };
 }
 
@@ -250,7 +283,7 @@ function svg(bars: Array<{ label: string; value: number }>, title: string, unit:
 
 async function main() {
   for (const f of ["inventory.mjs", "pricing.mjs"]) if (!existsSync(join(ROOT, "dist", f))) throw new Error(`dist/${f} missing: run node build.mjs`);
-  log(`rounds ${ROUNDS}, ${DURATION} s per load run at 64 connections, ${MESSAGES} messages per pricing run, stub latency ${LATENCY_MS} ms, CLK_TCK ${CLK_TCK}`);
+  log(`SQS: ${SQS_KIND}; rounds ${ROUNDS}, ${DURATION} s per load run at 64 connections, ${MESSAGES} messages per pricing run, stub latency ${LATENCY_MS} ms, CLK_TCK ${CLK_TCK}`);
 
   const inv: Record<InventoryVariant, any[]> = { shipped: [], ceiling: [], naive: [], fastify: [] };
   for (let r = 1; r <= ROUNDS; r++) {
@@ -316,7 +349,7 @@ async function main() {
   const md = [
     `# Benchmark results`,
     ``,
-    `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${execFileSync("nproc").toString().trim()} cores, Node ${process.version}) against the local SQS stub (${LATENCY_MS ? `${LATENCY_MS} ms added per request` : "no added latency"}); ${ROUNDS} interleaved rounds, fresh processes each; medians, with the range of per-round ratios.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${execFileSync("nproc").toString().trim()} cores, Node ${process.version}) against ${SQS_KIND === "fauxqs" ? "the fauxqs emulator (no request counts: those figures read n/a)" : `the local SQS stub (${LATENCY_MS ? `${LATENCY_MS} ms added per request` : "no added latency"})`}; ${ROUNDS} interleaved rounds, fresh processes each; medians, with the range of per-round ratios.`,
     ``,
     `## Inventory (64 connections, one update per request, ${DURATION} s per run)`,
     ``,
@@ -368,11 +401,12 @@ async function main() {
 
   const out = join(ROOT, "bench", "results");
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, "latest.md"), md);
-  writeFileSync(join(out, "latest.svg"), chart);
-  writeFileSync(join(out, "latest.json"), JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, durationS: DURATION, messages: MESSAGES, inventory: inv, pricing: pri, endToEnd: e2e, coldStart: cold, coldStartQuarterCpu: coldQuarter, quarterCpu: group.reason ?? "measured", bundles, targets }, null, 2));
+  const base = SQS_KIND === "fauxqs" ? "fauxqs" : "latest";
+  writeFileSync(join(out, `${base}.md`), md);
+  writeFileSync(join(out, `${base}.svg`), chart);
+  writeFileSync(join(out, `${base}.json`), JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, durationS: DURATION, messages: MESSAGES, inventory: inv, pricing: pri, endToEnd: e2e, coldStart: cold, coldStartQuarterCpu: coldQuarter, quarterCpu: group.reason ?? "measured", bundles, targets }, null, 2));
   process.stdout.write("\n" + md + "\n");
-  log(`done; wrote bench/results/latest.md, latest.svg, latest.json`);
+  log(`done; wrote bench/results/${base}.md, ${base}.svg, ${base}.json`);
 }
 
 await main();

@@ -217,9 +217,13 @@ resource "aws_iam_role_policy" "codepipeline" {
   policy = data.aws_iam_policy_document.codepipeline.json
 }
 
-# The pipeline role may apply manifests in the services' namespace only.
-# Created here (not in the eks module) so that the eks unit does not depend
-# on the pipeline unit: the dependency graph stays a DAG.
+# The EKS deploy action applies manifests.yaml as the pipeline role. That
+# file starts with the Namespace (with its Pod Security labels), a cluster-
+# scoped object that the namespace-scoped edit policy cannot create, so the
+# role is cluster admin. To narrow it, create the namespace once by hand,
+# drop it from the rendered manifests, and use AmazonEKSEditPolicy scoped to
+# the namespace instead. Created here (not in the eks module) so that the
+# eks unit does not depend on the pipeline unit: the graph stays a DAG.
 resource "aws_eks_access_entry" "deploy" {
   cluster_name  = var.cluster_name
   principal_arn = aws_iam_role.codepipeline.arn
@@ -230,11 +234,10 @@ resource "aws_eks_access_entry" "deploy" {
 resource "aws_eks_access_policy_association" "deploy" {
   cluster_name  = var.cluster_name
   principal_arn = aws_iam_role.codepipeline.arn
-  policy_arn    = "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/AmazonEKSEditPolicy"
+  policy_arn    = "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
 
   access_scope {
-    type       = "namespace"
-    namespaces = [var.namespace]
+    type = "cluster"
   }
 
   depends_on = [aws_eks_access_entry.deploy]

@@ -4,6 +4,11 @@
 // Locally nothing else consumes price-change-queue, so this command stands in
 // for the downstream consumer: it reads the decisions there and removes what
 // it reads, printing its own.
+//
+// `--count N` sends N updates instead, one request at a time (each its own
+// SQS message), and does not wait for decisions: it is how the backlog alarm
+// is tried (`npm start -- --no-pricing`, then `npm run send -- --count 60`).
+// The updates are for --sku (default ABC-1) with --quantity (default 3).
 
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { readFileSync } from "node:fs";
@@ -11,7 +16,9 @@ import { parseArgs } from "node:util";
 import type { PriceDecidedMessage } from "../src/shared/message.ts";
 import { STATE_FILE, type StackState } from "./stack.ts";
 
-const USAGE = `Usage: npm run send -- --sku SKU --quantity N [--version N] [--warehouse W] [--timeout SECONDS]`;
+const USAGE = `Usage: npm run send -- --sku SKU --quantity N [--version N] [--warehouse W] [--timeout SECONDS]
+       npm run send -- --count N [--sku SKU] [--quantity N]     (N updates, one request each, no waiting)
+       --state FILE   the running stack's state file (default .stack/stack.json)`;
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
@@ -24,37 +31,8 @@ export function formatMoney(minor: number, currency: string): string {
   return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, "0")} ${currency}`;
 }
 
-async function main(): Promise<void> {
-  let values;
-  try {
-    values = parseArgs({
-      options: {
-        sku: { type: "string" },
-        quantity: { type: "string" },
-        version: { type: "string" },
-        warehouse: { type: "string" },
-        timeout: { type: "string", default: "10" },
-      },
-    }).values;
-  } catch (err) {
-    fail(`${(err as Error).message}\n${USAGE}`, 2);
-  }
-  if (!values.sku || values.quantity === undefined) fail(`--sku and --quantity are required\n${USAGE}`, 2);
-  const int = (v: string | undefined, flag: string) => {
-    if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v)) fail(`${flag} must be a whole number, got "${v}"`, 2);
-    return Number(v);
-  };
-  const update = { sku: values.sku, quantity: int(values.quantity, "--quantity"), version: int(values.version, "--version"), warehouse: values.warehouse };
-  const timeoutS = int(values.timeout, "--timeout") ?? 10;
-
-  let state: StackState;
-  try {
-    state = JSON.parse(readFileSync(STATE_FILE, "utf8"));
-  } catch {
-    fail("no running local stack found: start it with `npm start` in another terminal");
-  }
-
+/** POSTs one update; the id inventory gave it. Exits non-zero on anything but 202. */
+async function post(state: StackState, update: Record<string, unknown>): Promise<string> {
   let res: Response;
   try {
     res = await fetch(`${state.inventoryUrl}/v1/inventory`, {
@@ -69,7 +47,58 @@ async function main(): Promise<void> {
   if (res.status !== 202 || !answer.ids) {
     fail(`inventory answered ${res.status}: ${answer.error?.code} ${answer.error?.field ? `(${answer.error.field}) ` : ""}${answer.error?.message ?? ""}`);
   }
-  const id = answer.ids[0];
+  return answer.ids[0];
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    values = parseArgs({
+      options: {
+        sku: { type: "string" },
+        quantity: { type: "string" },
+        version: { type: "string" },
+        warehouse: { type: "string" },
+        timeout: { type: "string", default: "10" },
+        count: { type: "string" },
+        state: { type: "string" },
+      },
+    }).values;
+  } catch (err) {
+    fail(`${(err as Error).message}\n${USAGE}`, 2);
+  }
+  const int = (v: string | undefined, flag: string) => {
+    if (v === undefined) return undefined;
+    if (!/^\d+$/.test(v)) fail(`${flag} must be a whole number, got "${v}"`, 2);
+    return Number(v);
+  };
+  const count = int(values.count, "--count");
+  if (count !== undefined && (count < 1 || count > 10_000)) fail(`--count must be from 1 to 10000, got "${values.count}"`, 2);
+  if (count !== undefined) {
+    values.sku ??= "ABC-1";
+    values.quantity ??= "3";
+  }
+  if (!values.sku || values.quantity === undefined) fail(`--sku and --quantity are required\n${USAGE}`, 2);
+  const update = { sku: values.sku, quantity: int(values.quantity, "--quantity"), version: int(values.version, "--version"), warehouse: values.warehouse };
+  const timeoutS = int(values.timeout, "--timeout") ?? 10;
+
+  let state: StackState;
+  try {
+    state = JSON.parse(readFileSync(values.state ?? STATE_FILE, "utf8"));
+  } catch {
+    fail("no running local stack found: start it with `npm start` in another terminal");
+  }
+
+  if (count !== undefined) {
+    const started = Date.now();
+    for (let i = 0; i < count; i++) {
+      const v = update.version === undefined ? undefined : update.version + i;
+      await post(state, { ...update, version: v });
+    }
+    process.stdout.write(`accepted ${count} updates of ${update.sku} in ${((Date.now() - started) / 1000).toFixed(1)} s (one request each)\n`);
+    return;
+  }
+  const id = await post(state, update);
   process.stdout.write(`accepted ${update.sku} quantity=${update.quantity} (id ${id}); waiting for the price decision...\n`);
 
   const sqs = new SQSClient({

@@ -13,10 +13,13 @@ import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { K8S } from "../src/shared/names.ts";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "./emulator.ts";
 import { formatLine } from "./pretty.ts";
+import { startLocalAlarms, type LocalAlarms } from "./alarms/local.ts";
+import { alarmLine, parseAlarmPeriod, parseWebhookUrl } from "./alarms/options.ts";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 /** Where a running stack leaves its address and token for `npm run send`. */
@@ -34,6 +37,10 @@ export interface StackOptions {
   logLevel?: string;
   /** Where to leave the address and token for `npm run send`; none when unset. */
   stateFile?: string;
+  /** false: pricing is not started (the backlog grows); start it later with startPricing(). */
+  pricing?: boolean;
+  /** The alarms of modules/alarms, evaluated locally; false turns them off. */
+  alarms?: false | { periodS?: number; webhookUrl?: string };
 }
 
 export interface StackState {
@@ -43,11 +50,15 @@ export interface StackState {
   region: string;
   token: string;
   queues: QueueSetup;
+  /** The alarms' SNS topic and the SQS queue subscribed to it. */
+  alarms?: { topicArn: string; inboxUrl: string; periodS: number };
 }
 
 export interface Stack extends StackState {
   /** Resolves when a service exits without being asked to: its name and exit code. */
   crashed: Promise<{ service: string; code: number | null; signal: string | null; lastError?: string }>;
+  /** Starts pricing when the stack was started without it; resolves when it is ready. */
+  startPricing(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -140,7 +151,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   let reportCrash!: (c: { service: string; code: number | null; signal: string | null; lastError?: string }) => void;
   const crashed = new Promise<{ service: string; code: number | null; signal: string | null; lastError?: string }>((r) => (reportCrash = r));
 
-  for (const s of services) {
+  const launch = (s: (typeof services)[number]) => {
     const child = spawn(process.execPath, ["--enable-source-maps", join(ROOT, "dist", `${s.name}.mjs`)], {
       cwd: ROOT,
       env: s.env,
@@ -167,13 +178,17 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     child.on("exit", (code, signal) => {
       if (!stopping) reportCrash({ service: s.name, code, signal, lastError: lastError.get(s.name) });
     });
-  }
+  };
+  const deferred = o.pricing === false ? services.filter((s) => s.name === "pricing") : [];
+  const first = services.filter((s) => !deferred.includes(s));
+  first.forEach(launch);
 
   // Should the stack itself die, its services do not outlive it.
   process.once("exit", () => {
     for (const child of children.values()) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   });
 
+  let alarms: LocalAlarms | undefined;
   const state: StackState = {
     inventoryUrl: `http://127.0.0.1:${inventoryPort}`,
     pricingUrl: `http://127.0.0.1:${pricingPort}`,
@@ -186,6 +201,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   async function stop(): Promise<void> {
     if (stopping) return;
     stopping = true;
+    await alarms?.stop();
     await Promise.all(
       [...children.values()].map(async (child) => {
         if (child.exitCode !== null || child.signalCode !== null) return;
@@ -200,15 +216,27 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     if (o.stateFile) rmSync(o.stateFile, { force: true });
   }
 
-  try {
-    await Promise.race([
-      Promise.all(services.map((s) => waitReady(`http://127.0.0.1:${s.port}`, children.get(s.name)!, 30_000).catch((err: Error) => {
+  const ready = (list: typeof services) =>
+    Promise.race([
+      Promise.all(list.map((s) => waitReady(`http://127.0.0.1:${s.port}`, children.get(s.name)!, 30_000).catch((err: Error) => {
         throw new Error(`${s.name} ${err.message}${lastError.has(s.name) ? `: ${lastError.get(s.name)}` : ""}`);
       }))),
       crashed.then((c) => {
         throw new Error(`${c.service} exited with code ${c.code} while starting${c.lastError ? `: ${c.lastError}` : ""}`);
       }),
     ]);
+  try {
+    await ready(first);
+    if (o.alarms !== false) {
+      alarms = await startLocalAlarms({
+        emulator,
+        region: EMULATOR_REGION,
+        periodS: o.alarms?.periodS,
+        webhookUrl: o.alarms?.webhookUrl,
+        output: (line, standout) => o.output(alarmLine(line, standout)),
+      });
+      state.alarms = { topicArn: alarms.topicArn, inboxUrl: alarms.inboxUrl, periodS: alarms.periodS };
+    }
   } catch (err) {
     await stop();
     throw err;
@@ -217,7 +245,27 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     mkdirSync(dirname(o.stateFile), { recursive: true });
     writeFileSync(o.stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
   }
-  return { ...state, crashed, stop };
+  async function startPricing(): Promise<void> {
+    const pending = deferred.splice(0);
+    pending.forEach(launch);
+    await ready(pending);
+  }
+  return { ...state, crashed, startPricing, stop };
+}
+
+/** With --no-pricing: "pricing" + Enter on the terminal starts it. */
+function waitForPricingCommand(stack: Stack, out: (line: string) => void): void {
+  out('  pricing is NOT running (--no-pricing): the backlog grows. Type "pricing" and Enter to start it.\n');
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  lines.on("line", (line) => {
+    if (line.trim() !== "pricing") return;
+    lines.close();
+    out("  starting pricing...");
+    stack.startPricing().then(
+      () => out("  pricing is running."),
+      (err: Error) => out(`  pricing did not start: ${err.message}`),
+    );
+  });
 }
 
 function banner(s: StackState, dataDir?: string): string {
@@ -232,6 +280,7 @@ function banner(s: StackState, dataDir?: string): string {
     `  dev token         ${s.token}`,
     `  pricing metrics   ${s.pricingUrl}/metrics`,
     `  SQS emulator      ${s.sqsEndpoint}   (${dataDir ? `state kept in ${dataDir}` : "state in memory"})`,
+    ...(s.alarms ? [`  alarms            every ${s.alarms.periodS} s -> SNS ${s.alarms.topicArn}`, `                    -> SQS ${s.alarms.inboxUrl}`] : []),
     "",
     "  Try it (then watch pricing log price.changed below):",
     `    ${curl}`,
@@ -250,6 +299,9 @@ const USAGE = `Usage: npm start -- [options]
   --policy FILE      pricing policy (default examples/policy.yaml)
   --log-level L      debug | info | warn | error (default info)
   --raw              print the services' raw JSON log lines
+  --no-pricing       start without pricing, so the backlog grows (type "pricing" + Enter to start it)
+  --alarm-period-s N evaluate the alarms every N s instead of the module's 60 (1-3600)
+  --alarm-webhook URL  also POST each alarm notification to URL, as SNS posts to an HTTP subscriber
   -h, --help         this text`;
 
 function port(value: string | undefined, fallback: number, flag: string): number {
@@ -261,6 +313,7 @@ function port(value: string | undefined, fallback: number, flag: string): number
 
 async function main(): Promise<void> {
   let args;
+  let alarmOptions: { periodS?: number; webhookUrl?: string } = {};
   try {
     args = parseArgs({
       options: {
@@ -271,9 +324,14 @@ async function main(): Promise<void> {
         policy: { type: "string" },
         "log-level": { type: "string" },
         raw: { type: "boolean", default: false },
+        pricing: { type: "boolean", default: true },
+        "alarm-period-s": { type: "string" },
+        "alarm-webhook": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
+      allowNegative: true,
     }).values;
+    alarmOptions = { periodS: parseAlarmPeriod(args["alarm-period-s"]), webhookUrl: parseWebhookUrl(args["alarm-webhook"]) };
     if (args.help) {
       process.stdout.write(USAGE + "\n");
       return;
@@ -315,6 +373,8 @@ async function main(): Promise<void> {
       logLevel: args["log-level"],
       output: out,
       stateFile: STATE_FILE,
+      pricing: args.pricing !== false,
+      alarms: alarmOptions,
     });
   } catch (err) {
     process.stderr.write(`npm start: ${(err as Error).message}\n`);
@@ -323,6 +383,7 @@ async function main(): Promise<void> {
   if (interrupted) return shutdown(interrupted);
   out(banner(stack, args["data-dir"]));
   const running = stack;
+  if (args.pricing === false) waitForPricingCommand(running, out);
   running.crashed.then(async (c) => {
     if (exiting) return;
     exiting = true;

@@ -112,7 +112,9 @@ const notifies = (actions: unknown) => Array.isArray(actions) && actions.include
 
 function toDefinition(resource: string, raw: Body, vars: Record<string, unknown>): AlarmDefinition {
   if (raw.metric_query !== undefined) throw new Unresolved("metric math (metric_query) is not evaluated locally");
-  const body = resolveExpr(raw, vars) as Body;
+  // Only the fields the evaluation uses are resolved (actions name resources, tags are irrelevant).
+  const used = ["alarm_name", "alarm_description", "namespace", "metric_name", "dimensions", "statistic", "period", "evaluation_periods", "datapoints_to_alarm", "threshold", "comparison_operator", "treat_missing_data"];
+  const body = Object.fromEntries(used.map((k) => [k, resolveExpr(raw[k], vars)])) as Body;
   if (body.namespace !== "AWS/SQS") throw new Unresolved(`namespace ${JSON.stringify(body.namespace)} is not AWS/SQS`);
   const dimensions = (body.dimensions ?? {}) as Record<string, unknown>;
   if (typeof dimensions.QueueName !== "string") throw new Unresolved("no QueueName dimension");

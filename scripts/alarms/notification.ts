@@ -86,7 +86,7 @@ export function alarmMessage(def: AlarmDefinition, from: AlarmState, to: Evaluat
       MetricName: def.metric,
       Namespace: def.namespace,
       StatisticType: "Statistic",
-      Statistic: def.statistic.toUpperCase(),
+      Statistic: def.statistic === "SampleCount" ? "SAMPLE_COUNT" : def.statistic.toUpperCase(),
       Unit: null,
       Dimensions: [{ value: def.queueName, name: "QueueName" }],
       Period: ctx.periodS,

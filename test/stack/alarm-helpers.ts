@@ -1,0 +1,47 @@
+// Shared by the alarm tests: the CloudWatch message schema and a reader of
+// the notifications that arrive on the queue subscribed to the alarm topic.
+
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { Ajv } from "ajv";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { SnsEnvelope } from "../../scripts/alarms/sns.ts";
+import type { CloudWatchAlarmMessage } from "../../scripts/alarms/notification.ts";
+
+const schema = JSON.parse(readFileSync(join(import.meta.dirname, "alarm-message.schema.json"), "utf8"));
+const validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+/** The schema's errors for one CloudWatch alarm message; empty when it conforms. */
+export function schemaErrors(message: unknown): string[] {
+  return validator(message) ? [] : (validator.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
+export interface Received {
+  envelope: SnsEnvelope;
+  message: CloudWatchAlarmMessage;
+}
+
+/** Reads (and deletes) notifications until one for `alarm` goes `from` -> `to`; everything read is kept in `seen`. */
+export async function waitForNotification(
+  sqs: SQSClient,
+  queueUrl: string,
+  change: { alarm: string; from?: string; to: string },
+  seen: Received[],
+  timeoutMs: number,
+): Promise<Received> {
+  const deadline = Date.now() + timeoutMs;
+  const { alarm, from, to: state } = change;
+  const match = () => seen.find((r) => r.message.AlarmName === alarm && r.message.NewStateValue === state && (from === undefined || r.message.OldStateValue === from));
+  while (!match() && Date.now() < deadline) {
+    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const messages = out.Messages ?? [];
+    if (messages.length) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+    for (const m of messages) {
+      const envelope = JSON.parse(m.Body ?? "") as SnsEnvelope;
+      seen.push({ envelope, message: JSON.parse(envelope.Message) });
+    }
+  }
+  const found = match();
+  if (!found) throw new Error(`no ${state} notification for ${alarm} within ${timeoutMs} ms; got: ${seen.map((r) => `${r.message.AlarmName}=${r.message.NewStateValue}`).join(", ")}`);
+  return found;
+}

@@ -1,0 +1,112 @@
+// The backlog alarm end to end on the local stack: pricing stopped, a 1 s
+// period, 60 updates sent one request at a time by `npm run send -- --count`,
+// the ALARM notification read from the queue subscribed to the alarm topic
+// in CloudWatch's shape (and POSTed to a webhook as SNS would); then pricing
+// started and the OK.
+
+import { SQSClient } from "@aws-sdk/client-sqs";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ROOT, startStack } from "../../scripts/stack.ts";
+import { QUEUE_NAMES } from "../../src/shared/names.ts";
+import { startChild } from "../helpers/process.ts";
+import { schemaErrors, waitForNotification, type Received } from "./alarm-helpers.ts";
+
+const BACKLOG = "stockprice-inventory-backlog";
+
+test("pricing stopped: 60 updates raise the backlog ALARM through SNS in CloudWatch's shape; pricing started: OK", { timeout: 120_000 }, async () => {
+  const posts: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+  const webhook = createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (c: string) => (body += c));
+    req.on("end", () => {
+      posts.push({ headers: req.headers, body });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((ok) => webhook.listen(0, "127.0.0.1", () => ok()));
+  const webhookUrl = `http://127.0.0.1:${(webhook.address() as { port: number }).port}/hook`;
+  const dir = mkdtempSync(join(tmpdir(), "alarm-stack-"));
+  const stateFile = join(dir, "stack.json");
+  const lines: string[] = [];
+  const stack = await startStack({
+    sqsPort: 0,
+    inventoryPort: 0,
+    pricingPort: 0,
+    policyFile: join(ROOT, "examples", "policy.yaml"),
+    output: (l) => void lines.push(l),
+    raw: true,
+    stateFile,
+    pricing: false,
+    alarms: { periodS: 1, webhookUrl },
+  });
+  const sqs = new SQSClient({ region: stack.region, endpoint: stack.sqsEndpoint, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const seen: Received[] = [];
+  try {
+    assert.ok(stack.alarms, "the stack evaluates the alarms");
+    assert.match(stack.alarms.topicArn, /:stockprice-alerts$/);
+    const send = startChild([join(ROOT, "scripts", "send.ts"), "--count", "60", "--state", stateFile], {}, ROOT);
+    const sent = await send.exited;
+    assert.equal(sent.code, 0, send.lines.join("\n"));
+    assert.ok(send.lines.some((l) => l.includes("accepted 60 updates")), send.lines.join("\n"));
+
+    const alarm = await waitForNotification(sqs, stack.alarms.inboxUrl, { alarm: BACKLOG, to: "ALARM" }, seen, 30_000);
+    // The SNS envelope an SQS subscriber receives with raw delivery off.
+    assert.equal(alarm.envelope.Type, "Notification");
+    assert.equal(alarm.envelope.TopicArn, stack.alarms.topicArn);
+    assert.equal(alarm.envelope.Subject, `ALARM: "${BACKLOG}" in US East (N. Virginia)`);
+    for (const k of ["MessageId", "Timestamp", "SignatureVersion", "Signature", "SigningCertURL", "UnsubscribeURL"] as const) assert.ok(alarm.envelope[k] !== undefined, `envelope ${k}`);
+    // CloudWatch's message inside it.
+    assert.deepEqual(schemaErrors(alarm.message), []);
+    const m = alarm.message;
+    assert.equal(m.OldStateValue, "OK");
+    assert.equal(m.AlarmArn, `arn:aws:cloudwatch:us-east-1:${m.AWSAccountId}:alarm:${BACKLOG}`);
+    assert.deepEqual(m.AlarmActions, [stack.alarms.topicArn]);
+    assert.deepEqual(
+      { ...m.Trigger, EvaluateLowSampleCountPercentile: undefined },
+      {
+        MetricName: "ApproximateNumberOfMessagesVisible",
+        Namespace: "AWS/SQS",
+        StatisticType: "Statistic",
+        Statistic: "MAXIMUM",
+        Unit: null,
+        Dimensions: [{ value: QUEUE_NAMES.inventory, name: "QueueName" }],
+        Period: 1,
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 5,
+        ComparisonOperator: "GreaterThanThreshold",
+        Threshold: 50,
+        TreatMissingData: "notBreaching",
+        EvaluateLowSampleCountPercentile: undefined,
+      },
+    );
+    assert.match(m.NewStateReason, /^Threshold Crossed: 5 out of the last 5 datapoints \[60\.0 \(.+\)\] were greater than the threshold \(50\.0\)/);
+    assert.ok(lines.some((l) => l.includes(`ALARM ${BACKLOG}: 60 messages > 50 for 5 periods`)), lines.filter((l) => l.includes("alarm")).join("\n"));
+    // The same notification reached the webhook, as SNS posts to an HTTP subscriber.
+    const hookDeadline = Date.now() + 5000;
+    const hookFor = () => posts.find((p) => p.headers["x-amz-sns-message-id"] === alarm.envelope.MessageId);
+    while (!hookFor() && Date.now() < hookDeadline) await sleep(50);
+    const hook = hookFor();
+    assert.ok(hook, `webhook got ${posts.length} posts, none with MessageId ${alarm.envelope.MessageId}`);
+    assert.equal(hook.headers["x-amz-sns-message-type"], "Notification");
+    assert.equal(hook.headers["x-amz-sns-topic-arn"], stack.alarms.topicArn);
+    assert.deepEqual(JSON.parse(JSON.parse(hook.body).Message), m);
+
+    await stack.startPricing();
+    const ok = await waitForNotification(sqs, stack.alarms.inboxUrl, { alarm: BACKLOG, from: "ALARM", to: "OK" }, seen, 30_000);
+    assert.deepEqual(schemaErrors(ok.message), []);
+    assert.match(ok.message.NewStateReason, /was not greater than the threshold \(50\.0\)/);
+    assert.ok(lines.some((l) => new RegExp(`OK ${BACKLOG}: \\d+ messages, not > 50 \\(was ALARM\\)`).test(l)), lines.filter((l) => l.includes("alarm")).join("\n"));
+  } finally {
+    sqs.destroy();
+    await stack.stop();
+    webhook.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

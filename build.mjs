@@ -6,6 +6,7 @@
 //   node build.mjs inventory        build one
 //   node build.mjs --if-stale       skip when dist is newer than every input
 //   node build.mjs --metafile       also write dist/<name>.meta.json
+//   node build.mjs --sea            also write the single executables dist/bin/<name> (scripts/sea.ts)
 
 import { build } from "esbuild";
 import { readdirSync, statSync } from "node:fs";
@@ -72,9 +73,12 @@ async function main(argv) {
     process.exit(2);
   }
   const targets = (names.length ? names : SERVICES).filter((n) => !flags.has("--if-stale") || isStale(n));
+  const sea = async () => {
+    if (flags.has("--sea")) await (await import("./scripts/sea.ts")).seaCli([...names, ...(flags.has("--if-stale") ? ["--if-stale"] : [])]);
+  };
   if (targets.length === 0) {
     console.log("build: bundles are up to date");
-    return;
+    return sea();
   }
   let over = false;
   for (const name of targets) {
@@ -85,6 +89,7 @@ async function main(argv) {
     console.log(`build: dist/${name}.mjs ${kib} KiB${ok ? "" : ` exceeds the ${BUNDLE_LIMIT_BYTES / 1024} KiB budget`}`);
   }
   if (over) process.exit(1);
+  await sea();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

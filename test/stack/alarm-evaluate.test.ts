@@ -138,3 +138,12 @@ test("npm start refuses a bad alarm flag with exit 2, naming the flag", async ()
   assert.equal(code, 2);
   assert.ok(cli.lines.some((l) => l.includes("--alarm-period-s must be")), cli.lines.join("\n"));
 });
+
+test("npm run send refuses a bad --count with exit 2, naming the flag", async () => {
+  for (const count of ["0", "x", "10001"]) {
+    const cli = startChild([join(ROOT, "scripts", "send.ts"), "--count", count], {});
+    const { code } = await cli.exited;
+    assert.equal(code, 2, count);
+    assert.ok(cli.lines.some((l) => l.includes("--count must be")), cli.lines.join("\n"));
+  }
+});

@@ -6,6 +6,8 @@
 
 import { SQSClient } from "@aws-sdk/client-sqs";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
@@ -108,5 +110,37 @@ test("pricing stopped: 60 updates raise the backlog ALARM through SNS in CloudWa
     await stack.stop();
     webhook.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('npm start -- --no-pricing --alarm-period-s 1: no pricing until "pricing" is typed, alarms every second', { timeout: 90_000 }, async () => {
+  const proc = spawn(process.execPath, [join(ROOT, "scripts", "stack.ts"), "--no-pricing", "--alarm-period-s", "1", "--port", "0", "--pricing-port", "0", "--sqs-port", "0"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let output = "";
+  proc.stdout.setEncoding("utf8").on("data", (c: string) => (output += c));
+  proc.stderr.setEncoding("utf8").on("data", (c: string) => (output += c));
+  const exited = once(proc, "exit") as Promise<[number | null, string | null]>;
+  const waitFor = async (pattern: RegExp, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(output) && Date.now() < deadline && proc.exitCode === null) await sleep(50);
+    assert.match(output, pattern);
+  };
+  try {
+    await waitFor(/pricing is NOT running \(--no-pricing\)/);
+    assert.match(output, /alarms {12}every 1 s -> SNS arn:aws:sns:us-east-1:\d+:stockprice-alerts/);
+    await waitFor(/alarm {4}\| OK stockprice-inventory-backlog: 0 messages, not > 50/);
+    assert.doesNotMatch(output, /^pricing\s/m, "pricing has not logged anything");
+    proc.stdin.write("pricing\n");
+    await waitFor(/pricing is running\./);
+    assert.match(output, /^.*pricing\s.*pricing\.ready/m);
+  } finally {
+    proc.kill("SIGINT");
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 45_000);
+    const [code] = await exited;
+    clearTimeout(timer);
+    assert.equal(code, 0, output.slice(-2000));
   }
 });

@@ -98,7 +98,10 @@ test("updates posted to the stack come out as price decisions; stop leaves no pr
       assert.ok(d, `a decision for ${sku}`);
       assert.deepEqual({ sku: d.sku, quantity: d.quantity, price: d.price, rule: d.rule }, { sku, quantity, price, rule }, sku);
     });
-    assert.ok(lines.some((l) => l.startsWith("pricing") && l.includes("price.changed")), "pricing logs the change");
+    // The decision can reach price-change-queue before pricing's log line has crossed the pipe: wait for it, bounded.
+    const logged = () => lines.some((l) => l.startsWith("pricing") && l.includes("price.changed"));
+    for (const end = Date.now() + 5_000; !logged() && Date.now() < end; ) await sleep(50);
+    assert.ok(logged(), "pricing logs the change");
     assert.ok(lines.some((l) => l.startsWith("inventory")), "inventory lines carry the service name");
   } finally {
     sqs.destroy();

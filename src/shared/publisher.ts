@@ -1,32 +1,42 @@
-// Micro-batching publisher. Updates from concurrent requests share
-// SendMessageBatch calls: a batch goes out as soon as it holds 10 entries (or
-// reaches the size limit), or when the oldest entry has waited `lingerMs`.
-// Each submitted entry settles exactly once: stored (SQS listed it as
-// Successful) or failed after bounded retries. Memory is bounded by
-// `maxPending` entries in the publisher at once; beyond it submit() refuses.
+// Micro-batching, packing publisher. Events from concurrent requests are
+// packed into SQS messages (a CloudEvents JSON batch per message, up to
+// `maxMessageBytes` or `maxEventsPerMessage`), and up to 10 messages share one
+// SendMessageBatch within `maxBatchBytes`. A call leaves as soon as its first
+// message is full, or when the oldest event has waited `lingerMs`.
+// Each submitted entry settles exactly once: stored (SQS listed the message
+// holding it as Successful) or failed after bounded retries; a failed message
+// fails, or retries, every entry it holds. Memory is bounded by `maxPending`
+// entries in the publisher at once; beyond it submit() refuses.
+//
+// FIFO: an entry with a group id is never packed with another, so per-SKU
+// order and deduplication stay exactly as SQS FIFO gives them.
 
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
 import { AppError } from "./errors.ts";
+import { BATCH_ATTRIBUTES, batchBody } from "./events.ts";
+import { MAX_BATCH_BYTES, MAX_BATCH_ENTRIES, messageBytes } from "./limits.ts";
 import { backoffMs, type SqsPort } from "./sqs.ts";
 
-/** SQS allows at most 10 entries per batch. */
-export const MAX_BATCH_ENTRIES = 10;
-/**
- * Payload limit per batch. SQS now takes 1 MiB, but a standard queue billed per
- * 64 KiB chunk and emulators that still enforce 256 KiB argue for the lower
- * figure; a stock update message is well under 1 KiB, so ten always fit.
- */
-export const MAX_BATCH_BYTES = 256 * 1024;
-
 export interface PublishEntry {
+  /** One serialised structured-mode CloudEvent. */
   body: string;
-  /** FIFO only: MessageGroupId (the SKU). */
+  /** FIFO only: MessageGroupId (the SKU). The entry then travels alone. */
   groupId?: string;
   /** FIFO only: MessageDeduplicationId (SKU and version). */
   dedupId?: string;
 }
 
 export type PublishResult = { ok: true } | { ok: false; code: string; message: string };
+
+export interface PackingOptions {
+  /** Largest message, body plus attributes (64 KiB: one billing chunk). */
+  maxMessageBytes: number;
+  maxEventsPerMessage: number;
+  /** Largest SendMessageBatch payload. */
+  maxBatchBytes: number;
+}
+
+export const DEFAULT_PACKING: PackingOptions = { maxMessageBytes: 65_536, maxEventsPerMessage: 1000, maxBatchBytes: MAX_BATCH_BYTES };
 
 export interface PublisherOptions {
   sqs: SqsPort;
@@ -36,12 +46,13 @@ export interface PublisherOptions {
   /** Attempts per entry, counting the first. */
   maxAttempts: number;
   callTimeoutMs: number;
+  packing?: PackingOptions;
   backoffBaseMs?: number;
   backoffCapMs?: number;
   now?: () => number;
   random?: () => number;
-  /** One completed SendMessageBatch call: entries sent, entries stored. */
-  onBatch?: (size: number, stored: number) => void;
+  /** One completed SendMessageBatch call: messages sent, messages stored, events in them, payload bytes. */
+  onBatch?: (messages: number, stored: number, events: number, bytes: number) => void;
   /** An entry stored, with ms from submit to SQS acknowledging it. */
   onStored?: (latencyMs: number) => void;
 }
@@ -55,10 +66,27 @@ interface Pending {
   resolve: (r: PublishResult) => void;
 }
 
+/** Bytes a message's frame adds to its events: brackets, commas, the content-type attribute. */
+const FRAME_BYTES = messageBytes("[]", BATCH_ATTRIBUTES);
+
+/** A planned message: how many entries from the queue head, and its size. */
+interface Planned {
+  count: number;
+  bytes: number;
+  /** Closed by the packing limits: sending it now cannot pack it better. */
+  full: boolean;
+  /** The next message would not fit in the batch payload: the batch is full. */
+  closesBatch?: boolean;
+}
+
+type Settings = Required<Omit<PublisherOptions, "onBatch" | "onStored">> & Pick<PublisherOptions, "onBatch" | "onStored">;
+
 export class Publisher {
-  readonly #o: Required<Omit<PublisherOptions, "onBatch" | "onStored">> & Pick<PublisherOptions, "onBatch" | "onStored">;
+  readonly #o: Settings;
   #queueUrl: string | undefined;
   #queue: Pending[] = [];
+  /** Sum of the queued entries' bytes: a cheap test for "the head message may be full". */
+  #queuedBytes = 0;
   #pending = 0;
   #inFlight = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -70,7 +98,14 @@ export class Publisher {
   #idleWaiters: Array<() => void> = [];
 
   constructor(options: PublisherOptions) {
-    this.#o = { backoffBaseMs: 50, backoffCapMs: 1000, now: Date.now, random: Math.random, ...options };
+    const defaults = { packing: DEFAULT_PACKING, backoffBaseMs: 50, backoffCapMs: 1000, now: Date.now, random: Math.random };
+    // An option given as undefined keeps its default.
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as PublisherOptions;
+    this.#o = { ...defaults, ...given };
+    const p = this.#o.packing;
+    if (!(p.maxEventsPerMessage >= 1 && p.maxMessageBytes > FRAME_BYTES && p.maxMessageBytes <= p.maxBatchBytes)) {
+      throw new RangeError(`packing limits must satisfy 1 <= events per message and ${FRAME_BYTES} < message bytes <= batch bytes`);
+    }
   }
 
   /** Entries submitted and not yet settled. */
@@ -103,7 +138,9 @@ export class Publisher {
     const promises = entries.map(
       (entry) =>
         new Promise<PublishResult>((resolve) => {
-          this.#queue.push({ entry, bytes: entryBytes(entry), submittedAt: now, attempts: 0, resolve });
+          const bytes = entryBytes(entry);
+          this.#queuedBytes += bytes;
+          this.#queue.push({ entry, bytes, submittedAt: now, attempts: 0, resolve });
         }),
     );
     this.#schedule();
@@ -128,6 +165,7 @@ export class Publisher {
     if (!settled) {
       this.#closed = true;
       const left = this.#queue.splice(0);
+      this.#queuedBytes = 0;
       for (const [timer, group] of this.#retrying) {
         clearTimeout(timer);
         left.push(...group);
@@ -141,10 +179,12 @@ export class Publisher {
   #schedule(): void {
     const o = this.#o;
     while (this.#queue.length > 0 && this.#inFlight < o.maxInFlight) {
-      const full = this.#queue.length >= MAX_BATCH_ENTRIES || this.#queuedBytesExceed();
-      const waited = o.now() - this.#queue[0].submittedAt >= o.lingerMs;
-      if (!full && !waited && !this.#draining) break;
-      this.#send(this.#takeBatch());
+      const waited = this.#draining || o.now() - this.#queue[0].submittedAt >= o.lingerMs;
+      if (!waited && !this.#mayBeFull()) break;
+      const plan = this.#plan();
+      const leaving = waited ? plan : this.#readyEarly(plan);
+      if (leaving.length === 0) break;
+      this.#send(leaving);
     }
     if (this.#queue.length > 0 && this.#inFlight < o.maxInFlight && this.#timer === undefined) {
       const wait = Math.max(0, o.lingerMs - (o.now() - this.#queue[0].submittedAt));
@@ -155,34 +195,80 @@ export class Publisher {
     }
   }
 
-  #queuedBytesExceed(): boolean {
-    let bytes = 0;
-    for (let i = 0; i < this.#queue.length && i < MAX_BATCH_ENTRIES; i++) {
-      bytes += this.#queue[i].bytes;
-      if (bytes > MAX_BATCH_BYTES) return true;
-    }
-    return false;
+  /** False when the queue cannot fill even one message or ten events: no need to plan. */
+  #mayBeFull(): boolean {
+    return this.#queue.length >= MAX_BATCH_ENTRIES || this.#queuedBytes + FRAME_BYTES + this.#queue.length > this.#o.packing.maxMessageBytes;
   }
 
-  #takeBatch(): Pending[] {
-    let bytes = 0;
-    let n = 0;
-    while (n < this.#queue.length && n < MAX_BATCH_ENTRIES) {
-      const next = bytes + this.#queue[n].bytes;
-      if (n > 0 && next > MAX_BATCH_BYTES) break;
-      bytes = next;
-      n++;
+  /**
+   * Before the linger is up, a call leaves early only when it is a full batch,
+   * or its leading full messages hold at least ten events: then waiting cannot
+   * make the call much cheaper per event. Unpacked (one event per message) this
+   * is the micro-batching of ten messages per call it always was.
+   */
+  #readyEarly(plan: Planned[]): Planned[] {
+    if (plan.length === MAX_BATCH_ENTRIES || plan.at(-1)?.closesBatch) return plan;
+    const full: Planned[] = [];
+    let events = 0;
+    for (const m of plan) {
+      if (!m.full) break;
+      full.push(m);
+      events += m.count;
     }
-    return this.#queue.splice(0, n);
+    return events >= MAX_BATCH_ENTRIES ? full : [];
   }
 
-  #send(batch: Pending[]): void {
+  /** Packs the queue head into at most 10 messages within the batch payload limit. */
+  #plan(): Planned[] {
+    const p = this.#o.packing;
+    const plan: Planned[] = [];
+    let batchBytes = 0;
+    let i = 0;
+    while (i < this.#queue.length && plan.length < MAX_BATCH_ENTRIES) {
+      const start = i;
+      const first = this.#queue[i++];
+      const m: Planned = { count: 1, bytes: FRAME_BYTES + first.bytes, full: false };
+      // A FIFO entry travels alone; it never counts as a full message.
+      while (first.entry.groupId === undefined && i < this.#queue.length) {
+        const next = this.#queue[i];
+        if (next.entry.groupId !== undefined) break;
+        if (m.count >= p.maxEventsPerMessage || m.bytes + 1 + next.bytes > p.maxMessageBytes) break;
+        m.bytes += 1 + next.bytes;
+        m.count++;
+        i++;
+      }
+      if (first.entry.groupId === undefined) {
+        const next = this.#queue[i];
+        m.full = m.count >= p.maxEventsPerMessage || (next !== undefined && next.entry.groupId === undefined && m.bytes + 1 + next.bytes > p.maxMessageBytes);
+      }
+      if (plan.length > 0 && batchBytes + m.bytes > p.maxBatchBytes) {
+        i = start;
+        plan[plan.length - 1].closesBatch = true;
+        break;
+      }
+      batchBytes += m.bytes;
+      plan.push(m);
+    }
+    return plan;
+  }
+
+  #send(plan: Planned[]): void {
     this.#inFlight++;
-    const entries: SendMessageBatchRequestEntry[] = batch.map((p, i) => {
-      p.attempts++;
-      const e: SendMessageBatchRequestEntry = { Id: String(i), MessageBody: p.entry.body };
-      if (p.entry.groupId !== undefined) e.MessageGroupId = p.entry.groupId;
-      if (p.entry.dedupId !== undefined) e.MessageDeduplicationId = p.entry.dedupId;
+    const messages = plan.map((m) => {
+      const group = this.#queue.splice(0, m.count);
+      for (const p of group) this.#queuedBytes -= p.bytes;
+      return group;
+    });
+    let bytes = 0;
+    let events = 0;
+    const entries: SendMessageBatchRequestEntry[] = messages.map((group, i) => {
+      for (const p of group) p.attempts++;
+      events += group.length;
+      const first = group[0].entry;
+      const e: SendMessageBatchRequestEntry = { Id: String(i), MessageBody: batchBody(group.map((p) => p.entry.body)), MessageAttributes: BATCH_ATTRIBUTES };
+      if (first.groupId !== undefined) e.MessageGroupId = first.groupId;
+      if (first.dedupId !== undefined) e.MessageDeduplicationId = first.dedupId;
+      bytes += messageBytes(e.MessageBody!, BATCH_ATTRIBUTES);
       return e;
     });
     const command = new SendMessageBatchCommand({ QueueUrl: this.#queueUrl, Entries: entries });
@@ -194,30 +280,33 @@ export class Publisher {
           const failed = new Map((out.Failed ?? []).map((f) => [f.Id, f]));
           const now = this.#o.now();
           const again: Pending[] = [];
-          batch.forEach((p, i) => {
+          messages.forEach((group, i) => {
             const id = String(i);
             if (stored.has(id)) {
-              this.#o.onStored?.(now - p.submittedAt);
-              this.#settle(p, { ok: true });
+              for (const p of group) {
+                this.#o.onStored?.(now - p.submittedAt);
+                this.#settle(p, { ok: true });
+              }
               return;
             }
             const f = failed.get(id);
             if (f?.SenderFault) {
               // The request itself is wrong for SQS; sending it again cannot help.
-              this.#settle(p, { ok: false, code: "publish_rejected", message: `SQS rejected the message (${f.Code ?? "unknown"})` });
+              for (const p of group) this.#settle(p, { ok: false, code: "publish_rejected", message: `SQS rejected the message (${f.Code ?? "unknown"})` });
             } else {
-              p.lastError = f?.Code ?? "missing from SQS answer";
-              again.push(p);
+              for (const p of group) p.lastError = f?.Code ?? "missing from SQS answer";
+              again.push(...group);
             }
           });
           this.#retry(again);
-          this.#o.onBatch?.(batch.length, stored.size);
+          this.#o.onBatch?.(messages.length, stored.size, events, bytes);
         },
         (err: unknown) => {
           const name = (err as Error)?.name ?? "Error";
-          for (const p of batch) p.lastError = name;
-          this.#retry(batch);
-          this.#o.onBatch?.(batch.length, 0);
+          const all = messages.flat();
+          for (const p of all) p.lastError = name;
+          this.#retry(all);
+          this.#o.onBatch?.(messages.length, 0, events, bytes);
         },
       )
       .finally(() => {
@@ -244,6 +333,7 @@ export class Publisher {
       this.#retrying.delete(timer);
       // Retried entries are the oldest; they go first, and out without lingering.
       this.#queue.unshift(...again);
+      for (const p of again) this.#queuedBytes += p.bytes;
       this.#schedule();
     }, delay);
     this.#retrying.set(timer, again);
@@ -260,6 +350,6 @@ export class Publisher {
 }
 
 function entryBytes(e: PublishEntry): number {
-  // Body plus FIFO fields: what SQS counts towards the batch payload.
+  // The event, plus FIFO fields so a batch of singles stays inside the payload limit.
   return Buffer.byteLength(e.body) + (e.groupId?.length ?? 0) + (e.dedupId?.length ?? 0);
 }

@@ -10,7 +10,7 @@ export const PRICING_ENV = {
   PRICE_QUEUE_URL: url({ optional: true, description: "Where price.decided messages go. With neither this nor PRICE_QUEUE_NAME, decisions are only logged." }),
   PRICE_QUEUE_NAME: str({ optional: true, pattern: QUEUE_NAME_PATTERN, allowed: QUEUE_NAME_ALLOWED, description: "Price queue name resolved with sqs:GetQueueUrl when PRICE_QUEUE_URL is unset." }),
   DLQ_URL: url({ optional: true, description: "Where a malformed event inside a packed message goes on its own; when unset the URL is looked up from DLQ_NAME." }),
-  DLQ_NAME: str({ default: QUEUE_NAMES.inventoryDlq, pattern: QUEUE_NAME_PATTERN, allowed: QUEUE_NAME_ALLOWED, description: "DLQ name resolved with sqs:GetQueueUrl when DLQ_URL is unset." }),
+  DLQ_NAME: str({ optional: true, pattern: QUEUE_NAME_PATTERN, allowed: QUEUE_NAME_ALLOWED, description: `DLQ name resolved with sqs:GetQueueUrl when DLQ_URL is unset; when both are unset, ${QUEUE_NAMES.inventoryDlq} (with .fifo when the queue is FIFO).` }),
   ...packingEnv("decisions"),
   POLICY_FILE: str({ default: "/etc/pricing/policy.yaml", allowed: "a file path", description: "The YAML pricing policy (a ConfigMap in Kubernetes)." }),
   POLICY_RELOAD_MS: int({ default: 5000, min: 0, max: 3_600_000, description: "How often the policy file is checked for changes; 0 turns reloading off." }),

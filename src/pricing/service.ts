@@ -12,6 +12,7 @@ import { Consumer } from "./consumer.ts";
 import { createDeadLetter } from "./dead-letter.ts";
 import { createHandler } from "./handler.ts";
 import { packingFrom } from "../shared/pack-env.ts";
+import { QUEUE_NAMES } from "../shared/names.ts";
 import { createPricingMetrics } from "./metrics.ts";
 import { PolicyError } from "./policy.ts";
 import { PolicySource } from "./policy-source.ts";
@@ -77,7 +78,8 @@ export async function startPricing(config: PricingConfig, deps: PricingDeps = {}
           config.PRICE_QUEUE_URL || config.PRICE_QUEUE_NAME
             ? await resolveQueueUrl(sqs, { url: config.PRICE_QUEUE_URL, name: config.PRICE_QUEUE_NAME }, abort.signal)
             : undefined;
-        const dlqUrl = await resolveQueueUrl(sqs, { url: config.DLQ_URL, name: config.DLQ_NAME }, abort.signal);
+        const dlqName = config.DLQ_NAME ?? QUEUE_NAMES.inventoryDlq + (isFifoQueue(queueUrl) ? ".fifo" : "");
+        const dlqUrl = await resolveQueueUrl(sqs, { url: config.DLQ_URL, name: dlqName }, abort.signal);
         if (priceUrl) {
           emitter = new Publisher({
             sqs,

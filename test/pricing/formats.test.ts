@@ -135,7 +135,7 @@ test("FIFO: one SKU's updates, through inventory and pricing, are priced in the 
       loadInventoryConfig({ AWS_REGION: EMULATOR_REGION, AWS_ENDPOINT_URL_SQS: e.endpoint, QUEUE_URL: q.inventoryUrl, AUTH_TOKENS: TOKEN, PORT: "0", HOST: "127.0.0.1" }),
       { log: quiet() },
     );
-    const service = await pricing(e, q, { DLQ_NAME: "inventory-update-dlq.fifo" });
+    const service = await pricing(e, q);
     try {
       await inventory.whenReady;
       const post = (body: unknown) =>

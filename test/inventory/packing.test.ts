@@ -87,7 +87,7 @@ test("at low load a lone update leaves within the linger", async () => {
     const [r] = await p.submit(events(1, 100, `low${i}`));
     const took = Date.now() - started;
     assert.ok(r.ok);
-    assert.ok(took >= 15 && took < 500, `stored after ${took} ms`);
+    assert.ok(took >= 15 && took < 2000, `stored after ${took} ms (linger 20 ms)`);
   }
   assert.deepEqual(counts(sqs), [[1], [1], [1]]);
 });

@@ -8,7 +8,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { PriceDecidedMessage } from "../src/shared/message.ts";
+import { readPriceDecisions } from "../src/shared/events.ts";
 import { STATE_FILE, type StackState } from "./stack.ts";
 
 const USAGE = `Usage: npm run send -- --sku SKU --quantity N [--version N] [--warehouse W] [--timeout SECONDS]`;
@@ -86,13 +86,7 @@ async function main(): Promise<void> {
       const messages = out.Messages ?? [];
       if (messages.length === 0) continue;
       await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: state.queues.priceUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
-      for (const m of messages) {
-        let d: PriceDecidedMessage;
-        try {
-          d = JSON.parse(m.Body ?? "");
-        } catch {
-          continue;
-        }
+      for (const d of messages.flatMap((m) => readPriceDecisions(m.Body ?? ""))) {
         if (d.updateId !== id) continue;
         const before = d.previousPrice === null ? "(no earlier price)" : formatMoney(d.previousPrice, d.currency);
         process.stdout.write(`price ${d.sku} v${d.version}: ${before} -> ${formatMoney(d.price, d.currency)}  rule ${d.rule}\n`);

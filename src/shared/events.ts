@@ -141,3 +141,20 @@ export function readInventoryBody(body: string): { packed: boolean; items: BodyI
   if (isRecord(value) && "specversion" in value) return { packed: false, items: [{ ok: true, update: readInventoryEvent(value, "body") }] };
   return { packed: false, items: [{ ok: true, update: readInventoryMessage(value) }] };
 }
+
+/**
+ * The decisions a price-change-queue message holds, for readers such as the
+ * local tools: each price.decided event's data of a batch, or the older
+ * one-decision message as it is. Anything else yields nothing.
+ */
+export function readPriceDecisions(body: string): PriceDecidedData[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  if (Array.isArray(value)) return value.filter((e) => isRecord(e) && e.type === EVENT_TYPES.priceDecided && isRecord(e.data)).map((e) => e.data as PriceDecidedData);
+  if (isRecord(value) && value.type === "price.decided") return [value as unknown as PriceDecidedData];
+  return [];
+}

@@ -3,7 +3,7 @@
 import { bool, int } from "./config.ts";
 import { ConfigError } from "./errors.ts";
 import { BILLING_CHUNK_BYTES, MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from "./limits.ts";
-import type { PackingOptions } from "./publisher.ts";
+import type { PackingOptions } from "./packer.ts";
 
 export function packingEnv(what: string) {
   return {

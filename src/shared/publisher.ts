@@ -14,7 +14,8 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
 import { AppError } from "./errors.ts";
 import { BATCH_ATTRIBUTES, batchBody } from "./events.ts";
-import { MAX_BATCH_BYTES, MAX_BATCH_ENTRIES, messageBytes } from "./limits.ts";
+import { MAX_BATCH_ENTRIES, messageBytes } from "./limits.ts";
+import { DEFAULT_PACKING, FRAME_BYTES, planBatch, readyEarly, type PackingOptions, type Planned } from "./packer.ts";
 import { backoffMs, type SqsPort } from "./sqs.ts";
 
 export interface PublishEntry {
@@ -26,17 +27,9 @@ export interface PublishEntry {
   dedupId?: string;
 }
 
+export type { PackingOptions } from "./packer.ts";
+
 export type PublishResult = { ok: true } | { ok: false; code: string; message: string };
-
-export interface PackingOptions {
-  /** Largest message, body plus attributes (64 KiB: one billing chunk). */
-  maxMessageBytes: number;
-  maxEventsPerMessage: number;
-  /** Largest SendMessageBatch payload. */
-  maxBatchBytes: number;
-}
-
-export const DEFAULT_PACKING: PackingOptions = { maxMessageBytes: 65_536, maxEventsPerMessage: 1000, maxBatchBytes: MAX_BATCH_BYTES };
 
 export interface PublisherOptions {
   sqs: SqsPort;
@@ -64,19 +57,6 @@ interface Pending {
   attempts: number;
   lastError?: string;
   resolve: (r: PublishResult) => void;
-}
-
-/** Bytes a message's frame adds to its events: brackets, commas, the content-type attribute. */
-const FRAME_BYTES = messageBytes("[]", BATCH_ATTRIBUTES);
-
-/** A planned message: how many entries from the queue head, and its size. */
-interface Planned {
-  count: number;
-  bytes: number;
-  /** Closed by the packing limits: sending it now cannot pack it better. */
-  full: boolean;
-  /** The next message would not fit in the batch payload: the batch is full. */
-  closesBatch?: boolean;
 }
 
 type Settings = Required<Omit<PublisherOptions, "onBatch" | "onStored">> & Pick<PublisherOptions, "onBatch" | "onStored">;
@@ -181,8 +161,8 @@ export class Publisher {
     while (this.#queue.length > 0 && this.#inFlight < o.maxInFlight) {
       const waited = this.#draining || o.now() - this.#queue[0].submittedAt >= o.lingerMs;
       if (!waited && !this.#mayBeFull()) break;
-      const plan = this.#plan();
-      const leaving = waited ? plan : this.#readyEarly(plan);
+      const plan = planBatch(this.#queue, this.#o.packing);
+      const leaving = waited ? plan : readyEarly(plan);
       if (leaving.length === 0) break;
       this.#send(leaving);
     }
@@ -198,58 +178,6 @@ export class Publisher {
   /** False when the queue cannot fill even one message or ten events: no need to plan. */
   #mayBeFull(): boolean {
     return this.#queue.length >= MAX_BATCH_ENTRIES || this.#queuedBytes + FRAME_BYTES + this.#queue.length > this.#o.packing.maxMessageBytes;
-  }
-
-  /**
-   * Before the linger is up, a call leaves early only when it is a full batch,
-   * or its leading full messages hold at least ten events: then waiting cannot
-   * make the call much cheaper per event. Unpacked (one event per message) this
-   * is the micro-batching of ten messages per call it always was.
-   */
-  #readyEarly(plan: Planned[]): Planned[] {
-    if (plan.length === MAX_BATCH_ENTRIES || plan.at(-1)?.closesBatch) return plan;
-    const full: Planned[] = [];
-    let events = 0;
-    for (const m of plan) {
-      if (!m.full) break;
-      full.push(m);
-      events += m.count;
-    }
-    return events >= MAX_BATCH_ENTRIES ? full : [];
-  }
-
-  /** Packs the queue head into at most 10 messages within the batch payload limit. */
-  #plan(): Planned[] {
-    const p = this.#o.packing;
-    const plan: Planned[] = [];
-    let batchBytes = 0;
-    let i = 0;
-    while (i < this.#queue.length && plan.length < MAX_BATCH_ENTRIES) {
-      const start = i;
-      const first = this.#queue[i++];
-      const m: Planned = { count: 1, bytes: FRAME_BYTES + first.bytes, full: false };
-      // A FIFO entry travels alone; it never counts as a full message.
-      while (first.entry.groupId === undefined && i < this.#queue.length) {
-        const next = this.#queue[i];
-        if (next.entry.groupId !== undefined) break;
-        if (m.count >= p.maxEventsPerMessage || m.bytes + 1 + next.bytes > p.maxMessageBytes) break;
-        m.bytes += 1 + next.bytes;
-        m.count++;
-        i++;
-      }
-      if (first.entry.groupId === undefined) {
-        const next = this.#queue[i];
-        m.full = m.count >= p.maxEventsPerMessage || (next !== undefined && next.entry.groupId === undefined && m.bytes + 1 + next.bytes > p.maxMessageBytes);
-      }
-      if (plan.length > 0 && batchBytes + m.bytes > p.maxBatchBytes) {
-        i = start;
-        plan[plan.length - 1].closesBatch = true;
-        break;
-      }
-      batchBytes += m.bytes;
-      plan.push(m);
-    }
-    return plan;
   }
 
   #send(plan: Planned[]): void {

@@ -19,6 +19,8 @@ export interface Results {
   coldQuarter: ColdRun[];
   quarterReason?: string;
   bundles: { inventory: number; pricing: number; undiciBytes: number };
+  /** 1-minute load average at the start and the end of the run (the machine is shared). */
+  loadAverage?: [number, number];
 }
 
 /** SQS standard queue: USD per million requests (first 100 billion a month), and the pod the manifests request. */
@@ -102,7 +104,7 @@ export function markdown(r: Results): string {
   return [
     `# Benchmark results`,
     ``,
-    `Measured ${r.date} on ${r.machine} against ${r.sqs}; ${r.rounds} interleaved rounds, fresh processes each. Figures are medians; "a (b-c)" is the median and the range of the per-round values or ratios. Billed requests count as SQS bills them: every 64 KiB of a call's message payload is one request (empty receives count 1).`,
+    `Measured ${r.date} on ${r.machine} against ${r.sqs}; ${r.rounds} interleaved rounds, fresh processes each; ${r.loadAverage ? `load average ${r.loadAverage.map((x) => fmt(x, 1)).join(" at the start, ")} at the end` : "load average not recorded"}. Figures are medians; "a (b-c)" is the median and the range of the per-round values or ratios. Billed requests count as SQS bills them: every 64 KiB of a call's message payload is one request (empty receives count 1).`,
     ``,
     `## Inventory (64 connections, one update per request, ${r.durationS} s per run)`,
     ``,
@@ -116,7 +118,7 @@ export function markdown(r: Results): string {
     `| --- | ---: | ---: | ---: | ---: | ---: | --- |`,
     ...priRows,
     ``,
-    `## End to end (inventory and pricing as shipped, 64 connections, ${r.endToEnd.length} run(s))`,
+    `## End to end (inventory as shipped and pricing through the bench entry with the SDK's handler, 64 connections, ${r.endToEnd.length} run(s))`,
     ``,
     `| what | per update |`,
     `| --- | ---: |`,

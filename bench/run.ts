@@ -5,8 +5,10 @@
 // bench/results/latest.{md,json,svg} and copies latest.md into the README.
 //
 //   npm run bench -- [--rounds N] [--duration S] [--updates N] [--latency-ms N] [--sqs stub|fauxqs] [--quick]
+//   npm run bench -- --rewrite    only rewrite latest.md, .svg and the README from latest.json
 
 import { execFileSync } from "node:child_process";
+import { loadavg } from "node:os";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -24,6 +26,7 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     "latency-ms": { type: "string", default: "0" },
     sqs: { type: "string", default: "stub" },
+    rewrite: { type: "boolean", default: false },
   },
 });
 const ROUNDS = args.quick ? 2 : Math.max(1, Number(args.rounds));
@@ -47,7 +50,28 @@ function chart(r: Results): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${60 + bars.length * rowH}" font-family="sans-serif"><text x="10" y="24" font-size="14" font-weight="bold">Inventory: accepted updates/s (median)</text>${rows.join("")}</svg>\n`;
 }
 
+function write(results: Results, base: string): string {
+  const md = markdown(results);
+  const out = join(ROOT, "bench", "results");
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, `${base}.md`), md);
+  writeFileSync(join(out, `${base}.svg`), chart(results));
+  writeFileSync(join(out, `${base}.json`), JSON.stringify({ ...results, targets: targets(results) }, null, 2));
+  if (base === "latest") {
+    const readme = join(ROOT, "README.md");
+    writeFileSync(readme, withSection(readFileSync(readme, "utf8"), md));
+  }
+  return md;
+}
+
 async function main() {
+  if (args.rewrite) {
+    const { targets: _, ...results } = JSON.parse(readFileSync(join(ROOT, "bench", "results", "latest.json"), "utf8"));
+    write(results as Results, "latest");
+    log("rewrote bench/results/latest.md, .svg and the README's benchmark section from latest.json");
+    return;
+  }
+  const loadAtStart = loadavg()[0];
   for (const f of ["inventory.mjs", "pricing.mjs"]) if (!existsSync(join(ROOT, "dist", f))) throw new Error(`dist/${f} missing: run node build.mjs`);
   const { undiciBytes } = await buildVariants();
   log(`SQS: ${settings.kind}; ${ROUNDS} rounds, ${settings.durationS} s per load run at 64 connections, ${settings.updates} updates per pricing run, stub latency ${settings.latencyMs} ms`);
@@ -100,19 +124,11 @@ async function main() {
     cold,
     coldQuarter,
     quarterReason: group.reason,
+    loadAverage: [loadAtStart, loadavg()[0]],
     bundles: { inventory: statSync(join(ROOT, "dist", "inventory.mjs")).size, pricing: statSync(join(ROOT, "dist", "pricing.mjs")).size, undiciBytes },
   };
-  const md = markdown(results);
-  const out = join(ROOT, "bench", "results");
-  mkdirSync(out, { recursive: true });
   const base = settings.kind === "fauxqs" ? "fauxqs" : "latest";
-  writeFileSync(join(out, `${base}.md`), md);
-  writeFileSync(join(out, `${base}.svg`), chart(results));
-  writeFileSync(join(out, `${base}.json`), JSON.stringify({ ...results, targets: targets(results) }, null, 2));
-  if (base === "latest") {
-    const readme = join(ROOT, "README.md");
-    writeFileSync(readme, withSection(readFileSync(readme, "utf8"), md));
-  }
+  const md = write(results, base);
   process.stdout.write("\n" + md + "\n");
   log(`done; wrote bench/results/${base}.md, .svg, .json${base === "latest" ? " and the README's benchmark section" : ""}`);
 }

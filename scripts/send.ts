@@ -8,6 +8,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { request } from "undici";
 import { readPriceDecisions } from "../src/shared/events.ts";
 import { STATE_FILE, type StackState } from "./stack.ts";
 
@@ -55,9 +56,10 @@ async function main(): Promise<void> {
     fail("no running local stack found: start it with `npm start` in another terminal");
   }
 
-  let res: Response;
+  // undici's request(), the HTTP client of the project's tools and tests.
+  let res: Awaited<ReturnType<typeof request>>;
   try {
-    res = await fetch(`${state.inventoryUrl}/v1/inventory`, {
+    res = await request(`${state.inventoryUrl}/v1/inventory`, {
       method: "POST",
       headers: { authorization: `Bearer ${state.token}`, "content-type": "application/json" },
       body: JSON.stringify(update),
@@ -65,9 +67,9 @@ async function main(): Promise<void> {
   } catch {
     fail(`cannot reach inventory at ${state.inventoryUrl}: is \`npm start\` still running?`);
   }
-  const answer = (await res.json()) as { ids?: string[]; error?: { code: string; message: string; field?: string } };
-  if (res.status !== 202 || !answer.ids) {
-    fail(`inventory answered ${res.status}: ${answer.error?.code} ${answer.error?.field ? `(${answer.error.field}) ` : ""}${answer.error?.message ?? ""}`);
+  const answer = (await res.body.json()) as { ids?: string[]; error?: { code: string; message: string; field?: string } };
+  if (res.statusCode !== 202 || !answer.ids) {
+    fail(`inventory answered ${res.statusCode}: ${answer.error?.code} ${answer.error?.field ? `(${answer.error.field}) ` : ""}${answer.error?.message ?? ""}`);
   }
   const id = answer.ids[0];
   process.stdout.write(`accepted ${update.sku} quantity=${update.quantity} (id ${id}); waiting for the price decision...\n`);

@@ -9,6 +9,7 @@ import { ReceiveMessageCommand, DeleteMessageBatchCommand, SendMessageBatchComma
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
+import { request } from "undici";
 import { loadInventoryConfig } from "../../src/inventory/config.ts";
 import { startInventory } from "../../src/inventory/service.ts";
 import { loadPricingConfig } from "../../src/pricing/config.ts";
@@ -139,11 +140,12 @@ test("FIFO: one SKU's updates, through inventory and pricing, are priced in the 
     try {
       await inventory.whenReady;
       const post = (body: unknown) =>
-        fetch(`http://127.0.0.1:${inventory.port}/v1/inventory`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+        request(`http://127.0.0.1:${inventory.port}/v1/inventory`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
       // Each request waits for its 202 before the next: that is the order the sender relies on.
       for (let r = 0; r < 4; r++) {
         const res = await post(Array.from({ length: 5 }, (_, i) => ({ sku: "ABC-1", quantity: (r * 5 + i) * 7 % 700, version: r * 5 + i + 1 })));
-        assert.equal(res.status, 202);
+        assert.equal(res.statusCode, 202);
+        await res.body.dump();
       }
       const got = await decisions(sqs, q, 20);
       assert.deepEqual(got.map((d) => d.data.version), Array.from({ length: 20 }, (_, i) => i + 1));

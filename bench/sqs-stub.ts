@@ -1,7 +1,9 @@
 // A local SQS server for benchmarks: the SQS JSON protocol (AWS JSON 1.0, as
 // the current SDK speaks it) with correct MD5s, one in-memory queue per URL,
-// long polling that wakes on arrival, visibility timeouts, request counts per
-// action and its own CPU. Runs as its own process on 127.0.0.1:
+// message attributes, long polling that wakes on arrival, visibility
+// timeouts, request counts per action, billed requests (every 64 KiB of a
+// call's message payload is one, as SQS bills) and its own CPU. Runs as its
+// own process on 127.0.0.1:
 //   node bench/sqs-stub.ts [--latency-ms N]     prints {"port":N} on stdout
 // Control: GET /__stats, POST /__reset, POST /__preload {"queue","bodies":[...]}
 
@@ -9,13 +11,23 @@ import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { parseArgs } from "node:util";
 
-interface Msg { id: string; body: string; md5: string; sent: number; receives: number; visibleAt: number; receipt?: string }
+type Attributes = Record<string, { DataType: string; StringValue?: string }>;
+interface Msg { id: string; body: string; md5: string; attributes?: Attributes; bytes: number; sent: number; receives: number; visibleAt: number; receipt?: string }
 interface Queue { name: string; messages: Msg[]; inflight: Map<string, Msg>; waiters: Array<() => void> }
 
 const { values } = parseArgs({ options: { "latency-ms": { type: "string", default: "0" } } });
 const latency = Number(values["latency-ms"]);
 const queues = new Map<string, Queue>();
 const counts: Record<string, number> = {};
+/** Billed requests per action: max(1, ceil(message payload / 64 KiB)) per call. */
+const billed: Record<string, number> = {};
+const CHUNK = 65_536;
+const bill = (action: string, bytes: number) => void (billed[action] = (billed[action] ?? 0) + Math.max(1, Math.ceil(bytes / CHUNK)));
+function sizeOf(body: string, attributes?: Attributes): number {
+  let n = Buffer.byteLength(body);
+  for (const [k, a] of Object.entries(attributes ?? {})) n += Buffer.byteLength(k) + Buffer.byteLength(a.DataType) + Buffer.byteLength(a.StringValue ?? "");
+  return n;
+}
 let firstSendAt = 0;
 const md5 = (s: string) => createHash("md5").update(s).digest("hex");
 
@@ -26,8 +38,8 @@ function queue(url: string): Queue {
   return q;
 }
 
-function enqueue(q: Queue, body: string): Msg {
-  const m: Msg = { id: randomUUID(), body, md5: md5(body), sent: Date.now(), receives: 0, visibleAt: 0 };
+function enqueue(q: Queue, body: string, attributes?: Attributes): Msg {
+  const m: Msg = { id: randomUUID(), body, md5: md5(body), attributes, bytes: sizeOf(body, attributes), sent: Date.now(), receives: 0, visibleAt: 0 };
   q.messages.push(m);
   for (const w of q.waiters.splice(0)) w();
   return m;
@@ -47,13 +59,16 @@ function take(q: Queue, max: number, visibility: number): Msg[] {
 }
 
 async function handle(action: string, input: any): Promise<unknown> {
+  if (!["SendMessage", "SendMessageBatch", "ReceiveMessage"].includes(action)) bill(action, 0);
   switch (action) {
     case "GetQueueUrl": return { QueueUrl: `http://127.0.0.1/000000000000/${input.QueueName}` };
-    case "SendMessage": { if (!firstSendAt) firstSendAt = Date.now(); const m = enqueue(queue(input.QueueUrl), input.MessageBody); return { MessageId: m.id, MD5OfMessageBody: m.md5 }; }
+    case "SendMessage": { if (!firstSendAt) firstSendAt = Date.now(); const m = enqueue(queue(input.QueueUrl), input.MessageBody, input.MessageAttributes); bill(action, m.bytes); return { MessageId: m.id, MD5OfMessageBody: m.md5 }; }
     case "SendMessageBatch": {
       if (!firstSendAt) firstSendAt = Date.now();
       const q = queue(input.QueueUrl);
-      return { Successful: input.Entries.map((e: any) => { const m = enqueue(q, e.MessageBody); return { Id: e.Id, MessageId: m.id, MD5OfMessageBody: m.md5 }; }), Failed: [] };
+      const stored = input.Entries.map((e: any) => enqueue(q, e.MessageBody, e.MessageAttributes));
+      bill(action, stored.reduce((n: number, m: Msg) => n + m.bytes, 0));
+      return { Successful: input.Entries.map((e: any, i: number) => ({ Id: e.Id, MessageId: stored[i].id, MD5OfMessageBody: stored[i].md5 })), Failed: [] };
     }
     case "ReceiveMessage": {
       const q = queue(input.QueueUrl);
@@ -64,6 +79,7 @@ async function handle(action: string, input: any): Promise<unknown> {
         await new Promise<void>((resolve) => { const t = setTimeout(resolve, input.WaitTimeSeconds * 1000); q.waiters.push(() => { clearTimeout(t); resolve(); }); });
         got = take(q, max, vis);
       }
+      bill(action, got.reduce((n, m) => n + m.bytes, 0));
       return { Messages: got.map((m) => ({ MessageId: m.id, ReceiptHandle: m.receipt, MD5OfBody: m.md5, Body: m.body, Attributes: { ApproximateReceiveCount: String(m.receives), SentTimestamp: String(m.sent) } })) };
     }
     case "DeleteMessage": queue(input.QueueUrl).inflight.delete(input.ReceiptHandle); return {};
@@ -92,10 +108,10 @@ const server = createServer(async (req, res) => {
   if (req.url === "/__stats") {
     const cpu = process.cpuUsage();
     const depth = Object.fromEntries([...queues].map(([n, q]) => [n, { visible: q.messages.length, inflight: q.inflight.size }]));
-    return send(res, 200, { counts, cpuUs: cpu.user + cpu.system, firstSendAt, depth });
+    return send(res, 200, { counts, billed, cpuUs: cpu.user + cpu.system, firstSendAt, depth });
   }
-  if (req.url === "/__reset") { queues.clear(); for (const k in counts) delete counts[k]; firstSendAt = 0; return send(res, 200, {}); }
-  if (req.url === "/__preload") { const { queue: name, bodies } = JSON.parse(text); const q = queue(name); for (const b of bodies) enqueue(q, b); return send(res, 200, { loaded: bodies.length }); }
+  if (req.url === "/__reset") { queues.clear(); for (const k in counts) delete counts[k]; for (const k in billed) delete billed[k]; firstSendAt = 0; return send(res, 200, {}); }
+  if (req.url === "/__preload") { const { queue: name, bodies, attributes } = JSON.parse(text); const q = queue(name); for (const b of bodies) enqueue(q, b, attributes); return send(res, 200, { loaded: bodies.length }); }
   const action = String(req.headers["x-amz-target"] ?? "").replace("AmazonSQS.", "");
   counts[action] = (counts[action] ?? 0) + 1;
   if (latency) await new Promise((r) => setTimeout(r, latency));

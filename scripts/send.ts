@@ -13,7 +13,8 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { PriceDecidedMessage } from "../src/shared/message.ts";
+import { request } from "undici";
+import { readPriceDecisions } from "../src/shared/events.ts";
 import { STATE_FILE, type StackState } from "./stack.ts";
 
 const USAGE = `Usage: npm run send -- --sku SKU --quantity N [--version N] [--warehouse W] [--timeout SECONDS]
@@ -33,9 +34,10 @@ export function formatMoney(minor: number, currency: string): string {
 
 /** POSTs one update; the id inventory gave it. Exits non-zero on anything but 202. */
 async function post(state: StackState, update: Record<string, unknown>): Promise<string> {
-  let res: Response;
+  // undici's request(), the HTTP client of the project's tools and tests.
+  let res: Awaited<ReturnType<typeof request>>;
   try {
-    res = await fetch(`${state.inventoryUrl}/v1/inventory`, {
+    res = await request(`${state.inventoryUrl}/v1/inventory`, {
       method: "POST",
       headers: { authorization: `Bearer ${state.token}`, "content-type": "application/json" },
       body: JSON.stringify(update),
@@ -43,9 +45,9 @@ async function post(state: StackState, update: Record<string, unknown>): Promise
   } catch {
     fail(`cannot reach inventory at ${state.inventoryUrl}: is \`npm start\` still running?`);
   }
-  const answer = (await res.json()) as { ids?: string[]; error?: { code: string; message: string; field?: string } };
-  if (res.status !== 202 || !answer.ids) {
-    fail(`inventory answered ${res.status}: ${answer.error?.code} ${answer.error?.field ? `(${answer.error.field}) ` : ""}${answer.error?.message ?? ""}`);
+  const answer = (await res.body.json()) as { ids?: string[]; error?: { code: string; message: string; field?: string } };
+  if (res.statusCode !== 202 || !answer.ids) {
+    fail(`inventory answered ${res.statusCode}: ${answer.error?.code} ${answer.error?.field ? `(${answer.error.field}) ` : ""}${answer.error?.message ?? ""}`);
   }
   return answer.ids[0];
 }
@@ -115,13 +117,7 @@ async function main(): Promise<void> {
       const messages = out.Messages ?? [];
       if (messages.length === 0) continue;
       await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: state.queues.priceUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
-      for (const m of messages) {
-        let d: PriceDecidedMessage;
-        try {
-          d = JSON.parse(m.Body ?? "");
-        } catch {
-          continue;
-        }
+      for (const d of messages.flatMap((m) => readPriceDecisions(m.Body ?? ""))) {
         if (d.updateId !== id) continue;
         const before = d.previousPrice === null ? "(no earlier price)" : formatMoney(d.previousPrice, d.currency);
         process.stdout.write(`price ${d.sku} v${d.version}: ${before} -> ${formatMoney(d.price, d.currency)}  rule ${d.rule}\n`);

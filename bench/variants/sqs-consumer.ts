@@ -1,13 +1,13 @@
 // The same pricing work on the sqs-consumer library: VARIANT=batch uses
 // handleMessageBatch (batchSize 10), VARIANT=single handleMessage. Same policy,
-// parser and decision as the shipped service; decisions are sent one
+// reader and decision as the shipped service; decisions are sent one
 // SendMessage each, as a handler written on the library typically does.
 
 import { SendMessageCommand, type Message } from "@aws-sdk/client-sqs";
 import { Consumer } from "sqs-consumer";
 import { decide } from "../../src/pricing/decide.ts";
 import { loadPolicyFile } from "../../src/pricing/policy.ts";
-import { parseInventoryMessage } from "../../src/shared/message.ts";
+import { readInventoryBody, priceDecidedEvent } from "../../src/shared/events.ts";
 import { createSqsClient } from "../../src/shared/sqs.ts";
 
 const sqs = createSqsClient({ region: "us-east-1", endpoint: process.env.AWS_ENDPOINT_URL_SQS });
@@ -15,10 +15,13 @@ const { policy } = loadPolicyFile(process.env.POLICY_FILE!);
 const priceUrl = process.env.PRICE_QUEUE_URL!;
 
 async function price(m: Message): Promise<void> {
-  const u = parseInventoryMessage(m.Body ?? "");
-  const d = decide(u, policy);
-  if (d.kind === "priced") {
-    await sqs.send(new SendMessageCommand({ QueueUrl: priceUrl, MessageBody: JSON.stringify({ type: "price.decided", schemaVersion: 1, sku: u.sku, version: u.version, price: d.price, rule: d.rule, updateId: u.id }) }));
+  for (const item of readInventoryBody(m.Body ?? "").items) {
+    if (!item.ok) continue;
+    const u = item.update;
+    const d = decide(u, policy);
+    if (d.kind !== "priced") continue;
+    const event = priceDecidedEvent({ sku: u.sku, version: u.version, quantity: u.quantity, currency: policy.currency, price: d.price, previousPrice: null, rule: d.rule, updateId: u.id }, new Date().toISOString());
+    await sqs.send(new SendMessageCommand({ QueueUrl: priceUrl, MessageBody: JSON.stringify(event) }));
   }
 }
 

@@ -25,6 +25,7 @@ dependency "queue" {
 
   mock_outputs = {
     inventory_queue_arn = "arn:aws:sqs:eu-west-1:123456789012:inventory-update-queue"
+    dlq_arn             = "arn:aws:sqs:eu-west-1:123456789012:inventory-update-dlq"
     price_queue_arn     = "arn:aws:sqs:eu-west-1:123456789012:price-change-queue"
   }
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
@@ -35,5 +36,6 @@ inputs = {
   oidc_provider_arn   = dependency.eks.outputs.oidc_provider_arn
   oidc_issuer_url     = dependency.eks.outputs.oidc_issuer_url
   inventory_queue_arn = dependency.queue.outputs.inventory_queue_arn
+  inventory_dlq_arn   = dependency.queue.outputs.dlq_arn
   price_queue_arn     = dependency.queue.outputs.price_queue_arn
 }

@@ -84,6 +84,13 @@ data "aws_iam_policy_document" "pricing" {
     actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
     resources = [var.price_queue_arn]
   }
+
+  # A malformed event inside a packed message is sent to the DLQ on its own.
+  statement {
+    sid       = "DeadLetterEvents"
+    actions   = ["sqs:SendMessage", "sqs:GetQueueUrl"]
+    resources = [var.inventory_dlq_arn]
+  }
 }
 
 resource "aws_iam_role_policy" "inventory" {

@@ -36,6 +36,11 @@ variable "inventory_queue_arn" {
   type        = string
 }
 
+variable "inventory_dlq_arn" {
+  description = "ARN of inventory-update-dlq: pricing sends a malformed event of a packed message there on its own."
+  type        = string
+}
+
 variable "price_queue_arn" {
   description = "ARN of price-change-queue."
   type        = string

@@ -6,7 +6,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, ValidationError } from "../shared/errors.ts";
 import { handleOps, sendError, sendJson } from "../shared/http.ts";
 import type { Logger } from "../shared/log.ts";
-import { buildInventoryMessage, validateUpdate, type InventoryUpdate } from "../shared/message.ts";
+import { inventoryUpdatedEvent } from "../shared/events.ts";
+import { validateUpdate, type InventoryUpdate } from "../shared/message.ts";
 import type { TokenAuth } from "./auth.ts";
 import type { InventoryMetrics } from "./metrics.ts";
 import type { PublishEntry, Publisher } from "../shared/publisher.ts";
@@ -125,7 +126,7 @@ export function createInventoryHandler(o: InventoryAppOptions): (req: IncomingMe
     const entries: PublishEntry[] = updates.map((u) => {
       const id = newId();
       ids.push(id);
-      const entry: PublishEntry = { body: JSON.stringify(buildInventoryMessage(u, id, requestId, receivedAt)) };
+      const entry: PublishEntry = { body: JSON.stringify(inventoryUpdatedEvent(u, id, requestId, receivedAt)) };
       if (fifo) {
         entry.groupId = u.sku;
         entry.dedupId = `${u.sku}:${u.version}`;

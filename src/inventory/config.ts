@@ -3,13 +3,15 @@
 import { bool, int, parseEnv, str, type Env, type Parsed } from "../shared/config.ts";
 import { LOG_LEVEL_VAR, serviceEnv } from "../shared/env.ts";
 import { K8S } from "../shared/names.ts";
+import { packingEnv, packingFrom } from "../shared/pack-env.ts";
 
 export const INVENTORY_ENV = {
   ...serviceEnv(K8S.inventory.port, "HTTP port for the API, health and metrics"),
   AUTH_TOKENS: str({ optional: true, allowed: "comma-separated tokens, each 16+ characters of A-Z a-z 0-9 - . _ ~ + / =", description: "Bearer tokens accepted by POST /v1/inventory." }),
   AUTH_TOKENS_FILE: str({ optional: true, allowed: "a file path", description: "File with one token per line (a mounted Kubernetes Secret); re-read when it changes." }),
   AUTH_DISABLED: bool({ default: false, description: "Accept requests without a token. The service refuses to start with no token unless this is true." }),
-  BATCH_LINGER_MS: int({ default: 5, min: 0, max: 1000, description: "How long a partial SendMessageBatch waits for more updates before it is sent." }),
+  BATCH_LINGER_MS: int({ default: 5, min: 0, max: 1000, description: "How long the oldest update waits for more to pack with before its message is sent; a full message leaves at once." }),
+  ...packingEnv("updates"),
   MAX_PENDING_UPDATES: int({ default: 5000, min: 10, max: 1_000_000, description: "Updates accepted for publishing but not yet stored; beyond it requests get 503 at once." }),
   MAX_INFLIGHT_BATCHES: int({ default: 32, min: 1, max: 1024, description: "SendMessageBatch calls in flight at once." }),
   PUBLISH_ATTEMPTS: int({ default: 3, min: 1, max: 10, description: "Attempts per update before its request answers 503." }),
@@ -24,5 +26,7 @@ export const INVENTORY_ENV = {
 export type InventoryConfig = Parsed<typeof INVENTORY_ENV>;
 
 export function loadInventoryConfig(env: Env): InventoryConfig {
-  return parseEnv(INVENTORY_ENV, env);
+  const config = parseEnv(INVENTORY_ENV, env);
+  packingFrom(config);
+  return config;
 }

@@ -18,7 +18,7 @@ export function createInventoryMetrics(pending: () => number): InventoryMetrics 
     requests: registry.counter("inventory_http_requests_total", "HTTP requests by method, route and status."),
     accepted: registry.counter("inventory_updates_accepted_total", "Updates stored in SQS and acknowledged with 202."),
     sqsCalls: registry.counter("inventory_sqs_calls_total", "SQS API calls by action and outcome."),
-    batchSize: registry.histogram("inventory_batch_size", "Entries per SendMessageBatch call.", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+    batchSize: registry.histogram("inventory_batch_size", "Updates per SendMessageBatch call (packed into up to 10 messages).", [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]),
     publishLatency: registry.histogram("inventory_publish_latency_seconds", "From request to SQS storing the update.", LATENCY_BUCKETS),
   };
   registry.gauge("inventory_pending_updates", "Updates waiting to be stored in SQS.", pending);

@@ -11,6 +11,7 @@ import type { InventoryConfig } from "./config.ts";
 import { createInventoryMetrics } from "./metrics.ts";
 import openapi from "./openapi.json" with { type: "json" };
 import { Publisher } from "../shared/publisher.ts";
+import { packingFrom } from "../shared/pack-env.ts";
 
 export interface InventoryDeps {
   /** An SQS client; built from the configuration when absent. */
@@ -39,6 +40,7 @@ export async function startInventory(config: InventoryConfig, deps: InventoryDep
       endpoint: config.AWS_ENDPOINT_URL_SQS,
       // The publisher retries entries itself with its own budget and backoff.
       maxAttempts: 1,
+      md5: config.SQS_VERIFY_MD5,
       onCall: (action, outcome) => metrics.sqsCalls.inc({ action, outcome }),
     });
   publisher = new Publisher({
@@ -48,7 +50,8 @@ export async function startInventory(config: InventoryConfig, deps: InventoryDep
     maxInFlight: config.MAX_INFLIGHT_BATCHES,
     maxAttempts: config.PUBLISH_ATTEMPTS,
     callTimeoutMs: config.PUBLISH_TIMEOUT_MS,
-    onBatch: (size) => metrics.batchSize.observe(size),
+    packing: packingFrom(config),
+    onBatch: (_messages, _stored, events) => metrics.batchSize.observe(events),
     onStored: (ms) => metrics.publishLatency.observe(ms / 1000),
   });
   const pub = publisher;

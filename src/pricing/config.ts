@@ -2,12 +2,16 @@
 
 import { int, parseEnv, str, url, type Env, type Parsed } from "../shared/config.ts";
 import { LOG_LEVEL_VAR, QUEUE_NAME_ALLOWED, QUEUE_NAME_PATTERN, serviceEnv } from "../shared/env.ts";
-import { K8S } from "../shared/names.ts";
+import { K8S, QUEUE_NAMES } from "../shared/names.ts";
+import { packingEnv, packingFrom } from "../shared/pack-env.ts";
 
 export const PRICING_ENV = {
   ...serviceEnv(K8S.pricing.port, "Port for /healthz, /readyz and /metrics"),
   PRICE_QUEUE_URL: url({ optional: true, description: "Where price.decided messages go. With neither this nor PRICE_QUEUE_NAME, decisions are only logged." }),
   PRICE_QUEUE_NAME: str({ optional: true, pattern: QUEUE_NAME_PATTERN, allowed: QUEUE_NAME_ALLOWED, description: "Price queue name resolved with sqs:GetQueueUrl when PRICE_QUEUE_URL is unset." }),
+  DLQ_URL: url({ optional: true, description: "Where a malformed event inside a packed message goes on its own; when unset the URL is looked up from DLQ_NAME." }),
+  DLQ_NAME: str({ optional: true, pattern: QUEUE_NAME_PATTERN, allowed: QUEUE_NAME_ALLOWED, description: `DLQ name resolved with sqs:GetQueueUrl when DLQ_URL is unset; when both are unset, ${QUEUE_NAMES.inventoryDlq} (with .fifo when the queue is FIFO).` }),
+  ...packingEnv("decisions"),
   POLICY_FILE: str({ default: "/etc/pricing/policy.yaml", allowed: "a file path", description: "The YAML pricing policy (a ConfigMap in Kubernetes)." }),
   POLICY_RELOAD_MS: int({ default: 5000, min: 0, max: 3_600_000, description: "How often the policy file is checked for changes; 0 turns reloading off." }),
   POLLERS: int({ default: 2, min: 1, max: 20, description: "Concurrent ReceiveMessage long polls." }),
@@ -21,5 +25,7 @@ export const PRICING_ENV = {
 export type PricingConfig = Parsed<typeof PRICING_ENV>;
 
 export function loadPricingConfig(env: Env): PricingConfig {
-  return parseEnv(PRICING_ENV, env);
+  const config = parseEnv(PRICING_ENV, env);
+  packingFrom(config);
+  return config;
 }

@@ -9,7 +9,10 @@ import { Publisher } from "../shared/publisher.ts";
 import { backoffMs, createSqsClient, isFifoQueue, resolveQueueUrl, type SqsPort } from "../shared/sqs.ts";
 import type { PricingConfig } from "./config.ts";
 import { Consumer } from "./consumer.ts";
+import { createDeadLetter } from "./dead-letter.ts";
 import { createHandler } from "./handler.ts";
+import { packingFrom } from "../shared/pack-env.ts";
+import { QUEUE_NAMES } from "../shared/names.ts";
 import { createPricingMetrics } from "./metrics.ts";
 import { PolicyError } from "./policy.ts";
 import { PolicySource } from "./policy-source.ts";
@@ -48,6 +51,7 @@ export async function startPricing(config: PricingConfig, deps: PricingDeps = {}
     createSqsClient({
       region: config.AWS_REGION,
       endpoint: config.AWS_ENDPOINT_URL_SQS,
+      md5: config.SQS_VERIFY_MD5,
       onCall: (action, outcome) => metrics.sqsCalls.inc({ action, outcome }),
     });
 
@@ -74,14 +78,18 @@ export async function startPricing(config: PricingConfig, deps: PricingDeps = {}
           config.PRICE_QUEUE_URL || config.PRICE_QUEUE_NAME
             ? await resolveQueueUrl(sqs, { url: config.PRICE_QUEUE_URL, name: config.PRICE_QUEUE_NAME }, abort.signal)
             : undefined;
+        const dlqName = config.DLQ_NAME ?? QUEUE_NAMES.inventoryDlq + (isFifoQueue(queueUrl) ? ".fifo" : "");
+        const dlqUrl = await resolveQueueUrl(sqs, { url: config.DLQ_URL, name: dlqName }, abort.signal);
         if (priceUrl) {
           emitter = new Publisher({
             sqs,
             lingerMs: 2,
-            maxPending: config.CONCURRENCY * 2,
+            // Bounded by the messages in work: at most 1 MiB each, events of 150+ bytes.
+            maxPending: config.CONCURRENCY * 7000,
             maxInFlight: 8,
             maxAttempts: 3,
             callTimeoutMs: 5000,
+            packing: packingFrom(config),
           });
           emitter.start(priceUrl);
         }
@@ -99,6 +107,7 @@ export async function startPricing(config: PricingConfig, deps: PricingDeps = {}
             policy: () => policy.current,
             tracker: new SkuTracker(config.MAX_TRACKED_SKUS),
             emitter,
+            deadLetter: createDeadLetter(sqs, dlqUrl),
             fifo: priceUrl !== undefined && isFifoQueue(priceUrl),
             metrics,
             log,

@@ -1,5 +1,7 @@
-// The message schema both services agree on, and the one validator of a stock
-// update: inventory runs it on HTTP input, pricing on every message it receives.
+// The stock update both services agree on, and the one validator of it:
+// inventory runs it on HTTP input, pricing on every event it receives. The
+// one-update message format below predates CloudEvents (src/shared/events.ts);
+// pricing still reads it, since both formats share the queue during a rolling upgrade.
 
 import { ValidationError } from "./errors.ts";
 
@@ -143,6 +145,11 @@ export function parseInventoryMessage(body: string): InventoryUpdatedMessage {
   } catch {
     fail("invalid_json", "message body is not JSON", "body");
   }
+  return readInventoryMessage(value);
+}
+
+/** The one-update message of the format before CloudEvents, already parsed from JSON. */
+export function readInventoryMessage(value: unknown): InventoryUpdatedMessage {
   if (!isRecord(value)) fail("invalid_type", "message body must be a JSON object", "body");
   if (value.type !== "inventory.updated") fail("unknown_type", "type must be inventory.updated", "type");
   if (value.schemaVersion !== 1) fail("unknown_schema_version", "schemaVersion must be 1", "schemaVersion");

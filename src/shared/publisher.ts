@@ -1,30 +1,33 @@
-// Micro-batching publisher. Updates from concurrent requests share
-// SendMessageBatch calls: a batch goes out as soon as it holds 10 entries (or
-// reaches the size limit), or when the oldest entry has waited `lingerMs`.
-// Each submitted entry settles exactly once: stored (SQS listed it as
-// Successful) or failed after bounded retries. Memory is bounded by
-// `maxPending` entries in the publisher at once; beyond it submit() refuses.
+// Micro-batching, packing publisher. Events from concurrent requests are
+// packed into SQS messages (a CloudEvents JSON batch per message, up to
+// `maxMessageBytes` or `maxEventsPerMessage`), and up to 10 messages share one
+// SendMessageBatch within `maxBatchBytes`. A call leaves as soon as its first
+// message is full, or when the oldest event has waited `lingerMs`.
+// Each submitted entry settles exactly once: stored (SQS listed the message
+// holding it as Successful) or failed after bounded retries; a failed message
+// fails, or retries, every entry it holds. Memory is bounded by `maxPending`
+// entries in the publisher at once; beyond it submit() refuses.
+//
+// FIFO: an entry with a group id is never packed with another, so per-SKU
+// order and deduplication stay exactly as SQS FIFO gives them.
 
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
 import { AppError } from "./errors.ts";
+import { BATCH_ATTRIBUTES, batchBody } from "./events.ts";
+import { MAX_BATCH_ENTRIES, messageBytes } from "./limits.ts";
+import { DEFAULT_PACKING, FRAME_BYTES, planBatch, readyEarly, type PackingOptions, type Planned } from "./packer.ts";
 import { backoffMs, type SqsPort } from "./sqs.ts";
 
-/** SQS allows at most 10 entries per batch. */
-export const MAX_BATCH_ENTRIES = 10;
-/**
- * Payload limit per batch. SQS now takes 1 MiB, but a standard queue billed per
- * 64 KiB chunk and emulators that still enforce 256 KiB argue for the lower
- * figure; a stock update message is well under 1 KiB, so ten always fit.
- */
-export const MAX_BATCH_BYTES = 256 * 1024;
-
 export interface PublishEntry {
+  /** One serialised structured-mode CloudEvent. */
   body: string;
-  /** FIFO only: MessageGroupId (the SKU). */
+  /** FIFO only: MessageGroupId (the SKU). The entry then travels alone. */
   groupId?: string;
   /** FIFO only: MessageDeduplicationId (SKU and version). */
   dedupId?: string;
 }
+
+export type { PackingOptions } from "./packer.ts";
 
 export type PublishResult = { ok: true } | { ok: false; code: string; message: string };
 
@@ -36,12 +39,13 @@ export interface PublisherOptions {
   /** Attempts per entry, counting the first. */
   maxAttempts: number;
   callTimeoutMs: number;
+  packing?: PackingOptions;
   backoffBaseMs?: number;
   backoffCapMs?: number;
   now?: () => number;
   random?: () => number;
-  /** One completed SendMessageBatch call: entries sent, entries stored. */
-  onBatch?: (size: number, stored: number) => void;
+  /** One completed SendMessageBatch call: messages sent, messages stored, events in them, payload bytes. */
+  onBatch?: (messages: number, stored: number, events: number, bytes: number) => void;
   /** An entry stored, with ms from submit to SQS acknowledging it. */
   onStored?: (latencyMs: number) => void;
 }
@@ -55,10 +59,14 @@ interface Pending {
   resolve: (r: PublishResult) => void;
 }
 
+type Settings = Required<Omit<PublisherOptions, "onBatch" | "onStored">> & Pick<PublisherOptions, "onBatch" | "onStored">;
+
 export class Publisher {
-  readonly #o: Required<Omit<PublisherOptions, "onBatch" | "onStored">> & Pick<PublisherOptions, "onBatch" | "onStored">;
+  readonly #o: Settings;
   #queueUrl: string | undefined;
   #queue: Pending[] = [];
+  /** Sum of the queued entries' bytes: a cheap test for "the head message may be full". */
+  #queuedBytes = 0;
   #pending = 0;
   #inFlight = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -70,7 +78,14 @@ export class Publisher {
   #idleWaiters: Array<() => void> = [];
 
   constructor(options: PublisherOptions) {
-    this.#o = { backoffBaseMs: 50, backoffCapMs: 1000, now: Date.now, random: Math.random, ...options };
+    const defaults = { packing: DEFAULT_PACKING, backoffBaseMs: 50, backoffCapMs: 1000, now: Date.now, random: Math.random };
+    // An option given as undefined keeps its default.
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as PublisherOptions;
+    this.#o = { ...defaults, ...given };
+    const p = this.#o.packing;
+    if (!(p.maxEventsPerMessage >= 1 && p.maxMessageBytes > FRAME_BYTES && p.maxMessageBytes <= p.maxBatchBytes)) {
+      throw new RangeError(`packing limits must satisfy 1 <= events per message and ${FRAME_BYTES} < message bytes <= batch bytes`);
+    }
   }
 
   /** Entries submitted and not yet settled. */
@@ -103,7 +118,9 @@ export class Publisher {
     const promises = entries.map(
       (entry) =>
         new Promise<PublishResult>((resolve) => {
-          this.#queue.push({ entry, bytes: entryBytes(entry), submittedAt: now, attempts: 0, resolve });
+          const bytes = entryBytes(entry);
+          this.#queuedBytes += bytes;
+          this.#queue.push({ entry, bytes, submittedAt: now, attempts: 0, resolve });
         }),
     );
     this.#schedule();
@@ -128,6 +145,7 @@ export class Publisher {
     if (!settled) {
       this.#closed = true;
       const left = this.#queue.splice(0);
+      this.#queuedBytes = 0;
       for (const [timer, group] of this.#retrying) {
         clearTimeout(timer);
         left.push(...group);
@@ -141,10 +159,12 @@ export class Publisher {
   #schedule(): void {
     const o = this.#o;
     while (this.#queue.length > 0 && this.#inFlight < o.maxInFlight) {
-      const full = this.#queue.length >= MAX_BATCH_ENTRIES || this.#queuedBytesExceed();
-      const waited = o.now() - this.#queue[0].submittedAt >= o.lingerMs;
-      if (!full && !waited && !this.#draining) break;
-      this.#send(this.#takeBatch());
+      const waited = this.#draining || o.now() - this.#queue[0].submittedAt >= o.lingerMs;
+      if (!waited && !this.#mayBeFull()) break;
+      const plan = planBatch(this.#queue, this.#o.packing);
+      const leaving = waited ? plan : readyEarly(plan);
+      if (leaving.length === 0) break;
+      this.#send(leaving);
     }
     if (this.#queue.length > 0 && this.#inFlight < o.maxInFlight && this.#timer === undefined) {
       const wait = Math.max(0, o.lingerMs - (o.now() - this.#queue[0].submittedAt));
@@ -155,34 +175,28 @@ export class Publisher {
     }
   }
 
-  #queuedBytesExceed(): boolean {
-    let bytes = 0;
-    for (let i = 0; i < this.#queue.length && i < MAX_BATCH_ENTRIES; i++) {
-      bytes += this.#queue[i].bytes;
-      if (bytes > MAX_BATCH_BYTES) return true;
-    }
-    return false;
+  /** False when the queue cannot fill even one message or ten events: no need to plan. */
+  #mayBeFull(): boolean {
+    return this.#queue.length >= MAX_BATCH_ENTRIES || this.#queuedBytes + FRAME_BYTES + this.#queue.length > this.#o.packing.maxMessageBytes;
   }
 
-  #takeBatch(): Pending[] {
-    let bytes = 0;
-    let n = 0;
-    while (n < this.#queue.length && n < MAX_BATCH_ENTRIES) {
-      const next = bytes + this.#queue[n].bytes;
-      if (n > 0 && next > MAX_BATCH_BYTES) break;
-      bytes = next;
-      n++;
-    }
-    return this.#queue.splice(0, n);
-  }
-
-  #send(batch: Pending[]): void {
+  #send(plan: Planned[]): void {
     this.#inFlight++;
-    const entries: SendMessageBatchRequestEntry[] = batch.map((p, i) => {
-      p.attempts++;
-      const e: SendMessageBatchRequestEntry = { Id: String(i), MessageBody: p.entry.body };
-      if (p.entry.groupId !== undefined) e.MessageGroupId = p.entry.groupId;
-      if (p.entry.dedupId !== undefined) e.MessageDeduplicationId = p.entry.dedupId;
+    const messages = plan.map((m) => {
+      const group = this.#queue.splice(0, m.count);
+      for (const p of group) this.#queuedBytes -= p.bytes;
+      return group;
+    });
+    let bytes = 0;
+    let events = 0;
+    const entries: SendMessageBatchRequestEntry[] = messages.map((group, i) => {
+      for (const p of group) p.attempts++;
+      events += group.length;
+      const first = group[0].entry;
+      const e: SendMessageBatchRequestEntry = { Id: String(i), MessageBody: batchBody(group.map((p) => p.entry.body)), MessageAttributes: BATCH_ATTRIBUTES };
+      if (first.groupId !== undefined) e.MessageGroupId = first.groupId;
+      if (first.dedupId !== undefined) e.MessageDeduplicationId = first.dedupId;
+      bytes += messageBytes(e.MessageBody!, BATCH_ATTRIBUTES);
       return e;
     });
     const command = new SendMessageBatchCommand({ QueueUrl: this.#queueUrl, Entries: entries });
@@ -194,30 +208,33 @@ export class Publisher {
           const failed = new Map((out.Failed ?? []).map((f) => [f.Id, f]));
           const now = this.#o.now();
           const again: Pending[] = [];
-          batch.forEach((p, i) => {
+          messages.forEach((group, i) => {
             const id = String(i);
             if (stored.has(id)) {
-              this.#o.onStored?.(now - p.submittedAt);
-              this.#settle(p, { ok: true });
+              for (const p of group) {
+                this.#o.onStored?.(now - p.submittedAt);
+                this.#settle(p, { ok: true });
+              }
               return;
             }
             const f = failed.get(id);
             if (f?.SenderFault) {
               // The request itself is wrong for SQS; sending it again cannot help.
-              this.#settle(p, { ok: false, code: "publish_rejected", message: `SQS rejected the message (${f.Code ?? "unknown"})` });
+              for (const p of group) this.#settle(p, { ok: false, code: "publish_rejected", message: `SQS rejected the message (${f.Code ?? "unknown"})` });
             } else {
-              p.lastError = f?.Code ?? "missing from SQS answer";
-              again.push(p);
+              for (const p of group) p.lastError = f?.Code ?? "missing from SQS answer";
+              again.push(...group);
             }
           });
           this.#retry(again);
-          this.#o.onBatch?.(batch.length, stored.size);
+          this.#o.onBatch?.(messages.length, stored.size, events, bytes);
         },
         (err: unknown) => {
           const name = (err as Error)?.name ?? "Error";
-          for (const p of batch) p.lastError = name;
-          this.#retry(batch);
-          this.#o.onBatch?.(batch.length, 0);
+          const all = messages.flat();
+          for (const p of all) p.lastError = name;
+          this.#retry(all);
+          this.#o.onBatch?.(messages.length, 0, events, bytes);
         },
       )
       .finally(() => {
@@ -244,6 +261,7 @@ export class Publisher {
       this.#retrying.delete(timer);
       // Retried entries are the oldest; they go first, and out without lingering.
       this.#queue.unshift(...again);
+      for (const p of again) this.#queuedBytes += p.bytes;
       this.#schedule();
     }, delay);
     this.#retrying.set(timer, again);
@@ -260,6 +278,6 @@ export class Publisher {
 }
 
 function entryBytes(e: PublishEntry): number {
-  // Body plus FIFO fields: what SQS counts towards the batch payload.
+  // The event, plus FIFO fields so a batch of singles stays inside the payload limit.
   return Buffer.byteLength(e.body) + (e.groupId?.length ?? 0) + (e.dedupId?.length ?? 0);
 }

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { loadInventoryConfig } from "../../src/inventory/config.ts";
 import { startInventory, type RunningInventory } from "../../src/inventory/service.ts";
 import { createLogger } from "../../src/shared/log.ts";
-import { parseInventoryMessage } from "../../src/shared/message.ts";
+import { readInventoryBody } from "../../src/shared/events.ts";
 import { allStored, StubSqs } from "../helpers/sqs-stub.ts";
 
 const TOKEN = "test-token-0123456789abcdef";
@@ -39,7 +39,7 @@ async function start(env: Record<string, string> = {}, sqs = new StubSqs({ SendM
 }
 
 function sentMessages(sqs: StubSqs) {
-  return sqs.callsOf("SendMessageBatch").flatMap((c) => c.input.Entries.map((e: { MessageBody: string }) => parseInventoryMessage(e.MessageBody)));
+  return sqs.callsOf("SendMessageBatch").flatMap((c) => c.input.Entries.flatMap((e: { MessageBody: string }) => updatesIn(e.MessageBody)));
 }
 
 test("202 comes only after SQS has stored every update, with one id per update", async () => {
@@ -128,7 +128,8 @@ test("updates SQS does not store make the request a 503 naming them, with Retry-
       Failed: input.Entries.filter((e: { MessageBody: string }) => e.MessageBody.includes('"sku":"BAD"')).map((e: { Id: string }) => ({ Id: e.Id, Code: "InternalError", SenderFault: false })),
     }),
   });
-  const { post } = await start({ PUBLISH_ATTEMPTS: "2" }, sqs);
+  // One update per message, so SQS can refuse one alone (packed, a message's updates fail together).
+  const { post } = await start({ PUBLISH_ATTEMPTS: "2", MAX_UPDATES_PER_MESSAGE: "1" }, sqs);
   const res = await post([{ sku: "OK-1", quantity: 1 }, { sku: "BAD", quantity: 2 }, { sku: "OK-2", quantity: 3 }]);
   assert.equal(res.status, 503);
   assert.ok(Number(res.headers.get("retry-after")) >= 1);
@@ -247,5 +248,13 @@ function rawRequest(port: number, parts: string[]): Promise<string> {
         await sleep(20);
       }
     });
+  });
+}
+
+/** The updates one message body holds (a CloudEvents batch), in the shape pricing reads. */
+function updatesIn(body: string) {
+  return readInventoryBody(body).items.map((i) => {
+    if (!i.ok) throw i.error;
+    return i.update;
   });
 }

@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import { loadInventoryConfig } from "../../src/inventory/config.ts";
 import { startInventory } from "../../src/inventory/service.ts";
 import { createLogger } from "../../src/shared/log.ts";
-import { parseInventoryMessage } from "../../src/shared/message.ts";
+import { readInventoryBody } from "../../src/shared/events.ts";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator } from "../../scripts/emulator.ts";
 import { startChild } from "../helpers/process.ts";
 
@@ -63,8 +63,9 @@ test("the bundle accepts a POST against the emulator and the update is in the qu
   });
   assert.equal(res.status, 202);
   const { ids } = (await res.json()) as any;
-  const messages = await receiveAll(queues.inventoryUrl, 2);
-  const parsed = messages.map((m) => parseInventoryMessage(m.Body ?? "")).sort((a, b) => a.sku.localeCompare(b.sku));
+  const messages = await receiveAll(queues.inventoryUrl, 1);
+  assert.equal(messages.length, 1, "both updates packed into one message");
+  const parsed = messages.flatMap((m) => updatesIn(m.Body ?? "")).sort((a, b) => a.sku.localeCompare(b.sku));
   assert.deepEqual(parsed.map((m) => m.id).sort(), [...ids].sort());
   assert.deepEqual(
     parsed.map(({ sku, quantity, version, occurredAt }) => ({ sku, quantity, version, occurredAt })),
@@ -105,7 +106,9 @@ test("in process, against a FIFO queue: SKU is the message group, a burst from m
     assert.equal(messages.length, 60);
     const perGroup = new Map<string, number>();
     for (const m of messages) {
-      const body = parseInventoryMessage(m.Body ?? "");
+      const updates = updatesIn(m.Body ?? "");
+      assert.equal(updates.length, 1, "FIFO messages are never packed");
+      const body = updates[0];
       assert.equal(m.Attributes?.MessageGroupId, body.sku);
       perGroup.set(body.sku, (perGroup.get(body.sku) ?? 0) + 1);
     }
@@ -114,3 +117,11 @@ test("in process, against a FIFO queue: SKU is the message group, a burst from m
     await service.stop();
   }
 });
+
+/** The updates one message body holds (a CloudEvents batch), in the shape pricing reads. */
+function updatesIn(body: string) {
+  return readInventoryBody(body).items.map((i) => {
+    if (!i.ok) throw i.error;
+    return i.update;
+  });
+}

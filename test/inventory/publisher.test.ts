@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { MAX_BATCH_BYTES, Publisher, type PublisherOptions } from "../../src/shared/publisher.ts";
+import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from "../../src/shared/limits.ts";
+import { Publisher, type PublisherOptions } from "../../src/shared/publisher.ts";
 import { allStored, sqsError, StubSqs } from "../helpers/sqs-stub.ts";
 
+// These cases run unpacked (one event per message, as FIFO queues and the
+// format before packing do); packing has its own file.
 const URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/inventory-update-queue";
+const UNPACKED = { maxEventsPerMessage: 1, maxMessageBytes: MAX_MESSAGE_BYTES, maxBatchBytes: MAX_BATCH_BYTES };
 
 function publisher(sqs: StubSqs, o: Partial<PublisherOptions> = {}): Publisher {
   const p = new Publisher({
@@ -16,6 +20,7 @@ function publisher(sqs: StubSqs, o: Partial<PublisherOptions> = {}): Publisher {
     callTimeoutMs: 1000,
     backoffBaseMs: 1,
     backoffCapMs: 5,
+    packing: UNPACKED,
     ...o,
   });
   p.start(URL);
@@ -89,7 +94,7 @@ test("failed entries are retried alone; stored ones are not sent twice", async (
   const calls = sqs.callsOf("SendMessageBatch");
   assert.equal(calls.length, 2);
   assert.equal(calls[1].input.Entries.length, 1);
-  assert.equal(calls[1].input.Entries[0].MessageBody, entries(3)[1].body);
+  assert.equal(calls[1].input.Entries[0].MessageBody, `[${entries(3)[1].body}]`);
 });
 
 test("a whole-call error is retried with backoff and then succeeds", async () => {
@@ -108,8 +113,8 @@ test("a whole-call error is retried with backoff and then succeeds", async () =>
 test("entries still failing after maxAttempts settle as publish_failed; the others as stored", async () => {
   const sqs = new StubSqs({
     SendMessageBatch: (input) => ({
-      Successful: input.Entries.filter((e: { MessageBody: string }) => !e.MessageBody.startsWith("0:")).map((e: { Id: string }) => ({ Id: e.Id })),
-      Failed: input.Entries.filter((e: { MessageBody: string }) => e.MessageBody.startsWith("0:")).map((e: { Id: string }) => ({ Id: e.Id, Code: "InternalError", SenderFault: false })),
+      Successful: input.Entries.filter((e: { MessageBody: string }) => !e.MessageBody.startsWith("[0:")).map((e: { Id: string }) => ({ Id: e.Id })),
+      Failed: input.Entries.filter((e: { MessageBody: string }) => e.MessageBody.startsWith("[0:")).map((e: { Id: string }) => ({ Id: e.Id, Code: "InternalError", SenderFault: false })),
     }),
   });
   const results = await publisher(sqs, { maxAttempts: 3 }).submit(entries(3));

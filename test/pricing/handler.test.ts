@@ -29,12 +29,15 @@ function setup(sendOk: () => boolean = () => true) {
     policy: () => policy,
     tracker: new SkuTracker(1000),
     emitter,
+    deadLetter: async () => {},
     fifo: false,
     metrics,
     log: createLogger({ level: "debug", write: (l) => void lines.push(JSON.parse(l)) }),
     now: () => Date.parse("2026-11-24T12:00:00Z"),
   });
-  const sent = () => sqs.callsOf("SendMessageBatch").flatMap((c) => c.input.Entries.map((e: { MessageBody: string }) => JSON.parse(e.MessageBody)));
+  // Each message body is a CloudEvents batch; the decision fields are each event's data.
+  const sent = () =>
+    sqs.callsOf("SendMessageBatch").flatMap((c) => c.input.Entries.flatMap((e: { MessageBody: string }) => JSON.parse(e.MessageBody).map((ev: { type: string; data: object }) => ({ type: ev.type, ...ev.data }))));
   return { handle, lines, metrics, sent };
 }
 
@@ -51,8 +54,8 @@ test("a decision is sent as price.decided, then logged price.changed, and acknow
   assert.equal(await handle(message("ABC-1", 3, 5)), "ack");
   const [d] = sent();
   assert.deepEqual(
-    { type: d.type, schemaVersion: d.schemaVersion, sku: d.sku, version: d.version, quantity: d.quantity, price: d.price, previousPrice: d.previousPrice, currency: d.currency, rule: d.rule },
-    { type: "price.decided", schemaVersion: 1, sku: "ABC-1", version: 5, quantity: 3, price: 1200, previousPrice: null, currency: "EUR", rule: "band:low" },
+    { type: d.type, sku: d.sku, version: d.version, quantity: d.quantity, price: d.price, previousPrice: d.previousPrice, currency: d.currency, rule: d.rule },
+    { type: "io.stockprice.price.decided.v1", sku: "ABC-1", version: 5, quantity: 3, price: 1200, previousPrice: null, currency: "EUR", rule: "band:low" },
   );
   const log = lines.find((l) => l.msg === "price.changed")!;
   assert.equal(log.price, 1200);

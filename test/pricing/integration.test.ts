@@ -10,7 +10,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { loadPricingConfig } from "../../src/pricing/config.ts";
 import { startPricing } from "../../src/pricing/service.ts";
 import { createLogger } from "../../src/shared/log.ts";
-import { buildInventoryMessage, type PriceDecidedMessage } from "../../src/shared/message.ts";
+import type { PriceDecidedData } from "../../src/shared/events.ts";
+import { buildInventoryMessage } from "../../src/shared/message.ts";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
 import { startChild } from "../helpers/process.ts";
 
@@ -36,14 +37,15 @@ async function sendUpdates(sqs: SQSClient, queueUrl: string, updates: Array<{ sk
   return ids;
 }
 
-async function drainDecisions(sqs: SQSClient, queueUrl: string, expected: number, timeoutMs = 20_000): Promise<PriceDecidedMessage[]> {
-  const out: PriceDecidedMessage[] = [];
+async function drainDecisions(sqs: SQSClient, queueUrl: string, expected: number, timeoutMs = 20_000): Promise<PriceDecidedData[]> {
+  const out: PriceDecidedData[] = [];
   const deadline = Date.now() + timeoutMs;
   while (out.length < expected && Date.now() < deadline) {
     const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
     const ms = r.Messages ?? [];
     if (ms.length) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: ms.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
-    out.push(...ms.map((m) => JSON.parse(m.Body ?? "") as PriceDecidedMessage));
+    // Each body is a CloudEvents batch; the decision's fields are each event's data.
+    out.push(...ms.flatMap((m) => (JSON.parse(m.Body ?? "") as Array<{ data: PriceDecidedData }>).map((ev) => ev.data)));
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { PriceDecidedMessage } from "../../src/shared/message.ts";
+import { readPriceDecisions, type PriceDecidedData } from "../../src/shared/events.ts";
 import { createQueues, startEmulator } from "../../scripts/emulator.ts";
 import { PortInUseError, startStack, ROOT } from "../../scripts/stack.ts";
 import { startChild } from "../helpers/process.ts";
@@ -62,15 +62,14 @@ async function portFree(port: number): Promise<boolean> {
   }
 }
 
-async function readDecisions(sqs: SQSClient, queueUrl: string, ids: Set<string>, timeoutMs: number): Promise<Map<string, PriceDecidedMessage>> {
-  const found = new Map<string, PriceDecidedMessage>();
+async function readDecisions(sqs: SQSClient, queueUrl: string, ids: Set<string>, timeoutMs: number): Promise<Map<string, PriceDecidedData>> {
+  const found = new Map<string, PriceDecidedData>();
   const deadline = Date.now() + timeoutMs;
   while (found.size < ids.size && Date.now() < deadline) {
     const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
     const messages = r.Messages ?? [];
     if (messages.length) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
-    for (const m of messages) {
-      const d = JSON.parse(m.Body ?? "") as PriceDecidedMessage;
+    for (const d of messages.flatMap((m) => readPriceDecisions(m.Body ?? ""))) {
       if (ids.has(d.updateId)) found.set(d.updateId, d);
     }
   }

@@ -43,7 +43,7 @@ resource "aws_sns_topic_subscription" "this" {
 # backlog_minutes consecutive one-minute periods (50 for 5 minutes).
 resource "aws_cloudwatch_metric_alarm" "backlog" {
   alarm_name          = "${var.name_prefix}-inventory-backlog"
-  alarm_description   = "More than ${var.backlog_threshold} messages waiting for ${var.backlog_minutes} minutes. A message is a packed batch of up to about 180 stock updates at the default 64 KiB, so up to about ${var.backlog_threshold * 180} updates: pricing is down, stuck or too small. Check the pricing pods and the Spot node group; the age-of-oldest-message alarm is the latency signal."
+  alarm_description   = "More than ${var.backlog_threshold} messages waiting for ${var.backlog_minutes} minutes. A message is a packed batch of up to about 180 stock updates at the default 64 KiB, so up to about 180 x ${var.backlog_threshold} updates: pricing is down, stuck or too small. Check the pricing pods and the Spot node group; the age-of-oldest-message alarm is the latency signal."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
   dimensions          = { QueueName = var.queue_name }

@@ -16,7 +16,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
 import { isSeaStale, SEA_SERVICES, seaPath } from "../../scripts/sea.ts";
 import { freePort, ROOT } from "../../scripts/stack.ts";
-import type { PriceDecidedMessage } from "../../src/shared/message.ts";
+import { readPriceDecisions } from "../../src/shared/events.ts";
+import type { PriceDecidedData } from "../../src/shared/events.ts";
 
 let emulator: Emulator;
 let queues: QueueSetup;
@@ -96,14 +97,14 @@ test("the executables run with no node on the PATH: inventory stores an update, 
   await waitHealthy(`http://127.0.0.1:${pricingPort}`, pricing);
 
   const sqs = new SQSClient({ region: EMULATOR_REGION, endpoint: emulator.endpoint, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
-  let decision: PriceDecidedMessage | undefined;
+  let decision: PriceDecidedData | undefined;
   try {
     const deadline = Date.now() + 20_000;
     while (!decision && Date.now() < deadline) {
       const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queues.priceUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
       const messages = out.Messages ?? [];
       if (messages.length) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queues.priceUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
-      decision = messages.map((m) => JSON.parse(m.Body ?? "") as PriceDecidedMessage).find((d) => d.updateId === ids[0]);
+      decision = messages.flatMap((m) => readPriceDecisions(m.Body ?? "")).find((d) => d.updateId === ids[0]);
     }
   } finally {
     sqs.destroy();

@@ -40,7 +40,7 @@ test("the three alarms of modules/alarms, as the local stack evaluates them", as
     treatMissingData: "notBreaching",
   });
   assert.deepEqual(notifyOn, { ALARM: true, OK: true, INSUFFICIENT_DATA: false });
-  assert.match(description, /More than 50 stock updates waiting for 5 minutes/);
+  assert.match(description, /More than 50 messages waiting for 5 minutes\. .*up to about 180 x 50 updates/);
   assert.equal(byResource.dlq.queueName, QUEUE_NAMES.inventoryDlq);
   assert.equal(byResource.dlq.threshold, 0);
   assert.equal(byResource.age.metric, "ApproximateAgeOfOldestMessage");

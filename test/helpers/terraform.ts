@@ -1,0 +1,274 @@
+// Terraform against the real provider, offline: finds the provider mirror,
+// copies each module to a temporary directory, `terraform init
+// -backend=false` against the mirror, `terraform validate`, then one
+// `terraform test -json -verbose` per module that runs the module's own
+// tests/*.tftest.hcl and one generated plan per Terragrunt unit
+// (tftest-files.ts), and keeps each unit's JSON plan. Nothing is written
+// inside the repository.
+
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { listFiles, moduleNames, parseFile, type Hcl } from "./hcl.ts";
+import { Plan, type PlanJson } from "./plan.ts";
+import { OFFLINE_PROVIDER, unitTestFile } from "./tftest-files.ts";
+import { resolveUnits, type ResolvedUnit } from "./terragrunt.ts";
+
+export { Plan } from "./plan.ts";
+
+export type Outcome = { status: "pass" } | { status: "fail"; detail: string } | { status: "skip"; reason: string };
+
+export interface ModuleResult {
+  name: string;
+  validate: Outcome;
+  /** The module's own tests/*.tftest.hcl, by file name. */
+  tests: Record<string, Outcome>;
+  seconds: number;
+}
+
+export interface UnitResult {
+  unit: ResolvedUnit;
+  outcome: Outcome;
+  plan?: Plan;
+}
+
+export interface InfraRun {
+  modules: Map<string, ModuleResult>;
+  units: Map<string, UnitResult>;
+  seconds: number;
+}
+
+/** Where the provider mirror is, or why there is none. TF_PLUGIN_MIRROR overrides the search. */
+export function findMirror(env = process.env): { dir: string } | { reason: string } {
+  const given = env.TF_PLUGIN_MIRROR;
+  if (given !== undefined && given !== "") {
+    return existsSync(join(given, "registry.terraform.io")) ? { dir: given } : { reason: `no provider mirror at TF_PLUGIN_MIRROR=${given}` };
+  }
+  const r = spawnSync("find", ["/", "-maxdepth", "5", "-type", "d", "-path", "*registry.terraform.io/hashicorp/aws"], { encoding: "utf8" });
+  const hit = (r.stdout ?? "").split("\n").find(Boolean);
+  return hit ? { dir: dirname(dirname(dirname(hit))) } : { reason: "no Terraform provider mirror found (find / -maxdepth 5 -path '*registry.terraform.io/hashicorp/aws'); set TF_PLUGIN_MIRROR" };
+}
+
+export function terraformVersion(): string | undefined {
+  const r = spawnSync("terraform", ["version", "-json"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  if (r.status !== 0) return undefined;
+  return (JSON.parse(r.stdout) as { terraform_version: string }).terraform_version;
+}
+
+/** Why the Terraform checks cannot run here, or undefined when they can. */
+export function terraformUnavailable(env = process.env): string | undefined {
+  const version = terraformVersion();
+  if (!version) return "terraform is not installed here";
+  const mirror = findMirror(env);
+  return "reason" in mirror ? mirror.reason : undefined;
+}
+
+/** Provider source addresses (registry.terraform.io/ns/name) in the mirror. */
+export function mirrorProviders(mirror: string): Set<string> {
+  const out = new Set<string>();
+  for (const host of readdirSync(mirror)) {
+    for (const ns of safeList(join(mirror, host))) for (const name of safeList(join(mirror, host, ns))) out.add(`${host}/${ns}/${name}`);
+  }
+  return out;
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Providers a module needs: its required_providers, and hashicorp/<prefix> of any resource type it does not declare. */
+export async function providersNeeded(moduleDir: string): Promise<Set<string>> {
+  const declared = new Map<string, string>();
+  const prefixes = new Set<string>();
+  for (const f of listFiles(moduleDir, /\.tf$/).filter((p) => dirname(p) === moduleDir)) {
+    const hcl = await parseFile(f);
+    for (const t of (hcl.terraform ?? []) as Hcl[]) {
+      for (const rp of (t.required_providers ?? []) as Hcl[]) {
+        for (const [local, spec] of Object.entries(rp)) declared.set(local, typeof spec === "string" ? `hashicorp/${local}` : String((spec as Hcl).source ?? `hashicorp/${local}`));
+      }
+    }
+    for (const kind of ["resource", "data"]) for (const type of Object.keys((hcl[kind] ?? {}) as Hcl)) prefixes.add(type.split("_")[0]);
+  }
+  for (const p of prefixes) if (!declared.has(p)) declared.set(p, `hashicorp/${p}`);
+  const full = (s: string) => (s.split("/").length === 2 ? `registry.terraform.io/${s}` : s).toLowerCase();
+  return new Set([...declared.values()].map(full));
+}
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const TIMEOUT_MS = 180_000;
+
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("terraform", args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
+    });
+  });
+}
+
+/** Runs fn over items with at most `limit` at a time. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+interface JsonLine {
+  type: string;
+  "@level"?: string;
+  "@message"?: string;
+  "@testfile"?: string;
+  "@testrun"?: string;
+  test_file?: { path: string; status: string };
+  test_plan?: PlanJson;
+  diagnostic?: { severity: string; summary: string; detail?: string };
+}
+
+function parseLines(stdout: string): JsonLine[] {
+  return stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as JsonLine);
+}
+
+function problems(lines: JsonLine[], file?: string): string {
+  return lines
+    .filter((l) => l.type === "diagnostic" && (file === undefined || l["@testfile"] === file))
+    .map((l) => `${l.diagnostic!.severity}: ${l.diagnostic!.summary}${l.diagnostic!.detail ? ` - ${l.diagnostic!.detail}` : ""}`)
+    .join("\n");
+}
+
+const UNIT_PREFIX = "_live_";
+
+async function runModule(root: string, work: string, name: string, units: ResolvedUnit[], env: NodeJS.ProcessEnv, mirror: string, have: Set<string>) {
+  const started = performance.now();
+  const src = join(root, "modules", name);
+  const result: ModuleResult = { name, validate: { status: "pass" }, tests: {}, seconds: 0 };
+  const unitOutcomes: UnitResult[] = [];
+  const ownTests = listFiles(join(src, "tests"), /\.tftest\.hcl$/).map((p) => p.slice(join(src, "tests").length + 1));
+  const missing = [...(await providersNeeded(src))].filter((p) => !have.has(p));
+  const skipAll = (reason: string) => {
+    result.validate = { status: "skip", reason };
+    for (const t of ownTests) result.tests[t] = { status: "skip", reason };
+    for (const u of units) unitOutcomes.push({ unit: u, outcome: { status: "skip", reason } });
+  };
+  if (missing.length > 0) {
+    skipAll(`modules/${name} needs ${missing.join(", ")}, which the provider mirror ${mirror} does not have`);
+  } else {
+    const dir = join(work, name);
+    cpSync(src, dir, { recursive: true, filter: (p) => !p.includes(".terraform") });
+    const init = await run(["init", "-backend=false", "-input=false", "-no-color", `-plugin-dir=${mirror}`], dir, env);
+    if (init.code !== 0) {
+      const detail = `terraform init failed:\n${init.stderr}${init.stdout}`;
+      result.validate = { status: "fail", detail };
+      for (const t of ownTests) result.tests[t] = { status: "fail", detail };
+      for (const u of units) unitOutcomes.push({ unit: u, outcome: { status: "fail", detail } });
+    } else {
+      if (units.length === 0 && ownTests.length === 0) {
+        const v = await run(["validate", "-json", "-no-color"], dir, env);
+        const parsed = JSON.parse(v.stdout || "{}") as { valid?: boolean; diagnostics?: Array<{ severity: string; summary: string; detail?: string }> };
+        const diags = (parsed.diagnostics ?? []).map((d) => `${d.severity}: ${d.summary}${d.detail ? ` - ${d.detail}` : ""}`);
+        if (v.code !== 0 || !parsed.valid || diags.length > 0) result.validate = { status: "fail", detail: diags.join("\n") || v.stderr };
+      } else {
+        // terraform test validates the whole configuration (the checks of
+        // terraform validate) before any run; a separate validate would load
+        // the 700 MB provider once more per module for the same answer.
+        await runTests(dir, units, ownTests, env, result, unitOutcomes);
+      }
+    }
+  }
+  result.seconds = (performance.now() - started) / 1000;
+  return { result, unitOutcomes };
+}
+
+async function runTests(dir: string, units: ResolvedUnit[], ownTests: string[], env: NodeJS.ProcessEnv, result: ModuleResult, out: UnitResult[]) {
+  if (units.length === 0 && ownTests.length === 0) return;
+  mkdirSync(join(dir, "tests"), { recursive: true });
+  writeFileSync(join(dir, "_offline_provider.tf"), OFFLINE_PROVIDER);
+  const files = new Map<string, ResolvedUnit>();
+  for (const u of units) {
+    const file = `${UNIT_PREFIX}${u.env}_${u.name.replaceAll("/", "_")}.tftest.hcl`;
+    files.set(`tests/${file}`, u);
+    writeFileSync(join(dir, "tests", file), await unitTestFile(u, dir));
+  }
+  for (const [path, contents] of Object.entries(units[0]?.generated ?? {})) {
+    if (!/^\s*provider\s+"/m.test(contents)) writeFileSync(join(dir, path), contents);
+  }
+  const t = await run(["test", "-json", "-verbose", "-no-color"], dir, env);
+  const lines = parseLines(t.stdout);
+  const configProblems = problems(lines.filter((l) => l["@testfile"] === undefined));
+  const summary = lines.find((l) => l.type === "test_summary");
+  if (configProblems || !summary) result.validate = { status: "fail", detail: configProblems || `terraform test did not run:\n${t.stderr}` };
+  const status = new Map(lines.filter((l) => l.type === "test_file" && l.test_file?.status).map((l) => [l.test_file!.path, l.test_file!.status]));
+  for (const own of ownTests) {
+    const s = status.get(`tests/${own}`);
+    result.tests[own] = s === "pass" ? { status: "pass" } : { status: "fail", detail: problems(lines, `tests/${own}`) || `status ${s ?? "missing"}\n${t.stderr}` };
+  }
+  for (const [file, unit] of files) {
+    const planLine = lines.find((l) => l.type === "test_plan" && l["@testfile"] === file);
+    const s = status.get(file);
+    const warnings = problems(lines, file);
+    if (s === "pass" && planLine?.test_plan && !warnings) {
+      const { provider_schemas: _drop, ...plan } = planLine.test_plan as PlanJson & { provider_schemas?: unknown };
+      out.push({ unit, outcome: { status: "pass" }, plan: new Plan(plan) });
+    } else {
+      out.push({ unit, outcome: { status: "fail", detail: warnings || `status ${s ?? "missing"}\n${t.stderr}` } });
+    }
+  }
+}
+
+/**
+ * Validates every folder of modules/, plans every unit of live/<env> for
+ * the given environments, and runs every module's own terraform tests.
+ * Modules run in parallel, `concurrency` at a time (TF_PLAN_CONCURRENCY).
+ */
+export async function runInfra(root: string, options: { envs?: string[]; concurrency?: number } = {}): Promise<InfraRun> {
+  const started = performance.now();
+  const found = findMirror();
+  if ("reason" in found) throw new Error(found.reason);
+  const mirror = found.dir;
+  const have = mirrorProviders(mirror);
+  const envs = options.envs ?? ["dev", "prod"];
+  const units = (await resolveUnits(root)).filter((u) => envs.includes(u.env));
+  const work = mkdtempSync(join(tmpdir(), "tf-plan-"));
+  const cliConfig = join(work, "terraformrc");
+  writeFileSync(cliConfig, "");
+  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_CLI_CONFIG_FILE: cliConfig, TF_INPUT: "0" };
+  for (const k of Object.keys(env)) if (/^(TF_VAR_|TF_DATA_DIR$|TF_LOG)/.test(k)) delete env[k];
+  const concurrency = options.concurrency ?? (Number(process.env.TF_PLAN_CONCURRENCY) || 3);
+  try {
+    const modules = moduleNames(root);
+    const done = await mapLimit(modules, concurrency, (m) => runModule(root, work, m, units.filter((u) => u.module === m), env, mirror, have));
+    const run: InfraRun = { modules: new Map(), units: new Map(), seconds: 0 };
+    for (const { result, unitOutcomes } of done) {
+      run.modules.set(result.name, result);
+      for (const u of unitOutcomes) run.units.set(u.unit.id, u);
+    }
+    for (const u of units) if (!run.units.has(u.id)) run.units.set(u.id, { unit: u, outcome: { status: "fail", detail: `terraform.source of ${u.id} is not a folder of modules/ (${u.module})` } });
+    run.seconds = (performance.now() - started) / 1000;
+    return run;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

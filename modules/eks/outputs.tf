@@ -27,3 +27,8 @@ output "cluster_security_group_id" {
   description = "Security group EKS created for the cluster."
   value       = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
 }
+
+output "admin_host_instance_id" {
+  description = "Instance ID of the Session Manager host (aws ssm start-session --target ...); null without admin_host."
+  value       = one(aws_instance.admin_host[*].id)
+}

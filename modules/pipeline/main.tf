@@ -5,6 +5,10 @@ data "aws_partition" "current" {}
 locals {
   account_id = data.aws_caller_identity.current.account_id
   region     = data.aws_region.current.name
+  arn        = "arn:${data.aws_partition.current.partition}"
+  # Subnet ARNs, for the ec2:Subnet condition of the deploy action's ENIs.
+  deploy_subnet_arns = [for s in var.deploy_subnet_ids : "${local.arn}:ec2:${local.region}:${local.account_id}:subnet/${s}"]
+  pricing_policy     = coalesce(var.pricing_policy_path, "live/${var.deploy_env}/policy.yaml")
 }
 
 # Confirm the connection once in the console (Developer Tools > Connections)
@@ -97,6 +101,13 @@ data "aws_iam_policy_document" "codebuild" {
     resources = ["${aws_s3_bucket.artifacts.arn}/*"]
   }
 
+  # The S3 build cache (npm) lives in the artifact bucket under build-cache/.
+  statement {
+    sid       = "CacheBucket"
+    actions   = ["s3:GetBucketAcl", "s3:GetBucketLocation"]
+    resources = [aws_s3_bucket.artifacts.arn]
+  }
+
   # The one action ECR authorizes only on "*": it issues the login token.
   statement {
     sid       = "EcrLogin"
@@ -110,6 +121,14 @@ data "aws_iam_policy_document" "codebuild" {
       "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
       "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
     ]
+    resources = values(var.ecr_repository_arns)
+  }
+
+  # A retry of the same commit finds its images and skips build and push
+  # (tags are immutable): buildspec.yml asks with ecr:DescribeImages.
+  statement {
+    sid       = "EcrFindImage"
+    actions   = ["ecr:DescribeImages"]
     resources = values(var.ecr_repository_arns)
   }
 }
@@ -134,6 +153,13 @@ resource "aws_codebuild_project" "this" {
     type = "CODEPIPELINE"
   }
 
+  # buildspec.yml caches the npm cache; without this block CodeBuild ignores
+  # the buildspec's cache section.
+  cache {
+    type     = "S3"
+    location = "${aws_s3_bucket.artifacts.bucket}/build-cache"
+  }
+
   environment {
     compute_type    = "BUILD_GENERAL1_MEDIUM"
     image           = var.codebuild_image
@@ -152,6 +178,7 @@ resource "aws_codebuild_project" "this" {
         DEPLOY_ENV          = var.deploy_env
         EKS_CLUSTER_NAME    = var.cluster_name
         PRICING_CAPACITY    = var.pricing_capacity
+        PRICING_POLICY      = local.pricing_policy
       }
       content {
         name  = environment_variable.key
@@ -194,21 +221,91 @@ data "aws_iam_policy_document" "codepipeline" {
     resources = [aws_codebuild_project.this.arn]
   }
 
-  # The EKS deploy action runs kubectl in CodePipeline-managed compute as this role.
+  # The EKS deploy action runs kubectl in CodePipeline-managed compute as
+  # this role: the permissions of the action reference's "Service role
+  # policy permissions".
   statement {
     sid       = "EksDeploy"
     actions   = ["eks:DescribeCluster"]
     resources = [var.cluster_arn]
   }
 
+  # Describe calls authorize only on "*".
+  statement {
+    sid       = "EksDeployVpcRead"
+    actions   = ["ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"]
+    resources = ["*"]
+  }
+
+  # The action's compute joins the cluster's VPC (Subnets, SecurityGroupIds
+  # below) through network interfaces it creates and deletes: only in the
+  # deploy subnets.
+  statement {
+    sid       = "EksDeployEni"
+    actions   = ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEqualsIfExists"
+      variable = "ec2:Subnet"
+      values   = local.deploy_subnet_arns
+    }
+  }
+
+  statement {
+    sid       = "EksDeployEniPermission"
+    actions   = ["ec2:CreateNetworkInterfacePermission"]
+    resources = ["${local.arn}:ec2:${local.region}:${local.account_id}:network-interface/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "ec2:Subnet"
+      values   = local.deploy_subnet_arns
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "ec2:AuthorizedService"
+      values   = ["codebuild.amazonaws.com"]
+    }
+  }
+
+  # CodePipeline-managed compute logs to /aws/codepipeline/<pipeline name>.
   statement {
     sid     = "EksDeployLogs"
     actions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
     resources = [
-      "arn:${data.aws_partition.current.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/codepipeline/${var.name}-deploy",
-      "arn:${data.aws_partition.current.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/codepipeline/${var.name}-deploy:*",
+      "${local.arn}:logs:${local.region}:${local.account_id}:log-group:/aws/codepipeline/${var.name}",
+      "${local.arn}:logs:${local.region}:${local.account_id}:log-group:/aws/codepipeline/${var.name}:*",
     ]
   }
+}
+
+# The deploy action's network interfaces: HTTPS out (the private API
+# endpoint, and S3/ECR/logs through the NAT gateway), nothing in.
+resource "aws_security_group" "deploy" {
+  name        = "${var.name}-deploy"
+  description = "EKS deploy action: HTTPS out to the cluster API and AWS"
+  vpc_id      = var.vpc_id
+
+  egress {
+    description = "HTTPS"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "api_from_deploy" {
+  security_group_id            = var.cluster_security_group_id
+  referenced_security_group_id = aws_security_group.deploy.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  description                  = "Kubernetes API from the pipeline's EKS deploy action"
 }
 
 resource "aws_iam_role_policy" "codepipeline" {
@@ -287,6 +384,23 @@ resource "aws_codepipeline" "this" {
     }
   }
 
+  dynamic "stage" {
+    for_each = var.manual_approval ? [1] : []
+    content {
+      name = "Approve"
+      action {
+        name     = "ApproveDeploy"
+        category = "Approval"
+        owner    = "AWS"
+        provider = "Manual"
+        version  = "1"
+        configuration = {
+          CustomData = "Deploy the built release to ${var.deploy_env} (${var.cluster_name})?"
+        }
+      }
+    }
+  }
+
   stage {
     name = "Deploy"
     action {
@@ -296,21 +410,37 @@ resource "aws_codepipeline" "this" {
       provider        = "EKS"
       version         = "1"
       input_artifacts = ["manifests"]
+      # Subnets and SecurityGroupIds put the action's compute in the VPC: the
+      # only route to a private endpoint, and the allowed source for a public
+      # one limited to given CIDRs.
       configuration = {
-        ClusterName   = var.cluster_name
-        ManifestFiles = "manifests.yaml"
-        Namespace     = var.namespace
+        ClusterName      = var.cluster_name
+        ManifestFiles    = "manifests.yaml"
+        Namespace        = var.namespace
+        Subnets          = join(",", var.deploy_subnet_ids)
+        SecurityGroupIds = aws_security_group.deploy.id
       }
     }
   }
 
+  # Releases: a pushed tag matching release_tags (prod). Otherwise every
+  # push to the branch (dev).
   trigger {
     provider_type = "CodeStarSourceConnection"
     git_configuration {
       source_action_name = "Source"
       push {
-        branches {
-          includes = [var.branch]
+        dynamic "tags" {
+          for_each = length(var.release_tags) > 0 ? [1] : []
+          content {
+            includes = var.release_tags
+          }
+        }
+        dynamic "branches" {
+          for_each = length(var.release_tags) > 0 ? [] : [1]
+          content {
+            includes = [var.branch]
+          }
         }
       }
     }

@@ -10,7 +10,6 @@ dependency "network" {
   config_path = "${get_terragrunt_dir()}/../network"
 
   mock_outputs = {
-    vpc_id             = "vpc-00000000000000000"
     private_subnet_ids = ["subnet-00000000000000001", "subnet-00000000000000002"]
   }
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
@@ -20,9 +19,9 @@ dependency "eks" {
   config_path = "${get_terragrunt_dir()}/../eks"
 
   mock_outputs = {
-    cluster_name              = "stockprice-mock"
-    cluster_arn               = "arn:aws:eks:eu-west-1:123456789012:cluster/stockprice-mock"
-    cluster_security_group_id = "sg-00000000000000000"
+    cluster_name             = "stockprice-mock"
+    cluster_arn              = "arn:aws:eks:eu-west-1:123456789012:cluster/stockprice-mock"
+    deploy_security_group_id = "sg-00000000000000001"
   }
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }
@@ -73,7 +72,6 @@ inputs = {
   inventory_queue_url = dependency.queue.outputs.inventory_queue_url
   price_queue_url     = dependency.queue.outputs.price_queue_url
   # The deploy action runs in the cluster's VPC (the private endpoint).
-  vpc_id                    = dependency.network.outputs.vpc_id
-  deploy_subnet_ids         = dependency.network.outputs.private_subnet_ids
-  cluster_security_group_id = dependency.eks.outputs.cluster_security_group_id
+  deploy_subnet_ids        = dependency.network.outputs.private_subnet_ids
+  deploy_security_group_id = dependency.eks.outputs.deploy_security_group_id
 }

@@ -1,3 +1,32 @@
+# Who may call the Kubernetes API from inside the VPC: the pipeline's EKS
+# deploy action (always: its compute runs in the private subnets, the only
+# route to a private endpoint), and people through the Session Manager host.
+
+resource "aws_security_group" "deploy" {
+  name        = "${var.cluster_name}-deploy"
+  description = "CodePipeline EKS deploy action: HTTPS out to the cluster API and AWS, nothing in"
+  vpc_id      = var.vpc_id
+
+  egress {
+    description = "HTTPS to the cluster API, and S3, ECR and logs through the NAT gateway"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "api_from_deploy" {
+  security_group_id            = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
+  referenced_security_group_id = aws_security_group.deploy.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  description                  = "Kubernetes API from the pipeline's EKS deploy action"
+}
+
 # How people reach a private API endpoint (prod): an SSM Session Manager
 # host in a private subnet. No SSH, no inbound port, no public address:
 #
@@ -54,13 +83,6 @@ resource "aws_security_group" "admin_host" {
   }
 
   tags = var.tags
-
-  lifecycle {
-    precondition {
-      condition     = var.vpc_id != null
-      error_message = "vpc_id is required when admin_host is true (the network unit's vpc_id)."
-    }
-  }
 }
 
 resource "aws_vpc_security_group_ingress_rule" "api_from_admin_host" {

@@ -61,9 +61,8 @@ variable "allow_api_from_anywhere" {
 }
 
 variable "vpc_id" {
-  description = "VPC of the cluster (network unit's vpc_id); required when admin_host is true."
+  description = "VPC of the cluster (network unit's vpc_id): the deploy action's and the Session Manager host's security groups live there."
   type        = string
-  default     = null
 }
 
 variable "admin_host" {

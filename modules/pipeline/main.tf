@@ -281,33 +281,6 @@ data "aws_iam_policy_document" "codepipeline" {
   }
 }
 
-# The deploy action's network interfaces: HTTPS out (the private API
-# endpoint, and S3/ECR/logs through the NAT gateway), nothing in.
-resource "aws_security_group" "deploy" {
-  name        = "${var.name}-deploy"
-  description = "EKS deploy action: HTTPS out to the cluster API and AWS"
-  vpc_id      = var.vpc_id
-
-  egress {
-    description = "HTTPS"
-    from_port   = 443
-    to_port     = 443
-    protocol    = "tcp"
-    cidr_blocks = ["0.0.0.0/0"]
-  }
-
-  tags = var.tags
-}
-
-resource "aws_vpc_security_group_ingress_rule" "api_from_deploy" {
-  security_group_id            = var.cluster_security_group_id
-  referenced_security_group_id = aws_security_group.deploy.id
-  ip_protocol                  = "tcp"
-  from_port                    = 443
-  to_port                      = 443
-  description                  = "Kubernetes API from the pipeline's EKS deploy action"
-}
-
 resource "aws_iam_role_policy" "codepipeline" {
   name   = "pipeline"
   role   = aws_iam_role.codepipeline.id
@@ -412,13 +385,14 @@ resource "aws_codepipeline" "this" {
       input_artifacts = ["manifests"]
       # Subnets and SecurityGroupIds put the action's compute in the VPC: the
       # only route to a private endpoint, and the allowed source for a public
-      # one limited to given CIDRs.
+      # one limited to given CIDRs. The security group is the eks module's
+      # deploy group, which the cluster admits on 443.
       configuration = {
         ClusterName      = var.cluster_name
         ManifestFiles    = "manifests.yaml"
         Namespace        = var.namespace
         Subnets          = join(",", var.deploy_subnet_ids)
-        SecurityGroupIds = aws_security_group.deploy.id
+        SecurityGroupIds = var.deploy_security_group_id
       }
     }
   }

@@ -31,11 +31,6 @@ variable "manual_approval" {
   default     = false
 }
 
-variable "vpc_id" {
-  description = "VPC of the cluster (network unit's vpc_id): the deploy action's security group lives there."
-  type        = string
-}
-
 variable "deploy_subnet_ids" {
   description = "Private subnets of the cluster's VPC where the EKS deploy action runs (network unit's private_subnet_ids); at least one."
   type        = list(string)
@@ -46,8 +41,8 @@ variable "deploy_subnet_ids" {
   }
 }
 
-variable "cluster_security_group_id" {
-  description = "The cluster security group (eks unit's cluster_security_group_id): it gets an HTTPS rule from the deploy action."
+variable "deploy_security_group_id" {
+  description = "Security group of the EKS deploy action (eks unit's deploy_security_group_id), admitted by the cluster on 443."
   type        = string
 }
 

@@ -26,3 +26,30 @@ export const checks: PlanCheck[] = [
     },
   },
 ];
+
+/** Statements of a planned policy JSON (a string) or of a policy document data source. */
+function policyStatements(json: string): Array<Record<string, any>> {
+  const doc = JSON.parse(json) as { Statement: Array<Record<string, any>> | Record<string, any> };
+  return Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+}
+
+const list = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
+
+checks.push(
+  {
+    name: "alarms plan: the topic's key is a customer managed key whose policy lets CloudWatch use it",
+    units: "*/alarms",
+    check(plan) {
+      const key = plan.one("aws_kms_key.topic[0]");
+      assert.equal(key.enable_key_rotation, true);
+      const cw = policyStatements(String(key.policy)).find((s) => list(s.Principal?.Service).includes("cloudwatch.amazonaws.com"));
+      assert.ok(cw, `no statement for cloudwatch.amazonaws.com in the key policy: ${key.policy}`);
+      assert.equal(cw.Effect, "Allow");
+      for (const a of ["kms:Decrypt", "kms:GenerateDataKey*"]) assert.ok(list(cw.Action).includes(a), `key policy lacks ${a} for CloudWatch`);
+      const topic = plan.one("aws_sns_topic.this");
+      assert.notEqual(topic.kms_master_key_id, "alias/aws/sns", "an AWS managed key's policy cannot admit CloudWatch");
+      const unknown = plan.changes.find((c) => c.address === "aws_sns_topic.this")!.change.after_unknown ?? {};
+      assert.equal(unknown.kms_master_key_id, true, "the topic uses the key created with it (its ARN is known after apply)");
+    },
+  },
+);

@@ -139,7 +139,7 @@ describe("buildspec.yml", () => {
     const env: Record<string, string> = { ...SAMPLE_ENV, IMAGE_TAG: "89abcde" };
     const o = resolveOptions(renderArgv(spec, env), {}, ROOT);
     assert.equal(o.policyFile, join(ROOT, "live", "prod", "policy.yaml"));
-    const configMap = renderManifests(o).find((x) => x.kind === "ConfigMap" && x.metadata.name === "pricing-policy")!;
+    const configMap = renderManifests(o).find((x) => x.kind === "ConfigMap" && x.metadata.name === "pricing-policy") as unknown as { data: Record<string, string> };
     assert.equal(configMap.data["policy.yaml"], readFileSync(join(ROOT, "live", "prod", "policy.yaml"), "utf8"));
     assert.notEqual(configMap.data["policy.yaml"], readFileSync(join(ROOT, "examples", "policy.yaml"), "utf8"), "prod must not price from the example");
   });

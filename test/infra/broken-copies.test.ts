@@ -86,6 +86,16 @@ test("check fails when the code starts using a call the policy does not grant", 
   }
 });
 
+test("check fails when KEDA's statement grants more than the scaler calls", async () => {
+  const dir = copy();
+  try {
+    edit(join(dir, "modules/irsa/main.tf"), 'actions   = ["sqs:GetQueueAttributes"]', 'actions   = ["sqs:GetQueueAttributes", "sqs:ReceiveMessage"]');
+    assert.notDeepEqual([...(await irsaActions(dir)).keda], ["sqs:GetQueueAttributes"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("check fails when a queue is renamed in Terraform", async () => {
   const dir = copy();
   try {

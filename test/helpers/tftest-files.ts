@@ -43,7 +43,7 @@ function overrideValues(type: string, account: string, region: string): Record<s
 /** HCL literal for a JSON value ("${" and "%{" escaped). */
 export function hcl(value: unknown, indent = ""): string {
   if (value === null || value === undefined) return "null";
-  if (typeof value === "string") return JSON.stringify(value).replaceAll("${", "$${").replaceAll("%{", "%%{");
+  if (typeof value === "string") return JSON.stringify(value).replace(/([$%])\{/g, (_, c: string) => `${c}${c}{`);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   const inner = `${indent}  `;
   if (Array.isArray(value)) return value.length === 0 ? "[]" : `[\n${value.map((v) => `${inner}${hcl(v, inner)},`).join("\n")}\n${indent}]`;

@@ -39,15 +39,20 @@ export interface InfraRun {
   seconds: number;
 }
 
+let searched: { dir: string } | { reason: string } | undefined;
+
 /** Where the provider mirror is, or why there is none. TF_PLUGIN_MIRROR overrides the search. */
 export function findMirror(env = process.env): { dir: string } | { reason: string } {
   const given = env.TF_PLUGIN_MIRROR;
   if (given !== undefined && given !== "") {
     return existsSync(join(given, "registry.terraform.io")) ? { dir: given } : { reason: `no provider mirror at TF_PLUGIN_MIRROR=${given}` };
   }
-  const r = spawnSync("find", ["/", "-maxdepth", "5", "-type", "d", "-path", "*registry.terraform.io/hashicorp/aws"], { encoding: "utf8" });
-  const hit = (r.stdout ?? "").split("\n").find(Boolean);
-  return hit ? { dir: dirname(dirname(dirname(hit))) } : { reason: "no Terraform provider mirror found (find / -maxdepth 5 -path '*registry.terraform.io/hashicorp/aws'); set TF_PLUGIN_MIRROR" };
+  if (!searched) {
+    const r = spawnSync("find", ["/", "-maxdepth", "5", "-type", "d", "-path", "*registry.terraform.io/hashicorp/aws"], { encoding: "utf8" });
+    const hit = (r.stdout ?? "").split("\n").find(Boolean);
+    searched = hit ? { dir: dirname(dirname(dirname(hit))) } : { reason: "no Terraform provider mirror found (find / -maxdepth 5 -path '*registry.terraform.io/hashicorp/aws'); set TF_PLUGIN_MIRROR" };
+  }
+  return searched;
 }
 
 export function terraformVersion(): string | undefined {
@@ -178,8 +183,12 @@ async function runModule(root: string, work: string, name: string, units: Resolv
     for (const t of ownTests) result.tests[t] = { status: "skip", reason };
     for (const u of units) unitOutcomes.push({ unit: u, outcome: { status: "skip", reason } });
   };
+  const pinned = /required_version\s*=\s*"(\d+\.\d+\.\d+)"/.exec(Object.values(units[0]?.generated ?? {}).join("\n"))?.[1];
+  const installed = terraformVersion();
   if (missing.length > 0) {
     skipAll(`modules/${name} needs ${missing.join(", ")}, which the provider mirror ${mirror} does not have`);
+  } else if (pinned && installed !== pinned) {
+    skipAll(`the live layer pins terraform ${pinned} (root.hcl); this machine has ${installed}`);
   } else {
     const dir = join(work, name);
     cpSync(src, dir, { recursive: true, filter: (p) => !p.includes(".terraform") });

@@ -1,6 +1,7 @@
-# The public API endpoint is never open by accident, and the Session Manager
-# host and admin access entries plan as asked. Run by npm test (test/infra/plan.test.ts), which adds
-# offline provider settings.
+# The public API endpoint is never open by accident, and admin access
+# entries plan as asked (prod's unit plans the Session Manager host).
+# Run by npm test (test/infra/plan.test.ts), which adds offline provider
+# settings.
 
 variables {
   cluster_name       = "stockprice-test"
@@ -45,26 +46,12 @@ run "open_to_the_internet_when_said_so" {
   variables {
     public_access_cidrs     = ["0.0.0.0/0"]
     allow_api_from_anywhere = true
+    cluster_admin_arns      = ["arn:aws:iam::123456789012:role/platform-admin"]
   }
 
   assert {
     condition     = aws_eks_cluster.this.vpc_config[0].public_access_cidrs == toset(["0.0.0.0/0"])
     error_message = "allow_api_from_anywhere = true opens the endpoint as asked."
-  }
-}
-
-run "private_endpoint_with_session_manager_host" {
-  command = plan
-
-  variables {
-    endpoint_public_access = false
-    admin_host             = true
-    cluster_admin_arns     = ["arn:aws:iam::123456789012:role/platform-admin"]
-  }
-
-  assert {
-    condition     = length(aws_instance.admin_host) == 1 && aws_instance.admin_host[0].subnet_id == "subnet-00000000000000001"
-    error_message = "The Session Manager host sits in a private subnet."
   }
 
   assert {

@@ -43,7 +43,7 @@ const cases: Array<[string, (dir: string) => void, (dir: string) => Promise<unkn
   ["a backlog window other than 5 minutes", (d) => edit(join(d, "modules/alarms/main.tf"), /period              = 60\n  evaluation_periods  = var.backlog_minutes/, "period              = 300\n  evaluation_periods  = var.backlog_minutes"), (d) => alarmProblems(d)],
   ["a provider bound older than the resources used", (d) => edit(join(d, "modules/pipeline/versions.tf"), ">= 5.81.0, < 7.0", ">= 5.40, < 7.0"), (d) => providerBoundProblems(d)],
   ["a buildspec cache the project ignores", (d) => edit(join(d, "modules/pipeline/main.tf"), /  cache \{\n    type     = "S3"\n[^\n]*\n  \}\n/, ""), (d) => cacheProblems(d, { cache: { paths: ["/root/.npm/**/*"] } })],
-  ["network interfaces in any subnet", (d) => edit(join(d, "modules/pipeline/main.tf"), /(sid       = "EksDeployEni"[\s\S]*?resources = \["\*"\]\n)\n    condition \{[^}]*\}\n/, "$1"), (d) => wildcardGrants(d)],
+  ["network interfaces in any subnet", (d) => edit(join(d, "modules/pipeline/iam.tf"), /(sid       = "EksDeployEni"[\s\S]*?resources = \["\*"\]\n)\n    condition \{[^}]*\}\n/, "$1"), (d) => wildcardGrants(d)],
   ["kms:* for a service in a key policy", (d) => edit(join(d, "modules/alarms/main.tf"), 'actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]', 'actions   = ["kms:*"]'), (d) => wildcardGrants(d)],
   ["no OK notification", (d) => edit(join(d, "modules/alarms/main.tf"), /  ok_actions         = \[aws_sns_topic.this.arn\]\n/, ""), (d) => alarmProblems(d)],
 ];

@@ -171,8 +171,9 @@ function problems(lines: JsonLine[], file?: string): string {
 
 const UNIT_PREFIX = "_live_";
 
-async function runModule(root: string, work: string, name: string, units: ResolvedUnit[], env: NodeJS.ProcessEnv, mirror: string, have: Set<string>) {
+async function runModule(root: string, work: string, name: string, allUnits: ResolvedUnit[], env: NodeJS.ProcessEnv, mirror: string, have: Set<string>) {
   const started = performance.now();
+  const units = allUnits.filter((u) => u.error === undefined);
   const src = join(root, "modules", name);
   const result: ModuleResult = { name, validate: { status: "pass" }, tests: {}, seconds: 0 };
   const unitOutcomes: UnitResult[] = [];
@@ -212,6 +213,7 @@ async function runModule(root: string, work: string, name: string, units: Resolv
       }
     }
   }
+  for (const u of allUnits) if (u.error !== undefined) unitOutcomes.push({ unit: u, outcome: { status: "fail", detail: u.error } });
   result.seconds = (performance.now() - started) / 1000;
   return { result, unitOutcomes };
 }
@@ -279,7 +281,9 @@ export async function runInfra(root: string, options: { envs?: string[]; concurr
       run.modules.set(result.name, result);
       for (const u of unitOutcomes) run.units.set(u.unit.id, u);
     }
-    for (const u of units) if (!run.units.has(u.id)) run.units.set(u.id, { unit: u, outcome: { status: "fail", detail: `terraform.source of ${u.id} is not a folder of modules/ (${u.module})` } });
+    for (const u of units) {
+      if (!run.units.has(u.id)) run.units.set(u.id, { unit: u, outcome: { status: "fail", detail: u.error ?? `terraform.source of live/${u.id} is not a folder of modules/ (${u.module})` } });
+    }
     run.seconds = (performance.now() - started) / 1000;
     return run;
   } finally {

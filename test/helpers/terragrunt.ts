@@ -19,6 +19,8 @@ export interface ResolvedUnit extends Unit {
   generated: Record<string, string>;
   /** The locals visible to the unit: account, region, env (and any other the files define). */
   locals: Record<string, unknown>;
+  /** Why the unit could not be evaluated offline (then it is reported failed, the others still run). */
+  error?: string;
 }
 
 function findUp(start: string, name: string): string {
@@ -91,16 +93,21 @@ export async function resolveUnits(root: string): Promise<ResolvedUnit[]> {
       const p = String(inc[0].path).replace('${dirname(find_in_parent_folders("root.hcl"))}', liveDir);
       if (!p.includes("find_in_parent_folders")) includes.push(await parseFile(p));
     }
-    const locals = await localsOf([rootHcl, ...includes, own], unit.dir);
-    const dependency = Object.fromEntries(unit.dependencies.map((d) => [d.name, { outputs: d.mockOutputs ?? {} }]));
-    const ctx = { local: locals, dependency };
-    const values = evaluate(unit.inputs, ctx) as Record<string, unknown>;
-    const generated: Record<string, string> = {};
-    for (const [, blocks] of Object.entries((rootHcl.generate ?? {}) as Record<string, Hcl[]>)) {
-      const g = blocks[0];
-      generated[String(g.path)] = String(evaluate(g.contents, ctx));
+    const id = `${unit.env}/${unit.name}`;
+    try {
+      const locals = await localsOf([rootHcl, ...includes, own], unit.dir);
+      const dependency = Object.fromEntries(unit.dependencies.map((d) => [d.name, { outputs: d.mockOutputs ?? {} }]));
+      const ctx = { local: locals, dependency };
+      const values = evaluate(unit.inputs, ctx) as Record<string, unknown>;
+      const generated: Record<string, string> = {};
+      for (const [, blocks] of Object.entries((rootHcl.generate ?? {}) as Record<string, Hcl[]>)) {
+        const g = blocks[0];
+        generated[String(g.path)] = String(evaluate(g.contents, ctx));
+      }
+      out.push({ ...unit, id, values, generated, locals });
+    } catch (err) {
+      out.push({ ...unit, id, values: {}, generated: {}, locals: {}, error: `live/${id}: ${(err as Error).message}` });
     }
-    out.push({ ...unit, id: `${unit.env}/${unit.name}`, values, generated, locals });
   }
   return out;
 }

@@ -64,3 +64,15 @@ test("a unit whose module needs a provider the mirror lacks is skipped naming it
   assert.match(unit.outcome.status === "skip" ? unit.outcome.reason : "", /registry\.terraform\.io\/hashicorp\/helm/);
   assert.equal(run.modules.get("chart")!.validate.status, "skip");
 });
+
+test("an expression the offline evaluation does not know fails that unit, naming it, and no other", async () => {
+  const { resolveUnits } = await import("../helpers/terragrunt.ts");
+  const root = join(tmp, "repo2");
+  write("repo2/modules/m/main.tf", 'variable "x" {\n  type = string\n}\n');
+  write("repo2/live/root.hcl", "");
+  write("repo2/live/dev/a/terragrunt.hcl", 'terraform {\n  source = "../../../modules/m"\n}\n\ninputs = {\n  x = get_env("HOME")\n}\n');
+  write("repo2/live/dev/b/terragrunt.hcl", 'terraform {\n  source = "../../../modules/m"\n}\n\ninputs = {\n  x = "fine"\n}\n');
+  const units = await resolveUnits(root);
+  assert.match(units.find((u) => u.id === "dev/a")!.error ?? "", /live\/dev\/a: cannot evaluate \$\{get_env\("HOME"\)\} offline/);
+  assert.deepEqual(units.find((u) => u.id === "dev/b")!.values, { x: "fine" });
+});

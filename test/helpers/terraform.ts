@@ -1,21 +1,25 @@
 // Terraform against the real provider, offline: finds the provider mirror,
-// copies each module to a temporary directory, `terraform init
-// -backend=false` against the mirror, `terraform validate`, then one
-// `terraform test -json -verbose` per module that runs the module's own
-// tests/*.tftest.hcl and one generated plan per Terragrunt unit
-// (tftest-files.ts), and keeps each unit's JSON plan. Nothing is written
-// inside the repository.
+// copies each module to a temporary directory, initialises it against the
+// mirror (`terraform init -backend=false` once, shared by every module that
+// needs only the aws provider: init hashes the 700 MB provider each time),
+// then one `terraform test -json -verbose` per module that validates it,
+// runs its own tests/*.tftest.hcl and one generated plan per Terragrunt
+// unit (tftest-files.ts), and keeps each unit's JSON plan. Modules without
+// tests or units get `terraform validate`. Nothing is written inside the
+// repository.
 
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { listFiles, moduleNames, parseFile, type Hcl } from "./hcl.ts";
 import { Plan, type PlanJson } from "./plan.ts";
+import { mapLimit, parseLines, problems, run, UNIT_PREFIX, type Ran } from "./terraform-cli.ts";
 import { OFFLINE_PROVIDER, unitTestFile } from "./tftest-files.ts";
 import { resolveUnits, type ResolvedUnit } from "./terragrunt.ts";
 
 export { Plan } from "./plan.ts";
+export { mapLimit } from "./terraform-cli.ts";
 
 export type Outcome = { status: "pass" } | { status: "fail"; detail: string } | { status: "skip"; reason: string };
 
@@ -104,102 +108,45 @@ export async function providersNeeded(moduleDir: string): Promise<Set<string>> {
   return new Set([...declared.values()].map(full));
 }
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-const TIMEOUT_MS = 180_000;
-
-// Terraform runs at a lower CPU priority: the plans share npm test with
-// timing-sensitive tests (graceful stop, redelivery), which must not starve.
-const NICE = spawnSync("nice", ["-n", "10", "true"]).status === 0;
-
-function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const [cmd, argv] = NICE ? ["nice", ["-n", "10", "terraform", ...args]] : ["terraform", args];
-    const child = spawn(cmd, argv, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
-    });
-  });
-}
-
-/** Runs fn over items with at most `limit` at a time. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-interface JsonLine {
-  type: string;
-  "@level"?: string;
-  "@message"?: string;
-  "@testfile"?: string;
-  "@testrun"?: string;
-  test_file?: { path: string; status: string };
-  test_plan?: PlanJson;
-  diagnostic?: { severity: string; summary: string; detail?: string };
-}
+const AWS = "registry.terraform.io/hashicorp/aws";
 
 /**
- * One line of terraform test -json output. A plan line carries the provider
- * schemas too (some 14 MB): plans of a module's own tests are not read, and
- * a unit's plan is parsed without its schemas when the line has the usual
- * key order (the whole line otherwise).
+ * One `terraform init` for every module that needs only the aws provider and
+ * calls no other module: its .terraform (a link into the mirror) and lock
+ * file are copied instead of running init again for each module.
  */
-function parseLine(line: string): JsonLine | undefined {
-  if (line.length > 65536 && line.endsWith('"type":"test_plan"}')) {
-    if (!line.slice(0, 1000).includes(`"@testfile":"tests/${UNIT_PREFIX}`)) return undefined;
-    const cut = line.indexOf(',"provider_schemas":');
-    if (cut > 0) {
-      try {
-        return JSON.parse(`${line.slice(0, cut)}},"type":"test_plan"}`) as JsonLine;
-      } catch {
-        // another key order: parse it whole
-      }
-    }
+async function sharedInit(work: string, env: NodeJS.ProcessEnv, mirror: string): Promise<string | undefined> {
+  const dir = join(work, "_shared-init");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "main.tf"), 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n');
+  const r = await run(["init", "-backend=false", "-input=false", "-no-color", `-plugin-dir=${mirror}`], dir, env);
+  return r.code === 0 ? dir : undefined;
+}
+
+async function callsModules(dir: string): Promise<boolean> {
+  for (const f of listFiles(dir, /\.tf$/).filter((p) => dirname(p) === dir)) if ((await parseFile(f)).module) return true;
+  return false;
+}
+
+async function init(src: string, dir: string, needed: Set<string>, shared: string | undefined, env: NodeJS.ProcessEnv, mirror: string): Promise<Ran> {
+  if (shared && [...needed].every((p) => p === AWS) && !(await callsModules(src))) {
+    cpSync(join(shared, ".terraform"), join(dir, ".terraform"), { recursive: true, verbatimSymlinks: true });
+    cpSync(join(shared, ".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
+    return { code: 0, stdout: "", stderr: "" };
   }
-  return JSON.parse(line) as JsonLine;
+  return run(["init", "-backend=false", "-input=false", "-no-color", `-plugin-dir=${mirror}`], dir, env);
 }
 
-function parseLines(stdout: string): JsonLine[] {
-  return stdout.split("\n").filter((l) => l.startsWith("{")).map(parseLine).filter((l): l is JsonLine => l !== undefined);
-}
-
-function problems(lines: JsonLine[], file?: string): string {
-  return lines
-    .filter((l) => l.type === "diagnostic" && (file === undefined || l["@testfile"] === file))
-    .map((l) => `${l.diagnostic!.severity}: ${l.diagnostic!.summary}${l.diagnostic!.detail ? ` - ${l.diagnostic!.detail}` : ""}`)
-    .join("\n");
-}
-
-const UNIT_PREFIX = "_live_";
-
-async function runModule(root: string, work: string, name: string, allUnits: ResolvedUnit[], env: NodeJS.ProcessEnv, mirror: string, have: Set<string>) {
+async function runModule(root: string, work: string, name: string, allUnits: ResolvedUnit[], env: NodeJS.ProcessEnv, mirror: string, have: Set<string>, shared: string | undefined) {
   const started = performance.now();
   const units = allUnits.filter((u) => u.error === undefined);
   const src = join(root, "modules", name);
   const result: ModuleResult = { name, validate: { status: "pass" }, tests: {}, seconds: 0 };
   const unitOutcomes: UnitResult[] = [];
   const ownTests = listFiles(join(src, "tests"), /\.tftest\.hcl$/).map((p) => p.slice(join(src, "tests").length + 1));
-  const missing = [...(await providersNeeded(src))].filter((p) => !have.has(p));
+  const needed = await providersNeeded(src);
+  const missing = [...needed].filter((p) => !have.has(p));
   const skipAll = (reason: string) => {
     result.validate = { status: "skip", reason };
     for (const t of ownTests) result.tests[t] = { status: "skip", reason };
@@ -214,9 +161,9 @@ async function runModule(root: string, work: string, name: string, allUnits: Res
   } else {
     const dir = join(work, name);
     cpSync(src, dir, { recursive: true, filter: (p) => !p.includes(".terraform") });
-    const init = await run(["init", "-backend=false", "-input=false", "-no-color", `-plugin-dir=${mirror}`], dir, env);
-    if (init.code !== 0) {
-      const detail = `terraform init failed:\n${init.stderr}${init.stdout}`;
+    const initialised = await init(src, dir, needed, shared, env, mirror);
+    if (initialised.code !== 0) {
+      const detail = `terraform init failed:\n${initialised.stderr}${initialised.stdout}`;
       result.validate = { status: "fail", detail };
       for (const t of ownTests) result.tests[t] = { status: "fail", detail };
       for (const u of units) unitOutcomes.push({ unit: u, outcome: { status: "fail", detail } });
@@ -296,7 +243,8 @@ export async function runInfra(root: string, options: { envs?: string[]; concurr
   const concurrency = options.concurrency ?? (Number(process.env.TF_PLAN_CONCURRENCY) || 3);
   try {
     const modules = moduleNames(root);
-    const done = await mapLimit(modules, concurrency, (m) => runModule(root, work, m, units.filter((u) => u.module === m), env, mirror, have));
+    const shared = have.has(AWS) ? await sharedInit(work, env, mirror) : undefined;
+    const done = await mapLimit(modules, concurrency, (m) => runModule(root, work, m, units.filter((u) => u.module === m), env, mirror, have, shared));
     const run: InfraRun = { modules: new Map(), units: new Map(), seconds: 0 };
     for (const { result, unitOutcomes } of done) {
       run.modules.set(result.name, result);

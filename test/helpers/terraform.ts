@@ -2,11 +2,10 @@
 // copies each module to a temporary directory, initialises it against the
 // mirror (`terraform init -backend=false` once, shared by every module that
 // needs only the aws provider: init hashes the 700 MB provider each time),
-// then one `terraform test -json -verbose` per module that validates it,
-// runs its own tests/*.tftest.hcl and one generated plan per Terragrunt
-// unit (tftest-files.ts), and keeps each unit's JSON plan. Modules without
-// tests or units get `terraform validate`. Nothing is written inside the
-// repository.
+// then one `terraform test -json -verbose` per module that runs its own tests/*.tftest.hcl and one generated plan per Terragrunt
+// unit (tftest-files.ts), and keeps each unit's JSON plan. Every module is
+// also checked with `terraform validate` (all in one process,
+// terraform-validate.ts). Nothing is written inside the repository.
 
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -15,6 +14,7 @@ import { dirname, join } from "node:path";
 import { listFiles, moduleNames, parseFile, type Hcl } from "./hcl.ts";
 import { Plan, type PlanJson } from "./plan.ts";
 import { mapLimit, parseLines, problems, run, UNIT_PREFIX, type Ran } from "./terraform-cli.ts";
+import { validateModules } from "./terraform-validate.ts";
 import { OFFLINE_PROVIDER, unitTestFile } from "./tftest-files.ts";
 import { resolveUnits, type ResolvedUnit } from "./terragrunt.ts";
 
@@ -138,7 +138,19 @@ async function init(src: string, dir: string, needed: Set<string>, shared: strin
   return run(["init", "-backend=false", "-input=false", "-no-color", `-plugin-dir=${mirror}`], dir, env);
 }
 
-async function runModule(root: string, work: string, name: string, allUnits: ResolvedUnit[], env: NodeJS.ProcessEnv, mirror: string, have: Set<string>, shared: string | undefined) {
+interface Context {
+  root: string;
+  work: string;
+  env: NodeJS.ProcessEnv;
+  mirror: string;
+  have: Set<string>;
+  shared: string | undefined;
+  /** terraform validate of every module, in one process (terraform-validate.ts). */
+  validated: Promise<Map<string, Outcome>>;
+}
+
+async function runModule(ctx: Context, name: string, allUnits: ResolvedUnit[]) {
+  const { root, work, env, mirror, have, shared } = ctx;
   const started = performance.now();
   const units = allUnits.filter((u) => u.error === undefined);
   const src = join(root, "modules", name);
@@ -168,17 +180,8 @@ async function runModule(root: string, work: string, name: string, allUnits: Res
       for (const t of ownTests) result.tests[t] = { status: "fail", detail };
       for (const u of units) unitOutcomes.push({ unit: u, outcome: { status: "fail", detail } });
     } else {
-      if (units.length === 0 && ownTests.length === 0) {
-        const v = await run(["validate", "-json", "-no-color"], dir, env);
-        const parsed = JSON.parse(v.stdout || "{}") as { valid?: boolean; diagnostics?: Array<{ severity: string; summary: string; detail?: string }> };
-        const diags = (parsed.diagnostics ?? []).map((d) => `${d.severity}: ${d.summary}${d.detail ? ` - ${d.detail}` : ""}`);
-        if (v.code !== 0 || !parsed.valid || diags.length > 0) result.validate = { status: "fail", detail: diags.join("\n") || v.stderr };
-      } else {
-        // terraform test validates the whole configuration (the checks of
-        // terraform validate) before any run; a separate validate would load
-        // the 700 MB provider once more per module for the same answer.
-        await runTests(dir, units, ownTests, env, result, unitOutcomes);
-      }
+      await runTests(dir, units, ownTests, env, result, unitOutcomes);
+      result.validate = (await ctx.validated).get(name) ?? { status: "fail", detail: "not validated" };
     }
   }
   for (const u of allUnits) if (u.error !== undefined) unitOutcomes.push({ unit: u, outcome: { status: "fail", detail: u.error } });
@@ -201,13 +204,12 @@ async function runTests(dir: string, units: ResolvedUnit[], ownTests: string[], 
   }
   const t = await run(["test", "-json", "-verbose", "-no-color"], dir, env);
   const lines = parseLines(t.stdout);
-  const configProblems = problems(lines.filter((l) => l["@testfile"] === undefined));
-  const summary = lines.find((l) => l.type === "test_summary");
-  if (configProblems || !summary) result.validate = { status: "fail", detail: configProblems || `terraform test did not run:\n${t.stderr}` };
+  // Problems outside any test file (a broken test file, say) fail every file's result below.
+  const general = problems(lines.filter((l) => l["@testfile"] === undefined));
   const status = new Map(lines.filter((l) => l.type === "test_file" && l.test_file?.status).map((l) => [l.test_file!.path, l.test_file!.status]));
   for (const own of ownTests) {
     const s = status.get(`tests/${own}`);
-    result.tests[own] = s === "pass" ? { status: "pass" } : { status: "fail", detail: problems(lines, `tests/${own}`) || `status ${s ?? "missing"}\n${t.stderr}` };
+    result.tests[own] = s === "pass" ? { status: "pass" } : { status: "fail", detail: problems(lines, `tests/${own}`) || general || `status ${s ?? "missing"}\n${t.stderr}` };
   }
   for (const [file, unit] of files) {
     const planLine = lines.find((l) => l.type === "test_plan" && l["@testfile"] === file);
@@ -217,7 +219,7 @@ async function runTests(dir: string, units: ResolvedUnit[], ownTests: string[], 
       const { provider_schemas: _drop, ...plan } = planLine.test_plan as PlanJson & { provider_schemas?: unknown };
       out.push({ unit, outcome: { status: "pass" }, plan: new Plan(plan) });
     } else {
-      out.push({ unit, outcome: { status: "fail", detail: warnings || `status ${s ?? "missing"}\n${t.stderr}` } });
+      out.push({ unit, outcome: { status: "fail", detail: warnings || general || `status ${s ?? "missing"}\n${t.stderr}` } });
     }
   }
 }
@@ -244,7 +246,12 @@ export async function runInfra(root: string, options: { envs?: string[]; concurr
   try {
     const modules = moduleNames(root);
     const shared = have.has(AWS) ? await sharedInit(work, env, mirror) : undefined;
-    const done = await mapLimit(modules, concurrency, (m) => runModule(root, work, m, units.filter((u) => u.module === m), env, mirror, have, shared));
+    const runnable: string[] = [];
+    for (const m of modules) if ([...(await providersNeeded(join(root, "modules", m)))].every((p) => have.has(p))) runnable.push(m);
+    const validated = validateModules(root, runnable, work, env, mirror);
+    validated.catch(() => undefined);
+    const ctx: Context = { root, work, env, mirror, have, shared, validated };
+    const done = await mapLimit(modules, concurrency, (m) => runModule(ctx, m, units.filter((u) => u.module === m)));
     const run: InfraRun = { modules: new Map(), units: new Map(), seconds: 0 };
     for (const { result, unitOutcomes } of done) {
       run.modules.set(result.name, result);

@@ -76,3 +76,20 @@ test("an expression the offline evaluation does not know fails that unit, naming
   assert.match(units.find((u) => u.id === "dev/a")!.error ?? "", /live\/dev\/a: cannot evaluate \$\{get_env\("HOME"\)\} offline/);
   assert.deepEqual(units.find((u) => u.id === "dev/b")!.values, { x: "fine" });
 });
+
+test("validation reports a broken module, and only that one", { skip: terraformUnavailable() }, async () => {
+  const { validateModules } = await import("../helpers/terraform-validate.ts");
+  const mirror = findMirror();
+  assert.ok("dir" in mirror);
+  write("repo3/modules/good/main.tf", 'variable "name" {\n  type = string\n}\n\noutput "name" {\n  value = var.name\n}\n');
+  write("repo3/modules/bad/main.tf", 'output "name" {\n  value = var.undeclared\n}\n');
+  const work = join(tmp, "work3");
+  mkdirSync(work);
+  write("terraformrc", "");
+  const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: join(tmp, "terraformrc") };
+  const v = await validateModules(join(tmp, "repo3"), ["bad", "good"], work, env, mirror.dir);
+  assert.deepEqual(v.get("good"), { status: "pass" });
+  const bad = v.get("bad")!;
+  assert.equal(bad.status, "fail");
+  assert.match(bad.status === "fail" ? bad.detail : "", /undeclared input variable.*bad\/main\.tf:2/s);
+});

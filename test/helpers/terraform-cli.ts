@@ -18,11 +18,11 @@ const TIMEOUT_MS = 180_000;
 
 // Terraform runs at a lower CPU priority: the plans share npm test with
 // timing-sensitive tests (graceful stop, redelivery), which must not starve.
-const NICE = spawnSync("nice", ["-n", "10", "true"]).status === 0;
+const NICE = spawnSync("nice", ["-n", "19", "true"]).status === 0;
 
 export function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const [cmd, argv] = NICE ? ["nice", ["-n", "10", "terraform", ...args]] : ["terraform", args];
+    const [cmd, argv] = NICE ? ["nice", ["-n", "19", "terraform", ...args]] : ["terraform", args];
     const child = spawn(cmd, argv, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

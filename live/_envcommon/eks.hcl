@@ -19,5 +19,6 @@ dependency "network" {
 
 inputs = {
   cluster_name       = local.env.name
+  vpc_id             = dependency.network.outputs.vpc_id
   private_subnet_ids = dependency.network.outputs.private_subnet_ids
 }

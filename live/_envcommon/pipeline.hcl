@@ -6,12 +6,22 @@ terraform {
   source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/pipeline"
 }
 
+dependency "network" {
+  config_path = "${get_terragrunt_dir()}/../network"
+
+  mock_outputs = {
+    private_subnet_ids = ["subnet-00000000000000001", "subnet-00000000000000002"]
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
 dependency "eks" {
   config_path = "${get_terragrunt_dir()}/../eks"
 
   mock_outputs = {
-    cluster_name = "stockprice-mock"
-    cluster_arn  = "arn:aws:eks:eu-west-1:123456789012:cluster/stockprice-mock"
+    cluster_name             = "stockprice-mock"
+    cluster_arn              = "arn:aws:eks:eu-west-1:123456789012:cluster/stockprice-mock"
+    deploy_security_group_id = "sg-00000000000000001"
   }
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }
@@ -50,6 +60,8 @@ inputs = {
   name                = local.env.name
   repository          = local.env.repository
   branch              = local.env.branch
+  release_tags        = local.env.release_tags
+  manual_approval     = local.env.manual_approval
   deploy_env          = local.env.env
   cluster_name        = dependency.eks.outputs.cluster_name
   cluster_arn         = dependency.eks.outputs.cluster_arn
@@ -59,4 +71,7 @@ inputs = {
   pricing_role_arn    = dependency.irsa.outputs.pricing_role_arn
   inventory_queue_url = dependency.queue.outputs.inventory_queue_url
   price_queue_url     = dependency.queue.outputs.price_queue_url
+  # The deploy action runs in the cluster's VPC (the private endpoint).
+  deploy_subnet_ids        = dependency.network.outputs.private_subnet_ids
+  deploy_security_group_id = dependency.eks.outputs.deploy_security_group_id
 }

@@ -3,5 +3,8 @@ locals {
   name       = "stockprice-dev"
   repository = "example/stockprice"
   branch     = "main"
-  oncall     = [{ protocol = "email", endpoint = "oncall-dev@example.com" }]
+  # Every push to main deploys dev.
+  release_tags    = []
+  manual_approval = false
+  oncall          = [{ protocol = "email", endpoint = "oncall-dev@example.com" }]
 }

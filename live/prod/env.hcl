@@ -3,5 +3,8 @@ locals {
   name       = "stockprice-prod"
   repository = "example/stockprice"
   branch     = "main"
-  oncall     = [{ protocol = "email", endpoint = "oncall@example.com" }]
+  # Prod deploys releases: a pushed tag such as v1.4.0, after a person approves.
+  release_tags    = ["v*"]
+  manual_approval = true
+  oncall          = [{ protocol = "email", endpoint = "oncall@example.com" }]
 }

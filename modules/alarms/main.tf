@@ -1,9 +1,57 @@
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 
+data "aws_partition" "current" {}
+
+# CloudWatch publishes to an encrypted topic only when the key's policy lets
+# cloudwatch.amazonaws.com use the key (kms:GenerateDataKey*, kms:Decrypt).
+# The AWS managed alias/aws/sns has a policy nobody can change, so alarms
+# on a topic encrypted with it are never delivered. Hence a customer managed
+# key of our own unless one is given.
+data "aws_iam_policy_document" "topic_key" {
+  statement {
+    sid       = "AccountAdministersTheKey"
+    actions   = ["kms:*"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "CloudWatchAlarmsPublish"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_kms_key" "topic" {
+  count = var.kms_key_id == null ? 1 : 0
+
+  description             = "${var.name_prefix}-alerts SNS topic (CloudWatch alarms may use it)"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy                  = data.aws_iam_policy_document.topic_key.json
+  tags                    = var.tags
+}
+
+resource "aws_kms_alias" "topic" {
+  count = var.kms_key_id == null ? 1 : 0
+
+  name          = "alias/${var.name_prefix}-alerts"
+  target_key_id = aws_kms_key.topic[0].key_id
+}
+
 resource "aws_sns_topic" "this" {
   name              = "${var.name_prefix}-alerts"
-  kms_master_key_id = var.kms_key_id
+  kms_master_key_id = var.kms_key_id == null ? aws_kms_key.topic[0].arn : var.kms_key_id
   tags              = var.tags
 }
 

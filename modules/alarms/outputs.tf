@@ -12,3 +12,8 @@ output "dashboard_name" {
   description = "Name of the CloudWatch dashboard."
   value       = aws_cloudwatch_dashboard.this.dashboard_name
 }
+
+output "topic_key_arn" {
+  description = "ARN of the KMS key created for the topic; null when kms_key_id was given."
+  value       = one(aws_kms_key.topic[*].arn)
+}

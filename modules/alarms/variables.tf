@@ -61,9 +61,14 @@ variable "subscriptions" {
 }
 
 variable "kms_key_id" {
-  description = "KMS key for the SNS topic; the AWS managed alias/aws/sns by default. CloudWatch can publish to a topic encrypted with a customer managed key only if that key's policy allows it."
+  description = "Customer managed KMS key (ID, ARN or alias) for the SNS topic, whose policy must let cloudwatch.amazonaws.com use kms:GenerateDataKey* and kms:Decrypt; null (the default) creates such a key. AWS managed keys (alias/aws/...) are refused: CloudWatch cannot publish to a topic encrypted with one."
   type        = string
-  default     = "alias/aws/sns"
+  default     = null
+
+  validation {
+    condition     = var.kms_key_id == null || !can(regex("alias/aws/", var.kms_key_id))
+    error_message = "kms_key_id must be null (a key is created) or a customer managed key; an AWS managed key such as alias/aws/sns cannot let CloudWatch publish to the topic."
+  }
 }
 
 variable "tags" {

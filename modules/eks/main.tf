@@ -43,8 +43,25 @@ resource "aws_eks_cluster" "this" {
     bootstrap_cluster_creator_admin_permissions = true
   }
 
+  # Extended support costs six times the control-plane price; STANDARD makes
+  # EKS upgrade the cluster at the end of standard support instead.
+  upgrade_policy {
+    support_type = var.support_type
+  }
+
   tags       = var.tags
   depends_on = [aws_iam_role_policy_attachment.cluster]
+
+  lifecycle {
+    precondition {
+      condition     = !var.endpoint_public_access || length(coalesce(var.public_access_cidrs, [])) > 0
+      error_message = "public_access_cidrs is required while endpoint_public_access is true: list the CIDRs that may reach the Kubernetes API (office, VPN egress)."
+    }
+    precondition {
+      condition     = !var.endpoint_public_access || var.allow_api_from_anywhere || !contains(coalesce(var.public_access_cidrs, []), "0.0.0.0/0")
+      error_message = "public_access_cidrs contains 0.0.0.0/0: the Kubernetes API would be open to the internet. Narrow it, or set allow_api_from_anywhere = true to mean it."
+    }
+  }
 }
 
 # IRSA: the cluster's OIDC issuer as an IAM identity provider. (EKS Pod
@@ -142,6 +159,10 @@ resource "aws_eks_node_group" "pricing" {
   capacity_type   = "SPOT"
   instance_types  = var.spot_instance_types
   ami_type        = "AL2023_x86_64_STANDARD"
+  # Pinned: the nodes follow the control plane's version, and their AMI
+  # release changes only when this value does (see local.node_release_version).
+  version         = aws_eks_cluster.this.version
+  release_version = local.node_release_version
 
   scaling_config {
     min_size     = var.spot_min_size
@@ -166,6 +187,7 @@ resource "aws_eks_node_group" "pricing" {
     ignore_changes = [scaling_config[0].desired_size]
   }
 
-  tags       = var.tags
-  depends_on = [aws_iam_role_policy_attachment.node]
+  tags = var.tags
+  # The nodes need the CNI and kube-proxy add-ons to become Ready.
+  depends_on = [aws_iam_role_policy_attachment.node, aws_eks_addon.this["vpc-cni"], aws_eks_addon.this["kube-proxy"]]
 }

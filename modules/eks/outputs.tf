@@ -27,3 +27,13 @@ output "cluster_security_group_id" {
   description = "Security group EKS created for the cluster."
   value       = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
 }
+
+output "admin_host_instance_id" {
+  description = "Instance ID of the Session Manager host (aws ssm start-session --target ...); null without admin_host."
+  value       = one(aws_instance.admin_host[*].id)
+}
+
+output "deploy_security_group_id" {
+  description = "Security group for the pipeline's EKS deploy action (SecurityGroupIds), admitted by the cluster on 443."
+  value       = aws_security_group.deploy.id
+}

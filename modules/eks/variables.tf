@@ -4,14 +4,37 @@ variable "cluster_name" {
 }
 
 variable "cluster_version" {
-  description = "Kubernetes version of the control plane, e.g. \"1.33\"."
+  description = "Kubernetes version of the control plane, nodes and add-ons, e.g. \"1.35\" (in EKS standard support until 2027-03-27). Upgrade one minor version at a time: docs/deploy-aws.md, upgrade runbook."
   type        = string
-  default     = "1.33"
+  default     = "1.35"
 
   validation {
     condition     = can(regex("^1\\.[0-9]{2}$", var.cluster_version))
-    error_message = "cluster_version must look like 1.33."
+    error_message = "cluster_version must look like 1.35."
   }
+}
+
+variable "support_type" {
+  description = "EKS upgrade policy: STANDARD (upgraded by EKS at the end of standard support) or EXTENDED (kept, at six times the control-plane price)."
+  type        = string
+  default     = "STANDARD"
+
+  validation {
+    condition     = contains(["STANDARD", "EXTENDED"], var.support_type)
+    error_message = "support_type must be STANDARD or EXTENDED."
+  }
+}
+
+variable "addon_versions" {
+  description = "Pinned add-on versions by name (vpc-cni, kube-proxy, coredns, metrics-server); an add-on not listed gets the default version for cluster_version."
+  type        = map(string)
+  default     = {}
+}
+
+variable "node_release_version" {
+  description = "AMI release of the pricing Spot nodes, e.g. \"1.35.0-20261120\"; null takes the recommended AL2023 release for cluster_version at plan time."
+  type        = string
+  default     = null
 }
 
 variable "private_subnet_ids" {
@@ -20,15 +43,38 @@ variable "private_subnet_ids" {
 }
 
 variable "endpoint_public_access" {
-  description = "Expose the Kubernetes API endpoint publicly (restricted by public_access_cidrs); false = private endpoint only."
+  description = "Expose the Kubernetes API endpoint publicly (restricted by public_access_cidrs); false = private endpoint only (then use admin_host)."
   type        = bool
   default     = true
 }
 
 variable "public_access_cidrs" {
-  description = "CIDRs allowed to reach the public API endpoint."
+  description = "CIDRs allowed to reach the public API endpoint; required while endpoint_public_access is true. 0.0.0.0/0 is refused unless allow_api_from_anywhere is true."
   type        = list(string)
-  default     = ["0.0.0.0/0"]
+  default     = null
+}
+
+variable "allow_api_from_anywhere" {
+  description = "Set true to really open the public API endpoint to 0.0.0.0/0 (refused otherwise)."
+  type        = bool
+  default     = false
+}
+
+variable "vpc_id" {
+  description = "VPC of the cluster (network unit's vpc_id): the deploy action's and the Session Manager host's security groups live there."
+  type        = string
+}
+
+variable "admin_host" {
+  description = "Create an SSM Session Manager host in a private subnet, allowed to reach the API endpoint on 443: how people reach a private endpoint."
+  type        = bool
+  default     = false
+}
+
+variable "cluster_admin_arns" {
+  description = "IAM role or user ARNs given cluster-admin access entries (people who operate the cluster)."
+  type        = list(string)
+  default     = []
 }
 
 variable "cluster_log_types" {

@@ -38,6 +38,20 @@ data "aws_iam_policy_document" "trust" {
       values   = ["sts.amazonaws.com"]
     }
   }
+
+  # With KEDA (identityOwner: workload), KEDA's operator assumes the pricing
+  # role to read the queue's length.
+  dynamic "statement" {
+    for_each = var.keda_enabled && each.key == "pricing" ? [1] : []
+    content {
+      sid     = "KedaOperator"
+      actions = ["sts:AssumeRole"]
+      principals {
+        type        = "AWS"
+        identifiers = [aws_iam_role.keda[0].arn]
+      }
+    }
+  }
 }
 
 resource "aws_iam_role" "this" {
@@ -70,8 +84,20 @@ data "aws_iam_policy_document" "inventory" {
   }
 }
 
+# What KEDA's aws-sqs-queue scaler calls, as the pricing role: only with KEDA.
+data "aws_iam_policy_document" "keda_scaling" {
+  dynamic "statement" {
+    for_each = var.keda_enabled ? [1] : []
+    content {
+      sid       = "KedaReadsBacklog"
+      actions   = ["sqs:GetQueueAttributes"]
+      resources = [var.inventory_queue_arn]
+    }
+  }
+}
+
 data "aws_iam_policy_document" "pricing" {
-  source_policy_documents = [data.aws_iam_policy_document.kms.json]
+  source_policy_documents = [data.aws_iam_policy_document.kms.json, data.aws_iam_policy_document.keda_scaling.json]
 
   statement {
     sid       = "ConsumeUpdates"
@@ -104,3 +130,55 @@ resource "aws_iam_role_policy" "pricing" {
   role   = aws_iam_role.this["pricing"].id
   policy = data.aws_iam_policy_document.pricing.json
 }
+
+# KEDA's operator (optional): its own IRSA role, trusted by the operator's
+# ServiceAccount only, allowed only to assume the pricing role.
+data "aws_iam_policy_document" "keda_trust" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [var.oidc_provider_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.issuer}:sub"
+      values   = ["system:serviceaccount:${var.keda_namespace}:${var.keda_service_account}"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "keda" {
+  count = var.keda_enabled ? 1 : 0
+
+  name               = "${var.name_prefix}-keda-operator"
+  assume_role_policy = data.aws_iam_policy_document.keda_trust.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "keda" {
+  statement {
+    sid       = "AssumePricingRole"
+    actions   = ["sts:AssumeRole"]
+    resources = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${var.name_prefix}-pricing"]
+  }
+}
+
+resource "aws_iam_role_policy" "keda" {
+  count = var.keda_enabled ? 1 : 0
+
+  name   = "assume-pricing"
+  role   = aws_iam_role.keda[0].id
+  policy = data.aws_iam_policy_document.keda.json
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}

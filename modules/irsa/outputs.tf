@@ -7,3 +7,8 @@ output "pricing_role_arn" {
   description = "IAM role ARN for the pricing ServiceAccount annotation eks.amazonaws.com/role-arn."
   value       = aws_iam_role.this["pricing"].arn
 }
+
+output "keda_operator_role_arn" {
+  description = "IAM role ARN for KEDA's operator ServiceAccount (annotation eks.amazonaws.com/role-arn); null unless keda_enabled."
+  value       = one(aws_iam_role.keda[*].arn)
+}

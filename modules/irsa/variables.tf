@@ -52,6 +52,24 @@ variable "kms_key_arn" {
   default     = null
 }
 
+variable "keda_enabled" {
+  description = "Create the IAM KEDA needs (render --keda): a role for KEDA's operator that may assume the pricing role, and sqs:GetQueueAttributes on the inventory queue for the pricing role."
+  type        = bool
+  default     = false
+}
+
+variable "keda_namespace" {
+  description = "Namespace KEDA is installed in."
+  type        = string
+  default     = "keda"
+}
+
+variable "keda_service_account" {
+  description = "ServiceAccount of KEDA's operator."
+  type        = string
+  default     = "keda-operator"
+}
+
 variable "tags" {
   description = "Tags for the roles."
   type        = map(string)

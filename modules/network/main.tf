@@ -3,6 +3,12 @@ data "aws_region" "current" {}
 locals {
   az_count  = length(var.azs)
   nat_count = var.nat_gateway_per_az ? local.az_count : 1
+  # The VPC in four quarters: one private subnet per AZ (up to three), and
+  # the fourth quarter cut in four for the public subnets. A /24 VPC gives
+  # /26 private and /28 public subnets (the smallest AWS allows); a /16
+  # gives /18 and /20.
+  private_cidrs = [for i in range(local.az_count) : cidrsubnet(var.cidr_block, 2, i)]
+  public_cidrs  = [for i in range(local.az_count) : cidrsubnet(cidrsubnet(var.cidr_block, 2, 3), 2, i)]
 }
 
 resource "aws_vpc" "this" {
@@ -17,7 +23,7 @@ resource "aws_subnet" "private" {
 
   vpc_id            = aws_vpc.this.id
   availability_zone = var.azs[count.index]
-  cidr_block        = cidrsubnet(var.cidr_block, 4, count.index)
+  cidr_block        = local.private_cidrs[count.index]
   tags = merge(var.tags, {
     Name                                = "${var.name}-private-${var.azs[count.index]}"
     "kubernetes.io/role/internal-elb"   = "1"
@@ -30,7 +36,7 @@ resource "aws_subnet" "public" {
 
   vpc_id            = aws_vpc.this.id
   availability_zone = var.azs[count.index]
-  cidr_block        = cidrsubnet(var.cidr_block, 8, 240 + count.index)
+  cidr_block        = local.public_cidrs[count.index]
   tags = merge(var.tags, {
     Name                     = "${var.name}-public-${var.azs[count.index]}"
     "kubernetes.io/role/elb" = "1"

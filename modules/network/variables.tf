@@ -4,18 +4,23 @@ variable "name" {
 }
 
 variable "cidr_block" {
-  description = "IPv4 CIDR of the VPC, /16 to /24."
+  description = "IPv4 CIDR of the VPC, a network address with a prefix from /16 to /24 (private subnets get a quarter each, public ones a sixteenth)."
   type        = string
   default     = "10.40.0.0/16"
+
+  validation {
+    condition     = can(cidrhost(var.cidr_block, 0)) && try(tonumber(split("/", var.cidr_block)[1]) >= 16 && tonumber(split("/", var.cidr_block)[1]) <= 24 && cidrhost(var.cidr_block, 0) == split("/", var.cidr_block)[0], false)
+    error_message = "cidr_block must be an IPv4 network address with a prefix from /16 to /24, such as 10.40.0.0/16."
+  }
 }
 
 variable "azs" {
-  description = "Availability zones, at least 2 (one private and one public subnet each)."
+  description = "Availability zones, 2 or 3 (one private and one public subnet each)."
   type        = list(string)
 
   validation {
-    condition     = length(var.azs) >= 2
-    error_message = "azs must list at least 2 availability zones."
+    condition     = length(var.azs) >= 2 && length(var.azs) <= 3
+    error_message = "azs must list 2 or 3 availability zones."
   }
 }
 

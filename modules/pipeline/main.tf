@@ -5,6 +5,10 @@ data "aws_partition" "current" {}
 locals {
   account_id = data.aws_caller_identity.current.account_id
   region     = data.aws_region.current.name
+  arn        = "arn:${data.aws_partition.current.partition}"
+  # Subnet ARNs, for the ec2:Subnet condition of the deploy action's ENIs.
+  deploy_subnet_arns = [for s in var.deploy_subnet_ids : "${local.arn}:ec2:${local.region}:${local.account_id}:subnet/${s}"]
+  pricing_policy     = coalesce(var.pricing_policy_path, "live/${var.deploy_env}/policy.yaml")
 }
 
 # Confirm the connection once in the console (Developer Tools > Connections)
@@ -67,59 +71,6 @@ resource "aws_s3_bucket_lifecycle_configuration" "artifacts" {
   }
 }
 
-data "aws_iam_policy_document" "assume" {
-  for_each = { codebuild = "codebuild.amazonaws.com", codepipeline = "codepipeline.amazonaws.com" }
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = [each.value]
-    }
-  }
-}
-
-resource "aws_iam_role" "codebuild" {
-  name               = "${var.name}-codebuild"
-  assume_role_policy = data.aws_iam_policy_document.assume["codebuild"].json
-  tags               = var.tags
-}
-
-data "aws_iam_policy_document" "codebuild" {
-  statement {
-    sid       = "Logs"
-    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["arn:${data.aws_partition.current.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/codebuild/${var.name}*"]
-  }
-
-  statement {
-    sid       = "Artifacts"
-    actions   = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
-    resources = ["${aws_s3_bucket.artifacts.arn}/*"]
-  }
-
-  # The one action ECR authorizes only on "*": it issues the login token.
-  statement {
-    sid       = "EcrLogin"
-    actions   = ["ecr:GetAuthorizationToken"]
-    resources = ["*"]
-  }
-
-  statement {
-    sid = "EcrPush"
-    actions = [
-      "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
-      "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
-    ]
-    resources = values(var.ecr_repository_arns)
-  }
-}
-
-resource "aws_iam_role_policy" "codebuild" {
-  name   = "build"
-  role   = aws_iam_role.codebuild.id
-  policy = data.aws_iam_policy_document.codebuild.json
-}
-
 resource "aws_codebuild_project" "this" {
   name          = "${var.name}-build"
   service_role  = aws_iam_role.codebuild.arn
@@ -132,6 +83,13 @@ resource "aws_codebuild_project" "this" {
 
   artifacts {
     type = "CODEPIPELINE"
+  }
+
+  # buildspec.yml caches the npm cache; without this block CodeBuild ignores
+  # the buildspec's cache section.
+  cache {
+    type     = "S3"
+    location = "${aws_s3_bucket.artifacts.bucket}/build-cache"
   }
 
   environment {
@@ -152,6 +110,7 @@ resource "aws_codebuild_project" "this" {
         DEPLOY_ENV          = var.deploy_env
         EKS_CLUSTER_NAME    = var.cluster_name
         PRICING_CAPACITY    = var.pricing_capacity
+        PRICING_POLICY      = local.pricing_policy
       }
       content {
         name  = environment_variable.key
@@ -167,80 +126,6 @@ resource "aws_codebuild_project" "this" {
   }
 
   tags = var.tags
-}
-
-resource "aws_iam_role" "codepipeline" {
-  name               = "${var.name}-codepipeline"
-  assume_role_policy = data.aws_iam_policy_document.assume["codepipeline"].json
-  tags               = var.tags
-}
-
-data "aws_iam_policy_document" "codepipeline" {
-  statement {
-    sid       = "Artifacts"
-    actions   = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetBucketVersioning", "s3:PutObject", "s3:PutObjectAcl", "s3:GetBucketLocation", "s3:ListBucket"]
-    resources = [aws_s3_bucket.artifacts.arn, "${aws_s3_bucket.artifacts.arn}/*"]
-  }
-
-  statement {
-    sid       = "Source"
-    actions   = ["codeconnections:UseConnection", "codestar-connections:UseConnection"]
-    resources = [aws_codeconnections_connection.this.arn]
-  }
-
-  statement {
-    sid       = "Build"
-    actions   = ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]
-    resources = [aws_codebuild_project.this.arn]
-  }
-
-  # The EKS deploy action runs kubectl in CodePipeline-managed compute as this role.
-  statement {
-    sid       = "EksDeploy"
-    actions   = ["eks:DescribeCluster"]
-    resources = [var.cluster_arn]
-  }
-
-  statement {
-    sid     = "EksDeployLogs"
-    actions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = [
-      "arn:${data.aws_partition.current.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/codepipeline/${var.name}-deploy",
-      "arn:${data.aws_partition.current.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/codepipeline/${var.name}-deploy:*",
-    ]
-  }
-}
-
-resource "aws_iam_role_policy" "codepipeline" {
-  name   = "pipeline"
-  role   = aws_iam_role.codepipeline.id
-  policy = data.aws_iam_policy_document.codepipeline.json
-}
-
-# The EKS deploy action applies manifests.yaml as the pipeline role. That
-# file starts with the Namespace (with its Pod Security labels), a cluster-
-# scoped object that the namespace-scoped edit policy cannot create, so the
-# role is cluster admin. To narrow it, create the namespace once by hand,
-# drop it from the rendered manifests, and use AmazonEKSEditPolicy scoped to
-# the namespace instead. Created here (not in the eks module) so that the
-# eks unit does not depend on the pipeline unit: the graph stays a DAG.
-resource "aws_eks_access_entry" "deploy" {
-  cluster_name  = var.cluster_name
-  principal_arn = aws_iam_role.codepipeline.arn
-  type          = "STANDARD"
-  tags          = var.tags
-}
-
-resource "aws_eks_access_policy_association" "deploy" {
-  cluster_name  = var.cluster_name
-  principal_arn = aws_iam_role.codepipeline.arn
-  policy_arn    = "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
-
-  access_scope {
-    type = "cluster"
-  }
-
-  depends_on = [aws_eks_access_entry.deploy]
 }
 
 resource "aws_codepipeline" "this" {
@@ -287,6 +172,23 @@ resource "aws_codepipeline" "this" {
     }
   }
 
+  dynamic "stage" {
+    for_each = var.manual_approval ? [1] : []
+    content {
+      name = "Approve"
+      action {
+        name     = "ApproveDeploy"
+        category = "Approval"
+        owner    = "AWS"
+        provider = "Manual"
+        version  = "1"
+        configuration = {
+          CustomData = "Deploy the built release to ${var.deploy_env} (${var.cluster_name})?"
+        }
+      }
+    }
+  }
+
   stage {
     name = "Deploy"
     action {
@@ -296,21 +198,38 @@ resource "aws_codepipeline" "this" {
       provider        = "EKS"
       version         = "1"
       input_artifacts = ["manifests"]
+      # Subnets and SecurityGroupIds put the action's compute in the VPC: the
+      # only route to a private endpoint, and the allowed source for a public
+      # one limited to given CIDRs. The security group is the eks module's
+      # deploy group, which the cluster admits on 443.
       configuration = {
-        ClusterName   = var.cluster_name
-        ManifestFiles = "manifests.yaml"
-        Namespace     = var.namespace
+        ClusterName      = var.cluster_name
+        ManifestFiles    = "manifests.yaml"
+        Namespace        = var.namespace
+        Subnets          = join(",", var.deploy_subnet_ids)
+        SecurityGroupIds = var.deploy_security_group_id
       }
     }
   }
 
+  # Releases: a pushed tag matching release_tags (prod). Otherwise every
+  # push to the branch (dev).
   trigger {
     provider_type = "CodeStarSourceConnection"
     git_configuration {
       source_action_name = "Source"
       push {
-        branches {
-          includes = [var.branch]
+        dynamic "tags" {
+          for_each = length(var.release_tags) > 0 ? [1] : []
+          content {
+            includes = var.release_tags
+          }
+        }
+        dynamic "branches" {
+          for_each = length(var.release_tags) > 0 ? [] : [1]
+          content {
+            includes = [var.branch]
+          }
         }
       }
     }

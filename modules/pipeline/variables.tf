@@ -14,9 +14,42 @@ variable "repository" {
 }
 
 variable "branch" {
-  description = "Branch whose pushes deploy."
+  description = "Branch the source action reads; its pushes deploy unless release_tags is set."
   type        = string
   default     = "main"
+}
+
+variable "release_tags" {
+  description = "Git tag patterns that start the pipeline, e.g. [\"v*\"] (prod deploys releases); empty = every push to branch starts it (dev)."
+  type        = list(string)
+  default     = []
+}
+
+variable "manual_approval" {
+  description = "Add a manual approval stage between build and deploy."
+  type        = bool
+  default     = false
+}
+
+variable "deploy_subnet_ids" {
+  description = "Private subnets of the cluster's VPC where the EKS deploy action runs (network unit's private_subnet_ids); at least one."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.deploy_subnet_ids) > 0
+    error_message = "deploy_subnet_ids must list at least one private subnet of the cluster's VPC."
+  }
+}
+
+variable "deploy_security_group_id" {
+  description = "Security group of the EKS deploy action (eks unit's deploy_security_group_id), admitted by the cluster on 443."
+  type        = string
+}
+
+variable "pricing_policy_path" {
+  description = "Pricing policy rendered into the pricing ConfigMap, relative to the repository root; null = live/<deploy_env>/policy.yaml."
+  type        = string
+  default     = null
 }
 
 variable "deploy_env" {

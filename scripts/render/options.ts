@@ -66,7 +66,9 @@ export const FLAGS = {
   priceQueueUrl: { flag: "--price-queue-url", envVars: ["PRICE_QUEUE_URL"], allowed: "an SQS queue URL https://sqs.REGION.amazonaws.com/ACCOUNT/NAME" },
   region: { flag: "--region", envVars: ["AWS_REGION", "AWS_DEFAULT_REGION"], allowed: "an AWS region such as eu-west-1" },
   pricingCapacity: { flag: "--pricing-capacity", envVars: ["PRICING_CAPACITY"], allowed: PRICING_CAPACITIES.join(" | ") },
-  policyFile: { flag: "--policy", envVars: [], allowed: "a readable YAML file" },
+  // The pipeline passes live/<env>/policy.yaml (relative to the source root):
+  // each environment prices from its own policy, never from the example.
+  policyFile: { flag: "--policy", envVars: ["PRICING_POLICY"], allowed: "a readable YAML file" },
   out: { flag: "--out", envVars: [], allowed: "a directory" },
 } as const;
 

@@ -9,14 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { parse } from "yaml";
-import { resolveOptions } from "../../scripts/render.ts";
+import { renderManifests, resolveOptions } from "../../scripts/render.ts";
 import { commitTag } from "../../scripts/render/options.ts";
+import { parsePolicy } from "../../src/pricing/policy.ts";
 import { clone, ROOT, SAMPLE_POLICY, type Obj } from "./support.ts";
 
 /** The CodeBuild project's variables (modules/pipeline sets exactly these). */
 export const PROJECT_VARIABLES = [
   "AWS_ACCOUNT_ID", "ECR_INVENTORY_URI", "ECR_PRICING_URI", "INVENTORY_ROLE_ARN", "PRICING_ROLE_ARN",
-  "INVENTORY_QUEUE_URL", "PRICE_QUEUE_URL", "DEPLOY_ENV", "EKS_CLUSTER_NAME", "PRICING_CAPACITY",
+  "INVENTORY_QUEUE_URL", "PRICE_QUEUE_URL", "DEPLOY_ENV", "EKS_CLUSTER_NAME", "PRICING_CAPACITY", "PRICING_POLICY",
 ];
 /** What CodeBuild and the shell set on their own. */
 const CODEBUILD_VARIABLES = ["AWS_REGION", "AWS_DEFAULT_REGION", "HOME", "PATH"];
@@ -34,6 +35,7 @@ export const SAMPLE_ENV: Record<string, string> = {
   DEPLOY_ENV: "prod",
   EKS_CLUSTER_NAME: "stockprice-prod",
   PRICING_CAPACITY: "spot",
+  PRICING_POLICY: "live/prod/policy.yaml",
   AWS_REGION: "eu-central-1",
   AWS_DEFAULT_REGION: "eu-central-1",
   CODEBUILD_RESOLVED_SOURCE_VERSION: "89abcdef0123456789abcdef0123456789abcdef",
@@ -75,7 +77,7 @@ export function buildspecViolations(doc: Obj): string[] {
   const build = commands(doc, "build");
   if (!build.some((c) => /^node build\.mjs\b/.test(c))) out.push("build must run node build.mjs");
   for (const [service, uri] of [["inventory", "ECR_INVENTORY_URI"], ["pricing", "ECR_PRICING_URI"]]) {
-    if (!build.some((c) => c.startsWith("docker build") && c.includes(`--build-arg SERVICE=${service}`) && c.includes(`-t "$${uri}:$IMAGE_TAG"`))) {
+    if (!build.some((c) => /^(test "\$\w+_PUSHED" = 1 \|\| )?docker build /.test(c) && c.includes(`--build-arg SERVICE=${service}`) && c.includes(`-t "$${uri}:$IMAGE_TAG"`))) {
       out.push(`build must docker build --build-arg SERVICE=${service} -t "$${uri}:$IMAGE_TAG"`);
     }
   }
@@ -85,9 +87,10 @@ export function buildspecViolations(doc: Obj): string[] {
   const firstAction = post.findIndex((c) => /docker push|npm run render/.test(c));
   if (guard < 0 || guard > firstAction) out.push("post_build must stop on CODEBUILD_BUILD_SUCCEEDING != 1 before pushing or rendering");
   for (const uri of ["ECR_INVENTORY_URI", "ECR_PRICING_URI"]) {
-    if (!post.some((c) => c.startsWith(`docker push "$${uri}:$IMAGE_TAG"`))) out.push(`post_build must push "$${uri}:$IMAGE_TAG"`);
+    if (!post.some((c) => new RegExp(`^(test "\\$\\w+_PUSHED" = 1 \\|\\| )?docker push "\\$${uri}:\\$IMAGE_TAG"$`).test(c))) out.push(`post_build must push "$${uri}:$IMAGE_TAG"`);
   }
   if (!post.some((c) => c.startsWith("npm run render -- "))) out.push("post_build must run npm run render -- ...");
+  else if (!/--policy "\$PRICING_POLICY"/.test(post.find((c) => c.startsWith("npm run render -- "))!)) out.push('render must pass --policy "$PRICING_POLICY": each environment prices from its own policy');
 
   const all = Object.keys(doc.phases ?? {}).flatMap((p) => commands(doc, p)).join("\n");
   const { used, assigned } = shellVariables(all);
@@ -130,6 +133,19 @@ describe("buildspec.yml", () => {
       [o.env, o.region, o.pricingCapacity, o.inventoryRoleArn, o.pricingRoleArn, o.inventoryQueueUrl, o.priceQueueUrl],
       [env.DEPLOY_ENV, env.AWS_REGION, env.PRICING_CAPACITY, env.INVENTORY_ROLE_ARN, env.PRICING_ROLE_ARN, env.INVENTORY_QUEUE_URL, env.PRICE_QUEUE_URL],
     );
+  });
+
+  test("prod renders prod's own policy into the pricing ConfigMap (PRICING_POLICY, as the pipeline sets it)", () => {
+    const env: Record<string, string> = { ...SAMPLE_ENV, IMAGE_TAG: "89abcde" };
+    const o = resolveOptions(renderArgv(spec, env), {}, ROOT);
+    assert.equal(o.policyFile, join(ROOT, "live", "prod", "policy.yaml"));
+    const configMap = renderManifests(o).find((x) => x.kind === "ConfigMap" && x.metadata.name === "pricing-policy") as unknown as { data: Record<string, string> };
+    assert.equal(configMap.data["policy.yaml"], readFileSync(join(ROOT, "live", "prod", "policy.yaml"), "utf8"));
+    assert.notEqual(configMap.data["policy.yaml"], readFileSync(join(ROOT, "examples", "policy.yaml"), "utf8"), "prod must not price from the example");
+  });
+
+  test("every environment's policy is a valid pricing policy", () => {
+    for (const env of ["dev", "prod"]) assert.ok(parsePolicy(readFileSync(join(ROOT, "live", env, "policy.yaml"), "utf8")).prefixes.length > 0, env);
   });
 
   test("artifacts are exactly the files a dry run of that render command lists", () => {

@@ -85,26 +85,53 @@ export async function graphProblems(root: string): Promise<string[]> {
   return problems;
 }
 
-/** Allow statements' actions per IRSA role policy document, KMS left out. */
-export async function irsaActions(root: string): Promise<Record<"inventory" | "pricing", Set<string>>> {
+/**
+ * Allow statements' actions per IRSA role policy document, KMS left out.
+ * `keda` is what the pricing role gets only with keda_enabled (the
+ * keda_scaling document, including dynamic statements).
+ */
+export async function irsaActions(root: string): Promise<Record<"inventory" | "pricing" | "keda", Set<string>>> {
   const m = await readModule(root, "irsa");
   const docs = blocksOf(m, "data", "aws_iam_policy_document");
-  const actions = (doc: Hcl) => new Set(((doc.statement ?? []) as Hcl[]).flatMap((s) => (s.actions ?? []) as string[]).filter((a) => !a.startsWith("kms:")));
-  return { inventory: actions(docs.inventory), pricing: actions(docs.pricing) };
+  const statements = (doc: Hcl | undefined): Hcl[] => [
+    ...((doc?.statement ?? []) as Hcl[]),
+    ...([doc?.dynamic ?? []].flat() as Hcl[]).flatMap((d) => ((d.statement ?? []) as Hcl[]).flatMap((s) => (s.content ?? []) as Hcl[])),
+  ];
+  const actions = (doc: Hcl | undefined) => new Set(statements(doc).flatMap((s) => (s.actions ?? []) as string[]).filter((a) => !a.startsWith("kms:")));
+  return { inventory: actions(docs.inventory), pricing: actions(docs.pricing), keda: actions(docs.keda_scaling) };
 }
 
-/** IAM policy statements granting "*" actions or resources (ecr:GetAuthorizationToken alone is allowed "*"). */
+/** Actions that AWS authorizes only on "*" (no resource-level permissions). */
+const STAR_ONLY = /^(ecr:GetAuthorizationToken|ec2:Describe[A-Za-z]+)$/;
+
+/** Names of the policy documents used as a KMS key policy (aws_kms_key.policy). */
+function keyPolicyDocs(m: Awaited<ReturnType<typeof readModule>>): Set<string> {
+  const refs = Object.values(blocksOf(m, "resource", "aws_kms_key")).map((k) => String(k.policy ?? ""));
+  return new Set(refs.flatMap((r) => [...r.matchAll(/data\.aws_iam_policy_document\.([\w-]+)\.json/g)].map((x) => x[1])));
+}
+
+/**
+ * IAM policy statements granting "*" actions or resources. Allowed: actions
+ * that AWS authorizes only on "*" (ecr:GetAuthorizationToken, ec2:Describe*);
+ * "*" resources narrowed by a condition (e.g. ec2:Subnet); and in a KMS key
+ * policy, where "*" means the key itself, "kms:*" for the account root only.
+ */
 export async function wildcardGrants(root: string): Promise<string[]> {
   const out: string[] = [];
   for (const name of moduleNames(root)) {
     const m = await readModule(root, name);
+    const keyDocs = keyPolicyDocs(m);
     for (const [doc, body] of Object.entries(blocksOf(m, "data", "aws_iam_policy_document"))) {
       for (const s of (body.statement ?? []) as Hcl[]) {
         if ((s.effect ?? "Allow") !== "Allow") continue;
         const actions = (s.actions ?? []) as string[];
         const resources = (s.resources ?? []) as string[];
-        if (actions.some((a) => a === "*" || a.endsWith(":*"))) out.push(`${name}.${doc}: action ${actions.join(",")}`);
-        if (resources.includes("*") && !(actions.length === 1 && actions[0] === "ecr:GetAuthorizationToken")) out.push(`${name}.${doc}: resource * for ${actions.join(",")}`);
+        const principals = ((s.principals ?? []) as Hcl[]).flatMap((p) => (p.identifiers ?? []) as string[]);
+        const accountRoot = principals.length > 0 && principals.every((p) => /:iam::\$\{[^}]+\}:root$|:iam::\d{12}:root$/.test(p));
+        const wildAction = actions.some((a) => a === "*" || a.endsWith(":*"));
+        if (wildAction && !(keyDocs.has(doc) && accountRoot && actions.every((a) => a === "kms:*"))) out.push(`${name}.${doc}: action ${actions.join(",")}`);
+        const starOk = keyDocs.has(doc) || actions.every((a) => STAR_ONLY.test(a)) || ((s.condition ?? []) as Hcl[]).length > 0;
+        if (resources.includes("*") && !starOk) out.push(`${name}.${doc}: resource * for ${actions.join(",")}`);
       }
     }
   }
@@ -138,3 +165,39 @@ export async function queueNames(root: string): Promise<Record<string, string>> 
   return { inventory: strip(locals.inventory), inventoryDlq: strip(locals.dlq), price: strip(locals.price) };
 }
 
+
+/** The first provider release with every resource and argument the modules use. */
+export const MIN_AWS_PROVIDER = "5.81.0";
+
+function versionAtLeast(v: string, min: string): boolean {
+  const a = v.split(".").map(Number);
+  const b = min.split(".").map(Number);
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return true;
+}
+
+/** Modules whose aws provider constraint admits a release older than MIN_AWS_PROVIDER. */
+export async function providerBoundProblems(root: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of moduleNames(root)) {
+    const m = await readModule(root, name);
+    const specs = m.blocks.flatMap((b) => (b.terraform ?? []) as Hcl[]).flatMap((t) => (t.required_providers ?? []) as Hcl[]).map((rp) => rp.aws).filter(Boolean) as Hcl[];
+    for (const spec of specs) {
+      const lower = /(?:>=|~>|=)?\s*(\d+\.\d+(?:\.\d+)?)/.exec(String(spec.version ?? ""))?.[1];
+      if (!lower || !versionAtLeast(lower, MIN_AWS_PROVIDER)) out.push(`${name}: aws provider "${spec.version}" admits releases before ${MIN_AWS_PROVIDER}`);
+    }
+  }
+  return out;
+}
+
+/** buildspec.yml's cache section without a cache on the CodeBuild project (CodeBuild then ignores it), or the reverse. */
+export async function cacheProblems(root: string, buildspec: { cache?: { paths?: string[] } }): Promise<string[]> {
+  const project = Object.values(blocksOf(await readModule(root, "pipeline"), "resource", "aws_codebuild_project"))[0] ?? {};
+  const cache = ((project.cache ?? []) as Hcl[])[0];
+  const declared = (buildspec.cache?.paths ?? []).length > 0;
+  const enabled = cache !== undefined && cache.type !== "NO_CACHE";
+  if (declared && !enabled) return ["buildspec.yml declares cache paths but the CodeBuild project has no cache block: the cache is ignored"];
+  if (declared && cache.type === "LOCAL" && !((cache.modes ?? []) as string[]).includes("LOCAL_CUSTOM_CACHE")) return ["a LOCAL cache needs LOCAL_CUSTOM_CACHE for buildspec cache paths"];
+  if (!declared && enabled && cache.type === "S3") return ["the CodeBuild project has an S3 cache but buildspec.yml declares nothing to cache"];
+  return [];
+}

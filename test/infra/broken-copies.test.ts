@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { sqsActionsUsedBy } from "../helpers/sqs-actions.ts";
-import { alarmProblems, graphProblems, irsaActions, moduleProblems, queueNames, ROOT, terraformAvailable, unformatted, unparseable, wildcardGrants } from "../helpers/infra-checks.ts";
+import { alarmProblems, cacheProblems, graphProblems, irsaActions, moduleProblems, providerBoundProblems, queueNames, ROOT, terraformAvailable, unformatted, unparseable, wildcardGrants } from "../helpers/infra-checks.ts";
 
 function copy(): string {
   const dir = mkdtempSync(join(tmpdir(), "infra-broken-"));
@@ -22,8 +22,11 @@ function edit(file: string, from: string | RegExp, to: string): void {
   writeFileSync(file, next);
 }
 
+/** Checks that need the terraform binary: skipped, never passed, without it. */
+const NEEDS_TERRAFORM = new Set(["an unformatted file"]);
+
 const cases: Array<[string, (dir: string) => void, (dir: string) => Promise<unknown[]> | unknown[]]> = [
-  ["an unformatted file", (d) => appendFileSync(join(d, "modules/ecr/main.tf"), '\nlocals {\n      x   =    1\n}\n'), (d) => (terraformAvailable() ? unformatted(d) : ["skipped"])],
+  ["an unformatted file", (d) => appendFileSync(join(d, "modules/ecr/main.tf"), '\nlocals {\n      x   =    1\n}\n'), (d) => unformatted(d)],
   ["a file that does not parse", (d) => appendFileSync(join(d, "live/dev/queue/terragrunt.hcl"), "\ninputs = {\n"), (d) => unparseable(d)],
   ["a module without README.md", (d) => unlinkSync(join(d, "modules/ecr/README.md")), (d) => moduleProblems(d)],
   ["a variable without description", (d) => edit(join(d, "modules/ecr/variables.tf"), /  description = "Images kept[^\n]*\n/, ""), (d) => moduleProblems(d)],
@@ -38,11 +41,16 @@ const cases: Array<[string, (dir: string) => void, (dir: string) => Promise<unkn
   ["a wildcard resource", (d) => edit(join(d, "modules/irsa/main.tf"), "resources = [var.price_queue_arn]", 'resources = ["*"]'), (d) => wildcardGrants(d)],
   ["a backlog threshold other than 50", (d) => edit(join(d, "modules/alarms/variables.tf"), "default     = 50", "default     = 60"), (d) => alarmProblems(d)],
   ["a backlog window other than 5 minutes", (d) => edit(join(d, "modules/alarms/main.tf"), /period              = 60\n  evaluation_periods  = var.backlog_minutes/, "period              = 300\n  evaluation_periods  = var.backlog_minutes"), (d) => alarmProblems(d)],
+  ["a provider bound older than the resources used", (d) => edit(join(d, "modules/pipeline/versions.tf"), ">= 5.81.0, < 7.0", ">= 5.40, < 7.0"), (d) => providerBoundProblems(d)],
+  ["a buildspec cache the project ignores", (d) => edit(join(d, "modules/pipeline/main.tf"), /  cache \{\n    type     = "S3"\n[^\n]*\n  \}\n/, ""), (d) => cacheProblems(d, { cache: { paths: ["/root/.npm/**/*"] } })],
+  ["network interfaces in any subnet", (d) => edit(join(d, "modules/pipeline/iam.tf"), /(sid       = "EksDeployEni"[\s\S]*?resources = \["\*"\]\n)\n    condition \{[^}]*\}\n/, "$1"), (d) => wildcardGrants(d)],
+  ["kms:* for a service in a key policy", (d) => edit(join(d, "modules/alarms/main.tf"), 'actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]', 'actions   = ["kms:*"]'), (d) => wildcardGrants(d)],
   ["no OK notification", (d) => edit(join(d, "modules/alarms/main.tf"), /  ok_actions         = \[aws_sns_topic.this.arn\]\n/, ""), (d) => alarmProblems(d)],
 ];
 
 for (const [name, breakIt, check] of cases) {
-  test(`check fails on ${name}`, async () => {
+  test(`check fails on ${name}`, async (t) => {
+    if (NEEDS_TERRAFORM.has(name) && !terraformAvailable()) return t.skip("terraform is not installed here");
     const dir = copy();
     try {
       breakIt(dir);
@@ -73,6 +81,16 @@ test("check fails when the code starts using a call the policy does not grant", 
     const used = await sqsActionsUsedBy(dir, "src/inventory.ts");
     assert.ok(used.has("sqs:PurgeQueue"));
     assert.ok(!(await irsaActions(dir)).inventory.has("sqs:PurgeQueue"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("check fails when KEDA's statement grants more than the scaler calls", async () => {
+  const dir = copy();
+  try {
+    edit(join(dir, "modules/irsa/main.tf"), 'actions   = ["sqs:GetQueueAttributes"]', 'actions   = ["sqs:GetQueueAttributes", "sqs:ReceiveMessage"]');
+    assert.notDeepEqual([...(await irsaActions(dir)).keda], ["sqs:GetQueueAttributes"]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

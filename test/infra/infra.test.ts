@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { K8S, QUEUE_NAMES } from "../../src/shared/names.ts";
 import { blocksOf, listFiles, moduleNames, readModule, readUnits, type Hcl } from "../helpers/hcl.ts";
-import { alarmProblems, graphProblems, irsaActions, moduleProblems, queueNames, ROOT, terraformAvailable, unformatted, unparseable, wildcardGrants } from "../helpers/infra-checks.ts";
+import { parse as parseYaml } from "yaml";
+import { alarmProblems, cacheProblems, graphProblems, irsaActions, moduleProblems, providerBoundProblems, queueNames, ROOT, terraformAvailable, unformatted, unparseable, wildcardGrants } from "../helpers/infra-checks.ts";
 import { sqsActionsUsedBy } from "../helpers/sqs-actions.ts";
 
 test("terraform fmt -check passes on modules and live", (t) => {
@@ -40,6 +41,20 @@ test("IRSA policies grant exactly the SQS calls each service's code makes", asyn
   assert.deepEqual([...granted.inventory].sort(), [...inventory].sort());
   assert.deepEqual([...granted.pricing].sort(), [...pricing].sort());
   assert.ok(inventory.has("sqs:SendMessage") && pricing.has("sqs:ReceiveMessage"), "the derivation found the calls");
+});
+
+test("with KEDA the pricing role gets exactly what KEDA's aws-sqs-queue scaler calls: sqs:GetQueueAttributes", async () => {
+  assert.deepEqual([...(await irsaActions(ROOT)).keda], ["sqs:GetQueueAttributes"]);
+});
+
+test("every module asks for an aws provider that has everything it uses", async () => {
+  assert.deepEqual(await providerBoundProblems(ROOT), []);
+});
+
+test("buildspec.yml's cache and the CodeBuild project's cache agree", async () => {
+  const spec = parseYaml(readFileSync(join(ROOT, "buildspec.yml"), "utf8")) as { cache?: { paths?: string[] } };
+  assert.ok((spec.cache?.paths ?? []).length > 0, "the buildspec caches the npm cache");
+  assert.deepEqual(await cacheProblems(ROOT, spec), []);
 });
 
 test("no IAM policy grants a * action or resource (ecr:GetAuthorizationToken excepted)", async () => {

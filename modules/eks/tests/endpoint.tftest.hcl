@@ -1,0 +1,61 @@
+# The public API endpoint is never open by accident, and admin access
+# entries plan as asked (prod's unit plans the Session Manager host).
+# Run by npm test (test/infra/plan.test.ts), which adds offline provider
+# settings.
+
+variables {
+  cluster_name       = "stockprice-test"
+  vpc_id             = "vpc-00000000000000000"
+  private_subnet_ids = ["subnet-00000000000000001", "subnet-00000000000000002"]
+}
+
+override_data {
+  target = data.aws_eks_addon_version.this
+  values = { version = "v0.0.0-eksbuild.1" }
+}
+
+override_data {
+  target = data.aws_ssm_parameter.node_release
+  values = { value = "1.35.0-20261120" }
+}
+
+override_data {
+  target = data.aws_ssm_parameter.admin_host_ami
+  values = { value = "ami-00000000000000000" }
+}
+
+run "public_endpoint_needs_cidrs" {
+  command = plan
+
+  expect_failures = [aws_eks_cluster.this]
+}
+
+run "open_to_the_internet_refused" {
+  command = plan
+
+  variables {
+    public_access_cidrs = ["198.51.100.0/24", "0.0.0.0/0"]
+  }
+
+  expect_failures = [aws_eks_cluster.this]
+}
+
+run "open_to_the_internet_when_said_so" {
+  command = plan
+
+  variables {
+    public_access_cidrs     = ["0.0.0.0/0"]
+    allow_api_from_anywhere = true
+    cluster_admin_arns      = ["arn:aws:iam::123456789012:role/platform-admin"]
+  }
+
+  assert {
+    condition     = aws_eks_cluster.this.vpc_config[0].public_access_cidrs == toset(["0.0.0.0/0"])
+    error_message = "allow_api_from_anywhere = true opens the endpoint as asked."
+  }
+
+  assert {
+    condition     = aws_eks_access_policy_association.admin["arn:aws:iam::123456789012:role/platform-admin"].policy_arn == "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+    error_message = "cluster_admin_arns get cluster admin access entries."
+  }
+}

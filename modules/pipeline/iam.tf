@@ -1,0 +1,186 @@
+# The build and pipeline roles, and the pipeline role's access to the cluster.
+
+data "aws_iam_policy_document" "assume" {
+  for_each = { codebuild = "codebuild.amazonaws.com", codepipeline = "codepipeline.amazonaws.com" }
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = [each.value]
+    }
+  }
+}
+
+resource "aws_iam_role" "codebuild" {
+  name               = "${var.name}-codebuild"
+  assume_role_policy = data.aws_iam_policy_document.assume["codebuild"].json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "codebuild" {
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["arn:${data.aws_partition.current.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/codebuild/${var.name}*"]
+  }
+
+  statement {
+    sid       = "Artifacts"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
+    resources = ["${aws_s3_bucket.artifacts.arn}/*"]
+  }
+
+  # The S3 build cache (npm) lives in the artifact bucket under build-cache/.
+  statement {
+    sid       = "CacheBucket"
+    actions   = ["s3:GetBucketAcl", "s3:GetBucketLocation"]
+    resources = [aws_s3_bucket.artifacts.arn]
+  }
+
+  # The one action ECR authorizes only on "*": it issues the login token.
+  statement {
+    sid       = "EcrLogin"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "EcrPush"
+    actions = [
+      "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+      "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
+    ]
+    resources = values(var.ecr_repository_arns)
+  }
+
+  # A retry of the same commit finds its images and skips build and push
+  # (tags are immutable): buildspec.yml asks with ecr:DescribeImages.
+  statement {
+    sid       = "EcrFindImage"
+    actions   = ["ecr:DescribeImages"]
+    resources = values(var.ecr_repository_arns)
+  }
+}
+
+resource "aws_iam_role_policy" "codebuild" {
+  name   = "build"
+  role   = aws_iam_role.codebuild.id
+  policy = data.aws_iam_policy_document.codebuild.json
+}
+
+resource "aws_iam_role" "codepipeline" {
+  name               = "${var.name}-codepipeline"
+  assume_role_policy = data.aws_iam_policy_document.assume["codepipeline"].json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "codepipeline" {
+  statement {
+    sid       = "Artifacts"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetBucketVersioning", "s3:PutObject", "s3:PutObjectAcl", "s3:GetBucketLocation", "s3:ListBucket"]
+    resources = [aws_s3_bucket.artifacts.arn, "${aws_s3_bucket.artifacts.arn}/*"]
+  }
+
+  statement {
+    sid       = "Source"
+    actions   = ["codeconnections:UseConnection", "codestar-connections:UseConnection"]
+    resources = [aws_codeconnections_connection.this.arn]
+  }
+
+  statement {
+    sid       = "Build"
+    actions   = ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]
+    resources = [aws_codebuild_project.this.arn]
+  }
+
+  # The EKS deploy action runs kubectl in CodePipeline-managed compute as
+  # this role: the permissions of the action reference's "Service role
+  # policy permissions".
+  statement {
+    sid       = "EksDeploy"
+    actions   = ["eks:DescribeCluster"]
+    resources = [var.cluster_arn]
+  }
+
+  # Describe calls authorize only on "*".
+  statement {
+    sid       = "EksDeployVpcRead"
+    actions   = ["ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"]
+    resources = ["*"]
+  }
+
+  # The action's compute joins the cluster's VPC (Subnets, SecurityGroupIds
+  # below) through network interfaces it creates and deletes: only in the
+  # deploy subnets.
+  statement {
+    sid       = "EksDeployEni"
+    actions   = ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEqualsIfExists"
+      variable = "ec2:Subnet"
+      values   = local.deploy_subnet_arns
+    }
+  }
+
+  statement {
+    sid       = "EksDeployEniPermission"
+    actions   = ["ec2:CreateNetworkInterfacePermission"]
+    resources = ["${local.arn}:ec2:${local.region}:${local.account_id}:network-interface/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "ec2:Subnet"
+      values   = local.deploy_subnet_arns
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "ec2:AuthorizedService"
+      values   = ["codebuild.amazonaws.com"]
+    }
+  }
+
+  # CodePipeline-managed compute logs to /aws/codepipeline/<pipeline name>.
+  statement {
+    sid     = "EksDeployLogs"
+    actions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = [
+      "${local.arn}:logs:${local.region}:${local.account_id}:log-group:/aws/codepipeline/${var.name}",
+      "${local.arn}:logs:${local.region}:${local.account_id}:log-group:/aws/codepipeline/${var.name}:*",
+    ]
+  }
+}
+
+resource "aws_iam_role_policy" "codepipeline" {
+  name   = "pipeline"
+  role   = aws_iam_role.codepipeline.id
+  policy = data.aws_iam_policy_document.codepipeline.json
+}
+
+# The EKS deploy action applies manifests.yaml as the pipeline role. That
+# file starts with the Namespace (with its Pod Security labels), a cluster-
+# scoped object that the namespace-scoped edit policy cannot create, so the
+# role is cluster admin. To narrow it, create the namespace once by hand,
+# drop it from the rendered manifests, and use AmazonEKSEditPolicy scoped to
+# the namespace instead. Created here (not in the eks module) so that the
+# eks unit does not depend on the pipeline unit: the graph stays a DAG.
+resource "aws_eks_access_entry" "deploy" {
+  cluster_name  = var.cluster_name
+  principal_arn = aws_iam_role.codepipeline.arn
+  type          = "STANDARD"
+  tags          = var.tags
+}
+
+resource "aws_eks_access_policy_association" "deploy" {
+  cluster_name  = var.cluster_name
+  principal_arn = aws_iam_role.codepipeline.arn
+  policy_arn    = "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.deploy]
+}

@@ -1,0 +1,268 @@
+// Terraform against the real provider, offline: finds the provider mirror,
+// copies each module to a temporary directory, initialises it against the
+// mirror (`terraform init -backend=false` once, shared by every module that
+// needs only the aws provider: init hashes the 700 MB provider each time),
+// then one `terraform test -json -verbose` per module that runs its own tests/*.tftest.hcl and one generated plan per Terragrunt
+// unit (tftest-files.ts), and keeps each unit's JSON plan. Every module is
+// also checked with `terraform validate` (all in one process,
+// terraform-validate.ts). Nothing is written inside the repository.
+
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { listFiles, moduleNames, parseFile, type Hcl } from "./hcl.ts";
+import { Plan, type PlanJson } from "./plan.ts";
+import { mapLimit, parseLines, problems, run, UNIT_PREFIX, type Ran } from "./terraform-cli.ts";
+import { validateModules } from "./terraform-validate.ts";
+import { OFFLINE_PROVIDER, unitTestFile } from "./tftest-files.ts";
+import { resolveUnits, type ResolvedUnit } from "./terragrunt.ts";
+
+export { Plan } from "./plan.ts";
+export { mapLimit } from "./terraform-cli.ts";
+
+export type Outcome = { status: "pass" } | { status: "fail"; detail: string } | { status: "skip"; reason: string };
+
+export interface ModuleResult {
+  name: string;
+  validate: Outcome;
+  /** The module's own tests/*.tftest.hcl, by file name. */
+  tests: Record<string, Outcome>;
+  seconds: number;
+}
+
+export interface UnitResult {
+  unit: ResolvedUnit;
+  outcome: Outcome;
+  plan?: Plan;
+}
+
+export interface InfraRun {
+  modules: Map<string, ModuleResult>;
+  units: Map<string, UnitResult>;
+  seconds: number;
+}
+
+let searched: { dir: string } | { reason: string } | undefined;
+
+/** Where the provider mirror is, or why there is none. TF_PLUGIN_MIRROR overrides the search. */
+export function findMirror(env = process.env): { dir: string } | { reason: string } {
+  const given = env.TF_PLUGIN_MIRROR;
+  if (given !== undefined && given !== "") {
+    return existsSync(join(given, "registry.terraform.io")) ? { dir: given } : { reason: `no provider mirror at TF_PLUGIN_MIRROR=${given}` };
+  }
+  if (!searched) {
+    const r = spawnSync("find", ["/", "-maxdepth", "5", "-type", "d", "-path", "*registry.terraform.io/hashicorp/aws"], { encoding: "utf8" });
+    const hit = (r.stdout ?? "").split("\n").find(Boolean);
+    searched = hit ? { dir: dirname(dirname(dirname(hit))) } : { reason: "no Terraform provider mirror found (find / -maxdepth 5 -path '*registry.terraform.io/hashicorp/aws'); set TF_PLUGIN_MIRROR" };
+  }
+  return searched;
+}
+
+export function terraformVersion(): string | undefined {
+  const r = spawnSync("terraform", ["version", "-json"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  if (r.status !== 0) return undefined;
+  return (JSON.parse(r.stdout) as { terraform_version: string }).terraform_version;
+}
+
+/** Why the Terraform checks cannot run here, or undefined when they can. */
+export function terraformUnavailable(env = process.env): string | undefined {
+  const version = terraformVersion();
+  if (!version) return "terraform is not installed here";
+  const mirror = findMirror(env);
+  return "reason" in mirror ? mirror.reason : undefined;
+}
+
+/** Provider source addresses (registry.terraform.io/ns/name) in the mirror. */
+export function mirrorProviders(mirror: string): Set<string> {
+  const out = new Set<string>();
+  for (const host of readdirSync(mirror)) {
+    for (const ns of safeList(join(mirror, host))) for (const name of safeList(join(mirror, host, ns))) out.add(`${host}/${ns}/${name}`);
+  }
+  return out;
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Providers a module needs: its required_providers, and hashicorp/<prefix> of any resource type it does not declare. */
+export async function providersNeeded(moduleDir: string): Promise<Set<string>> {
+  const declared = new Map<string, string>();
+  const prefixes = new Set<string>();
+  for (const f of listFiles(moduleDir, /\.tf$/).filter((p) => dirname(p) === moduleDir)) {
+    const hcl = await parseFile(f);
+    for (const t of (hcl.terraform ?? []) as Hcl[]) {
+      for (const rp of (t.required_providers ?? []) as Hcl[]) {
+        for (const [local, spec] of Object.entries(rp)) declared.set(local, typeof spec === "string" ? `hashicorp/${local}` : String((spec as Hcl).source ?? `hashicorp/${local}`));
+      }
+    }
+    for (const kind of ["resource", "data"]) for (const type of Object.keys((hcl[kind] ?? {}) as Hcl)) prefixes.add(type.split("_")[0]);
+  }
+  for (const p of prefixes) if (!declared.has(p)) declared.set(p, `hashicorp/${p}`);
+  const full = (s: string) => (s.split("/").length === 2 ? `registry.terraform.io/${s}` : s).toLowerCase();
+  return new Set([...declared.values()].map(full));
+}
+
+
+const AWS = "registry.terraform.io/hashicorp/aws";
+
+/**
+ * One `terraform init` for every module that needs only the aws provider and
+ * calls no other module: its .terraform (a link into the mirror) and lock
+ * file are copied instead of running init again for each module.
+ */
+async function sharedInit(work: string, env: NodeJS.ProcessEnv, mirror: string): Promise<string | undefined> {
+  const dir = join(work, "_shared-init");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "main.tf"), 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n');
+  const r = await run(["init", "-backend=false", "-input=false", "-no-color", `-plugin-dir=${mirror}`], dir, env);
+  return r.code === 0 ? dir : undefined;
+}
+
+async function callsModules(dir: string): Promise<boolean> {
+  for (const f of listFiles(dir, /\.tf$/).filter((p) => dirname(p) === dir)) if ((await parseFile(f)).module) return true;
+  return false;
+}
+
+async function init(src: string, dir: string, needed: Set<string>, shared: string | undefined, env: NodeJS.ProcessEnv, mirror: string): Promise<Ran> {
+  if (shared && [...needed].every((p) => p === AWS) && !(await callsModules(src))) {
+    cpSync(join(shared, ".terraform"), join(dir, ".terraform"), { recursive: true, verbatimSymlinks: true });
+    cpSync(join(shared, ".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
+    return { code: 0, stdout: "", stderr: "" };
+  }
+  return run(["init", "-backend=false", "-input=false", "-no-color", `-plugin-dir=${mirror}`], dir, env);
+}
+
+interface Context {
+  root: string;
+  work: string;
+  env: NodeJS.ProcessEnv;
+  mirror: string;
+  have: Set<string>;
+  shared: string | undefined;
+  /** terraform validate of every module, in one process (terraform-validate.ts). */
+  validated: Promise<Map<string, Outcome>>;
+}
+
+async function runModule(ctx: Context, name: string, allUnits: ResolvedUnit[]) {
+  const { root, work, env, mirror, have, shared } = ctx;
+  const started = performance.now();
+  const units = allUnits.filter((u) => u.error === undefined);
+  const src = join(root, "modules", name);
+  const result: ModuleResult = { name, validate: { status: "pass" }, tests: {}, seconds: 0 };
+  const unitOutcomes: UnitResult[] = [];
+  const ownTests = listFiles(join(src, "tests"), /\.tftest\.hcl$/).map((p) => p.slice(join(src, "tests").length + 1));
+  const needed = await providersNeeded(src);
+  const missing = [...needed].filter((p) => !have.has(p));
+  const skipAll = (reason: string) => {
+    result.validate = { status: "skip", reason };
+    for (const t of ownTests) result.tests[t] = { status: "skip", reason };
+    for (const u of units) unitOutcomes.push({ unit: u, outcome: { status: "skip", reason } });
+  };
+  const pinned = /required_version\s*=\s*"(\d+\.\d+\.\d+)"/.exec(Object.values(units[0]?.generated ?? {}).join("\n"))?.[1];
+  const installed = terraformVersion();
+  if (missing.length > 0) {
+    skipAll(`modules/${name} needs ${missing.join(", ")}, which the provider mirror ${mirror} does not have`);
+  } else if (pinned && installed !== pinned) {
+    skipAll(`the live layer pins terraform ${pinned} (root.hcl); this machine has ${installed}`);
+  } else {
+    const dir = join(work, name);
+    cpSync(src, dir, { recursive: true, filter: (p) => !p.includes(".terraform") });
+    const initialised = await init(src, dir, needed, shared, env, mirror);
+    if (initialised.code !== 0) {
+      const detail = `terraform init failed:\n${initialised.stderr}${initialised.stdout}`;
+      result.validate = { status: "fail", detail };
+      for (const t of ownTests) result.tests[t] = { status: "fail", detail };
+      for (const u of units) unitOutcomes.push({ unit: u, outcome: { status: "fail", detail } });
+    } else {
+      await runTests(dir, units, ownTests, env, result, unitOutcomes);
+      result.validate = (await ctx.validated).get(name) ?? { status: "fail", detail: "not validated" };
+    }
+  }
+  for (const u of allUnits) if (u.error !== undefined) unitOutcomes.push({ unit: u, outcome: { status: "fail", detail: u.error } });
+  result.seconds = (performance.now() - started) / 1000;
+  return { result, unitOutcomes };
+}
+
+async function runTests(dir: string, units: ResolvedUnit[], ownTests: string[], env: NodeJS.ProcessEnv, result: ModuleResult, out: UnitResult[]) {
+  if (units.length === 0 && ownTests.length === 0) return;
+  mkdirSync(join(dir, "tests"), { recursive: true });
+  writeFileSync(join(dir, "_offline_provider.tf"), OFFLINE_PROVIDER);
+  const files = new Map<string, ResolvedUnit>();
+  for (const u of units) {
+    const file = `${UNIT_PREFIX}${u.env}_${u.name.replaceAll("/", "_")}.tftest.hcl`;
+    files.set(`tests/${file}`, u);
+    writeFileSync(join(dir, "tests", file), await unitTestFile(u, dir));
+  }
+  for (const [path, contents] of Object.entries(units[0]?.generated ?? {})) {
+    if (!/^\s*provider\s+"/m.test(contents)) writeFileSync(join(dir, path), contents);
+  }
+  const t = await run(["test", "-json", "-verbose", "-no-color"], dir, env);
+  const lines = parseLines(t.stdout);
+  // Problems outside any test file (a broken test file, say) fail every file's result below.
+  const general = problems(lines.filter((l) => l["@testfile"] === undefined));
+  const status = new Map(lines.filter((l) => l.type === "test_file" && l.test_file?.status).map((l) => [l.test_file!.path, l.test_file!.status]));
+  for (const own of ownTests) {
+    const s = status.get(`tests/${own}`);
+    result.tests[own] = s === "pass" ? { status: "pass" } : { status: "fail", detail: problems(lines, `tests/${own}`) || general || `status ${s ?? "missing"}\n${t.stderr}` };
+  }
+  for (const [file, unit] of files) {
+    const planLine = lines.find((l) => l.type === "test_plan" && l["@testfile"] === file);
+    const s = status.get(file);
+    const warnings = problems(lines, file);
+    if (s === "pass" && planLine?.test_plan && !warnings) {
+      const { provider_schemas: _drop, ...plan } = planLine.test_plan as PlanJson & { provider_schemas?: unknown };
+      out.push({ unit, outcome: { status: "pass" }, plan: new Plan(plan) });
+    } else {
+      out.push({ unit, outcome: { status: "fail", detail: warnings || general || `status ${s ?? "missing"}\n${t.stderr}` } });
+    }
+  }
+}
+
+/**
+ * Validates every folder of modules/, plans every unit of live/<env> for
+ * the given environments, and runs every module's own terraform tests.
+ * Modules run in parallel, `concurrency` at a time (TF_PLAN_CONCURRENCY).
+ */
+export async function runInfra(root: string, options: { envs?: string[]; concurrency?: number } = {}): Promise<InfraRun> {
+  const started = performance.now();
+  const found = findMirror();
+  if ("reason" in found) throw new Error(found.reason);
+  const mirror = found.dir;
+  const have = mirrorProviders(mirror);
+  const envs = options.envs ?? ["dev", "prod"];
+  const units = (await resolveUnits(root)).filter((u) => envs.includes(u.env));
+  const work = mkdtempSync(join(tmpdir(), "tf-plan-"));
+  const cliConfig = join(work, "terraformrc");
+  writeFileSync(cliConfig, "");
+  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_CLI_CONFIG_FILE: cliConfig, TF_INPUT: "0" };
+  for (const k of Object.keys(env)) if (/^(TF_VAR_|TF_DATA_DIR$|TF_LOG)/.test(k)) delete env[k];
+  const concurrency = options.concurrency ?? (Number(process.env.TF_PLAN_CONCURRENCY) || 3);
+  try {
+    const modules = moduleNames(root);
+    const shared = have.has(AWS) ? await sharedInit(work, env, mirror) : undefined;
+    const runnable: string[] = [];
+    for (const m of modules) if ([...(await providersNeeded(join(root, "modules", m)))].every((p) => have.has(p))) runnable.push(m);
+    const validated = validateModules(root, runnable, work, env, mirror);
+    validated.catch(() => undefined);
+    const ctx: Context = { root, work, env, mirror, have, shared, validated };
+    const done = await mapLimit(modules, concurrency, (m) => runModule(ctx, m, units.filter((u) => u.module === m)));
+    const run: InfraRun = { modules: new Map(), units: new Map(), seconds: 0 };
+    for (const { result, unitOutcomes } of done) {
+      run.modules.set(result.name, result);
+      for (const u of unitOutcomes) run.units.set(u.unit.id, u);
+    }
+    for (const u of units) {
+      if (!run.units.has(u.id)) run.units.set(u.id, { unit: u, outcome: { status: "fail", detail: u.error ?? `terraform.source of live/${u.id} is not a folder of modules/ (${u.module})` } });
+    }
+    run.seconds = (performance.now() - started) / 1000;
+    return run;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,113 @@
+// Evaluates what Terragrunt would hand to Terraform for one unit, offline:
+// the inputs (root.hcl + _envcommon + the unit, with the env, region and
+// account locals and the dependencies' mock_outputs), and the files root.hcl
+// generates. Only the expressions this live layer uses are understood
+// (read_terragrunt_config(find_in_parent_folders("x.hcl")).locals, local.*,
+// dependency.*.outputs.*, string interpolation); anything else is an error
+// that names the expression, so a new construct fails loudly, never silently.
+
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { parseFile, readUnits, type Hcl, type Unit } from "./hcl.ts";
+
+export interface ResolvedUnit extends Unit {
+  /** "dev/alarms" */
+  id: string;
+  /** Inputs with every expression evaluated. */
+  values: Record<string, unknown>;
+  /** Files root.hcl generates, by path, contents evaluated (backend.tf is not among them). */
+  generated: Record<string, string>;
+  /** The locals visible to the unit: account, region, env (and any other the files define). */
+  locals: Record<string, unknown>;
+  /** Why the unit could not be evaluated offline (then it is reported failed, the others still run). */
+  error?: string;
+}
+
+function findUp(start: string, name: string): string {
+  for (let dir = dirname(start); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, name))) return join(dir, name);
+    if (dirname(dir) === dir) throw new Error(`find_in_parent_folders("${name}"): not found above ${start}`);
+  }
+}
+
+function lookup(path: string, ctx: Record<string, unknown>): unknown {
+  let cur: unknown = ctx;
+  for (const part of path.match(/[^.[\]]+/g) ?? []) {
+    if (cur === null || typeof cur !== "object" || !(part in (cur as Record<string, unknown>))) {
+      throw new Error(`cannot evaluate \${${path}}: ${part} is not defined`);
+    }
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+/** Evaluates hcl2json output: "${a.b}" alone keeps the value's type; inside text it is interpolated. */
+export function evaluate(value: unknown, ctx: Record<string, unknown>): unknown {
+  if (typeof value === "string") {
+    const whole = /^\$\{([A-Za-z_][\w.[\]-]*)\}$/.exec(value);
+    if (whole) return lookup(whole[1], ctx);
+    return value.replace(/\$\{([^}]*)\}/g, (_, expr: string) => {
+      if (!/^[A-Za-z_][\w.[\]-]*$/.test(expr)) throw new Error(`cannot evaluate \${${expr}} offline`);
+      const v = lookup(expr, ctx);
+      if (v !== null && typeof v === "object") throw new Error(`\${${expr}} is not a string inside "${value}"`);
+      return String(v);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => evaluate(v, ctx));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluate(v, ctx)]));
+  }
+  return value;
+}
+
+const READ_CONFIG = /^\$\{read_terragrunt_config\(find_in_parent_folders\("([^"]+)"\)\)\.locals\}$/;
+
+/** The locals blocks of the given parsed files, with read_terragrunt_config(...).locals resolved. */
+async function localsOf(files: Hcl[], unitDir: string): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const f of files) {
+    for (const block of (f.locals ?? []) as Hcl[]) {
+      for (const [k, v] of Object.entries(block)) {
+        const m = typeof v === "string" ? READ_CONFIG.exec(v) : null;
+        if (m) {
+          const read = await parseFile(findUp(join(unitDir, "terragrunt.hcl"), m[1]));
+          out[k] = Object.assign({}, ...((read.locals ?? []) as Hcl[]));
+        } else {
+          out[k] = v;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Every unit of live/ with its inputs and generated files evaluated as Terragrunt would. */
+export async function resolveUnits(root: string): Promise<ResolvedUnit[]> {
+  const liveDir = join(root, "live");
+  const rootHcl = await parseFile(join(liveDir, "root.hcl"));
+  const out: ResolvedUnit[] = [];
+  for (const unit of await readUnits(root)) {
+    const own = await parseFile(join(unit.dir, "terragrunt.hcl"));
+    const includes: Hcl[] = [];
+    for (const inc of Object.values((own.include ?? {}) as Record<string, Hcl[]>)) {
+      const p = String(inc[0].path).replace('${dirname(find_in_parent_folders("root.hcl"))}', liveDir);
+      if (!p.includes("find_in_parent_folders")) includes.push(await parseFile(p));
+    }
+    const id = `${unit.env}/${unit.name}`;
+    try {
+      const locals = await localsOf([rootHcl, ...includes, own], unit.dir);
+      const dependency = Object.fromEntries(unit.dependencies.map((d) => [d.name, { outputs: d.mockOutputs ?? {} }]));
+      const ctx = { local: locals, dependency };
+      const values = evaluate(unit.inputs, ctx) as Record<string, unknown>;
+      const generated: Record<string, string> = {};
+      for (const [, blocks] of Object.entries((rootHcl.generate ?? {}) as Record<string, Hcl[]>)) {
+        const g = blocks[0];
+        generated[String(g.path)] = String(evaluate(g.contents, ctx));
+      }
+      out.push({ ...unit, id, values, generated, locals });
+    } catch (err) {
+      out.push({ ...unit, id, values: {}, generated: {}, locals: {}, error: `live/${id}: ${(err as Error).message}` });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,19 @@
+// A check of planned values. Each file of this folder exports `checks`;
+// test/infra/plan.test.ts runs every check on every unit its pattern names
+// ("dev/alarms", "*/alarms", "prod/*"), after the plans.
+
+import type { Plan } from "../../helpers/plan.ts";
+import type { ResolvedUnit } from "../../helpers/terragrunt.ts";
+
+export interface PlanCheck {
+  name: string;
+  /** Unit pattern: env/unit, with * for any env or unit. */
+  units: string;
+  /** Throws (assert) when the plan breaks the promise. */
+  check: (plan: Plan, unit: ResolvedUnit) => void;
+}
+
+export function unitsMatching(pattern: string, ids: string[]): string[] {
+  const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+")}$`);
+  return ids.filter((id) => re.test(id));
+}

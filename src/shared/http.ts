@@ -1,6 +1,13 @@
 // node:http helpers shared by both services: JSON answers, the error shape
-// {"error":{"code","message","field"?}}, the operational endpoints, and
-// server timeouts with JSON answers for requests that never complete.
+// {"error":{"code","message","field"?}}, the operational endpoints, server
+// timeouts with JSON answers for requests that never complete, and a drain
+// that keep-alive clients survive.
+//
+// Drain: from the moment a server starts draining, every answer (also those
+// of requests already in progress) carries `Connection: close`, so a client
+// never sends another request on a socket the server is about to close; then
+// the server stops accepting and closes the sockets that are idle. A client
+// sees an answer or a refused connection, never a reset.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
@@ -66,6 +73,24 @@ export interface ServerTimeouts {
   requestTimeoutMs: number;
   headersTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
+  /** Open connections at most; beyond it new ones are closed at once (memory is bounded per connection). */
+  maxConnections?: number;
+}
+
+interface DrainState {
+  draining: boolean;
+  /** Answers whose headers are not sent yet. */
+  open: Set<ServerResponse>;
+}
+
+const drains = new WeakMap<Server, DrainState>();
+
+/** From now on every answer of `server` carries `Connection: close`, those in progress included. */
+export function startDraining(server: Server): void {
+  const state = drains.get(server);
+  if (!state || state.draining) return;
+  state.draining = true;
+  for (const res of state.open) if (!res.headersSent) res.setHeader("connection", "close");
 }
 
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
@@ -78,6 +103,7 @@ export function createJsonServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   timeouts: ServerTimeouts,
 ): Server {
+  const state: DrainState = { draining: false, open: new Set() };
   const server = createServer(
     {
       requestTimeout: timeouts.requestTimeoutMs,
@@ -86,8 +112,19 @@ export function createJsonServer(
       // How often node checks requestTimeout/headersTimeout (its default is 30 s).
       connectionsCheckingInterval: Math.max(250, Math.min(1_000, Math.floor(timeouts.requestTimeoutMs / 2))),
     },
-    handler,
+    (req, res) => {
+      if (state.draining) res.setHeader("connection", "close");
+      else {
+        state.open.add(res);
+        const done = () => state.open.delete(res);
+        res.once("finish", done);
+        res.once("close", done);
+      }
+      handler(req, res);
+    },
   );
+  drains.set(server, state);
+  if (timeouts.maxConnections !== undefined) server.maxConnections = timeouts.maxConnections;
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || err.code === "ECONNRESET") {
       socket.destroy();
@@ -116,8 +153,9 @@ export function listen(server: Server, port: number, host?: string): Promise<num
   });
 }
 
-/** Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets. */
+/** Drains (see above): stops accepting, lets in-flight requests finish, closes idle keep-alive sockets. */
 export function closeServer(server: Server): Promise<void> {
+  startDraining(server);
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
     // Keep-alive sockets busy now become idle later: close them as they do.

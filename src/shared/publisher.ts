@@ -7,6 +7,7 @@
 
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
 import { AppError } from "./errors.ts";
+import { withDefaults } from "./options.ts";
 import { backoffMs, type SqsPort } from "./sqs.ts";
 
 /** SQS allows at most 10 entries per batch. */
@@ -70,7 +71,7 @@ export class Publisher {
   #idleWaiters: Array<() => void> = [];
 
   constructor(options: PublisherOptions) {
-    this.#o = { backoffBaseMs: 50, backoffCapMs: 1000, now: Date.now, random: Math.random, ...options };
+    this.#o = withDefaults({ backoffBaseMs: 50, backoffCapMs: 1000, now: Date.now, random: Math.random }, options);
   }
 
   /** Entries submitted and not yet settled. */

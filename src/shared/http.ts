@@ -6,11 +6,14 @@
 // Drain: from the moment a server starts draining, every answer (also those
 // of requests already in progress) carries `Connection: close`, so a client
 // never sends another request on a socket the server is about to close; then
-// the server stops accepting and closes the sockets that are idle. A client
-// sees an answer or a refused connection, never a reset.
+// the server stops accepting and closes each socket once it has been idle
+// for IDLE_CLOSE_MS. Closing an idle socket at once would race with a
+// keep-alive client that is writing its next request (or a connection just
+// accepted, its request not yet read): that client would see a reset. A
+// client sees an answer or a refused connection.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Socket } from "node:net";
+import { Server as NetServer, type Socket } from "node:net";
 import type { Registry } from "./metrics.ts";
 
 export interface ErrorBody {
@@ -81,7 +84,12 @@ interface DrainState {
   draining: boolean;
   /** Answers whose headers are not sent yet. */
   open: Set<ServerResponse>;
+  /** Per socket: requests in progress, and since when it has none. */
+  sockets: Map<Socket, { active: number; idleSince: number }>;
 }
+
+/** During a drain, a socket with no request for this long is closed. */
+export const IDLE_CLOSE_MS = 250;
 
 const drains = new WeakMap<Server, DrainState>();
 
@@ -103,7 +111,7 @@ export function createJsonServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   timeouts: ServerTimeouts,
 ): Server {
-  const state: DrainState = { draining: false, open: new Set() };
+  const state: DrainState = { draining: false, open: new Set(), sockets: new Map() };
   const server = createServer(
     {
       requestTimeout: timeouts.requestTimeoutMs,
@@ -114,15 +122,25 @@ export function createJsonServer(
     },
     (req, res) => {
       if (state.draining) res.setHeader("connection", "close");
-      else {
-        state.open.add(res);
-        const done = () => state.open.delete(res);
-        res.once("finish", done);
-        res.once("close", done);
-      }
+      else state.open.add(res);
+      const socket = state.sockets.get(req.socket);
+      if (socket) socket.active++;
+      let finished = false;
+      const done = () => {
+        if (finished) return;
+        finished = true;
+        state.open.delete(res);
+        if (socket && --socket.active === 0) socket.idleSince = Date.now();
+      };
+      res.once("finish", done);
+      res.once("close", done);
       handler(req, res);
     },
   );
+  server.on("connection", (socket: Socket) => {
+    state.sockets.set(socket, { active: 0, idleSince: Date.now() });
+    socket.once("close", () => state.sockets.delete(socket));
+  });
   drains.set(server, state);
   if (timeouts.maxConnections !== undefined) server.maxConnections = timeouts.maxConnections;
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
@@ -158,12 +176,18 @@ export function closeServer(server: Server): Promise<void> {
   startDraining(server);
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
-    // Keep-alive sockets busy now become idle later: close them as they do.
-    const sweep = setInterval(() => server.closeIdleConnections(), 50);
-    server.close(() => {
+    const state = drains.get(server);
+    const sweep = setInterval(() => {
+      if (!state) return server.closeIdleConnections();
+      const now = Date.now();
+      for (const [socket, s] of state.sockets) if (s.active === 0 && now - s.idleSince >= IDLE_CLOSE_MS) socket.destroy();
+    }, 50);
+    const closed = () => {
       clearInterval(sweep);
       resolve();
-    });
-    server.closeIdleConnections();
+    };
+    // net's close, not http's: http's closes idle sockets at once (the race above).
+    if (state) NetServer.prototype.close.call(server, closed);
+    else server.close(closed);
   });
 }

@@ -22,6 +22,8 @@ export interface SqsProxy {
   endpoint: string;
   calls: WireCall[];
   callsOf(action: string): WireCall[];
+  /** Calls of `action` forwarded and not yet answered. */
+  inProgress(action: string): number;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ function readAll(req: IncomingMessage): Promise<Buffer> {
 
 export async function startSqsProxy(target: string, hooks: ProxyHooks = {}): Promise<SqsProxy> {
   const calls: WireCall[] = [];
+  const open = new Map<string, number>();
   const upstream = new URL(target);
   const server: Server = createServer(async (req, res) => {
     const raw = await readAll(req);
@@ -54,6 +57,8 @@ export async function startSqsProxy(target: string, hooks: ProxyHooks = {}): Pro
       res.end(payload);
       return;
     }
+    open.set(action, (open.get(action) ?? 0) + 1);
+    res.once("close", () => open.set(action, (open.get(action) ?? 1) - 1));
     const out = request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
       async (answer) => {
@@ -76,6 +81,7 @@ export async function startSqsProxy(target: string, hooks: ProxyHooks = {}): Pro
     endpoint: `http://127.0.0.1:${port}`,
     calls,
     callsOf: (action) => calls.filter((c) => c.action === action),
+    inProgress: (action) => open.get(action) ?? 0,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

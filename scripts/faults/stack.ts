@@ -15,6 +15,20 @@ import { startSqsProxy, type ProxyHooks, type SqsProxy } from "./sqs-proxy.ts";
 
 export const ROOT = resolve(import.meta.dirname, "..", "..");
 
+/** Receives and deletes everything visible in `queueUrl` now; each body goes to `onBody`. */
+export async function drainQueue(sqs: SQSClient, queueUrl: string, onBody: (body: string) => void): Promise<number> {
+  let n = 0;
+  for (let round = 0; round < 10_000; round++) {
+    const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const ms = r.Messages ?? [];
+    if (ms.length === 0) break;
+    for (const m of ms) onBody(m.Body ?? "");
+    n += ms.length;
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: ms.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+  }
+  return n;
+}
+
 export interface FaultStackOptions {
   /** Keep the emulator's state on disk (scenarios that kill it). */
   persistent?: boolean;
@@ -115,18 +129,8 @@ export class FaultStack {
     return { visible: Number(r.Attributes?.ApproximateNumberOfMessages ?? NaN), invisible: Number(r.Attributes?.ApproximateNumberOfMessagesNotVisible ?? NaN) };
   }
 
-  /** Receives and deletes everything visible in `queueUrl` now; each body goes to `onBody`. */
-  async drainQueue(queueUrl: string, onBody: (body: string) => void): Promise<number> {
-    let n = 0;
-    for (let round = 0; round < 10_000; round++) {
-      const r = await this.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-      const ms = r.Messages ?? [];
-      if (ms.length === 0) break;
-      for (const m of ms) onBody(m.Body ?? "");
-      n += ms.length;
-      await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: ms.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
-    }
-    return n;
+  drainQueue(queueUrl: string, onBody: (body: string) => void): Promise<number> {
+    return drainQueue(this.sqs, queueUrl, onBody);
   }
 
   /**

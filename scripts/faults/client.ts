@@ -1,10 +1,10 @@
-// The bounded load client of the fault suite: `connections` keep-alive
-// connections (undici), each sending POST /v1/inventory back to back with
-// `perRequest` updates of unique (sku, version), until `durationMs` or
-// `maxRequests` is reached or `signal` aborts. Every answer goes into the
-// history; the client never judges.
+// The bounded load client of the fault suite: `connections` workers, each
+// with its own keep-alive connection (an undici Client), sending POST
+// /v1/inventory back to back with `perRequest` updates of unique (sku,
+// version), until `durationMs` or `maxRequests` is reached or `signal`
+// aborts. Every answer goes into the history; the client never judges.
 
-import { Pool } from "undici";
+import { Client } from "undici";
 import type { History, SkuVersion } from "./history.ts";
 
 export interface LoadOptions {
@@ -20,6 +20,8 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Pause after an error or a 503, so a refused connection does not spin. */
   backoffMs?: number;
+  /** A worker answered `Connection: close` goes away (as a load balancer would send it elsewhere). */
+  leaveOnClose?: boolean;
 }
 
 export interface LoadResult {
@@ -28,20 +30,20 @@ export interface LoadResult {
 }
 
 export async function load(o: LoadOptions): Promise<LoadResult> {
-  const pool = new Pool(o.url, { connections: o.connections, pipelining: 1, connectTimeout: 2000, headersTimeout: 30_000, bodyTimeout: 30_000 });
   const until = Date.now() + o.durationMs;
   let sent = 0;
   let serial = 0;
   const latenciesMs: number[] = [];
   const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const worker = async (w: number) => {
+    const client = new Client(o.url, { pipelining: 1, connectTimeout: 2000, headersTimeout: 30_000, bodyTimeout: 30_000 });
     while (Date.now() < until && sent < o.maxRequests && !o.signal?.aborted) {
       sent++;
       const updates: SkuVersion[] = Array.from({ length: o.perRequest }, () => ({ sku: `${o.skuPrefix}${w}-${serial++}`, version: 1 }));
       const body = JSON.stringify(updates.map((u, i) => ({ ...u, quantity: i % 20 })));
       const started = Date.now();
       try {
-        const res = await pool.request({
+        const res = await client.request({
           path: "/v1/inventory",
           method: "POST",
           headers: { authorization: `Bearer ${o.token}`, "content-type": "application/json" },
@@ -50,15 +52,16 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
         await res.body.dump();
         o.history.answer(String(res.statusCode), updates);
         if (res.statusCode === 202) latenciesMs.push(Date.now() - started);
-        else await pause(o.backoffMs ?? 50);
+        if (o.leaveOnClose && res.headers.connection === "close") break;
+        if (res.statusCode !== 202) await pause(o.backoffMs ?? 50);
       } catch (err) {
         o.history.answer((err as { code?: string }).code ?? (err as Error).name, updates);
         await pause(o.backoffMs ?? 50);
       }
     }
+    await client.close().catch(() => {});
   };
   await Promise.all(Array.from({ length: o.connections }, (_, w) => worker(w)));
-  await pool.close().catch(() => {});
   return { requests: sent, latenciesMs };
 }
 

@@ -7,10 +7,12 @@
 // of requests already in progress) carries `Connection: close`, so a client
 // never sends another request on a socket the server is about to close; then
 // the server stops accepting and closes each socket once it has been idle
-// for IDLE_CLOSE_MS. Closing an idle socket at once would race with a
-// keep-alive client that is writing its next request (or a connection just
-// accepted, its request not yet read): that client would see a reset. A
-// client sees an answer or a refused connection.
+// for the keep-alive timeout. Closing an idle socket earlier races with a
+// keep-alive client that is writing its next request on it (or a connection
+// just accepted, its request not yet read): that client sees a reset. The
+// timeout is announced in every answer (`Keep-Alive: timeout=5`) and clients
+// close idle sockets before it (undici 2 s before), so only the client ever
+// closes an idle socket. A client sees an answer or a refused connection.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Server as NetServer, type Socket } from "node:net";
@@ -86,10 +88,9 @@ interface DrainState {
   open: Set<ServerResponse>;
   /** Per socket: requests in progress, and since when it has none. */
   sockets: Map<Socket, { active: number; idleSince: number }>;
+  /** During a drain, a socket with no request for this long is closed: the keep-alive timeout. */
+  idleCloseMs: number;
 }
-
-/** During a drain, a socket with no request for this long is closed. */
-export const IDLE_CLOSE_MS = 250;
 
 const drains = new WeakMap<Server, DrainState>();
 
@@ -111,12 +112,13 @@ export function createJsonServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   timeouts: ServerTimeouts,
 ): Server {
-  const state: DrainState = { draining: false, open: new Set(), sockets: new Map() };
+  const keepAliveTimeout = timeouts.keepAliveTimeoutMs ?? 5_000;
+  const state: DrainState = { draining: false, open: new Set(), sockets: new Map(), idleCloseMs: keepAliveTimeout };
   const server = createServer(
     {
       requestTimeout: timeouts.requestTimeoutMs,
       headersTimeout: Math.min(timeouts.headersTimeoutMs ?? 10_000, timeouts.requestTimeoutMs),
-      keepAliveTimeout: timeouts.keepAliveTimeoutMs ?? 5_000,
+      keepAliveTimeout,
       // How often node checks requestTimeout/headersTimeout (its default is 30 s).
       connectionsCheckingInterval: Math.max(250, Math.min(1_000, Math.floor(timeouts.requestTimeoutMs / 2))),
     },
@@ -180,8 +182,8 @@ export function closeServer(server: Server): Promise<void> {
     const sweep = setInterval(() => {
       if (!state) return server.closeIdleConnections();
       const now = Date.now();
-      for (const [socket, s] of state.sockets) if (s.active === 0 && now - s.idleSince >= IDLE_CLOSE_MS) socket.destroy();
-    }, 50);
+      for (const [socket, s] of state.sockets) if (s.active === 0 && now - s.idleSince >= state.idleCloseMs) socket.destroy();
+    }, 100);
     const closed = () => {
       clearInterval(sweep);
       resolve();

@@ -35,6 +35,8 @@ export interface FaultStackOptions {
   visibilityS: number;
   maxReceive: number;
   inventoryEnv?: Record<string, string>;
+  /** Node flags for the inventory process (e.g. --max-old-space-size). */
+  inventoryNodeArgs?: string[];
   pricingEnv?: Record<string, string>;
   /** Put a recording proxy between the services and the emulator. */
   proxy?: ProxyHooks;
@@ -99,7 +101,7 @@ export class FaultStack {
   }
 
   async startInventory(): Promise<Proc> {
-    const p = this.#track(spawnNode("inventory", [join(ROOT, "dist", "inventory.mjs")], { ...this.#serviceEnv(), AUTH_TOKENS: this.token, ...this.o.inventoryEnv }));
+    const p = this.#track(spawnNode("inventory", [...(this.o.inventoryNodeArgs ?? []), join(ROOT, "dist", "inventory.mjs")], { ...this.#serviceEnv(), AUTH_TOKENS: this.token, ...this.o.inventoryEnv }));
     const line = await p.waitFor(/inventory\.ready/, 15_000);
     const port = /"port":(\d+)/.exec(p.lines.find((l) => l.includes("inventory.listening")) ?? "")?.[1];
     if (!port) throw new Error(`inventory: no port in its log (${line})`);

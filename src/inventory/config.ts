@@ -20,6 +20,8 @@ export const INVENTORY_ENV = {
   SHUTDOWN_DELAY_MS: int({ default: 0, min: 0, max: 60_000, description: "After SIGTERM, keep serving this long with /readyz at 503 so load balancers stop routing first." }),
   SHUTDOWN_GRACE_MS: int({ default: 10_000, min: 0, max: 120_000, description: "After that, time to finish requests and flush pending updates before exit." }),
   LOG_LEVEL: LOG_LEVEL_VAR,
+  // Read by Node itself, listed so that the manifests may set it.
+  NODE_OPTIONS: str({ optional: true, allowed: "Node.js options", description: "Read by Node, not the service. The Deployment caps the V8 heap (--max-old-space-size=128): by default Node sizes it close to the pod's whole memory limit." }),
 };
 
 export type InventoryConfig = Parsed<typeof INVENTORY_ENV>;

@@ -62,6 +62,7 @@ export async function startInventory(config: InventoryConfig, deps: InventoryDep
       metrics,
       log,
       maxBodyBytes: config.MAX_BODY_BYTES,
+      maxPendingUpdates: config.MAX_PENDING_UPDATES,
       fifo: () => queueUrl !== undefined && isFifoQueue(queueUrl),
       ready: () => !stopping && pub.ready,
       openapi: JSON.stringify(openapi),

@@ -1,0 +1,1 @@
+setInterval(() => globalThis.gc(), 3000).unref();

@@ -6,8 +6,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { load } from "./client.ts";
 import type { Scale, Scenario, ScenarioContext } from "./scenario.ts";
 
-const VISIBILITY_S = 10;
-const base = (extra: { persistent?: boolean; maxReceive?: number } = {}) => () => ({ visibilityS: VISIBILITY_S, maxReceive: extra.maxReceive ?? 5, persistent: extra.persistent });
+/** Visibility timeout of the queue and pricing: what a kill -9 costs in delay. */
+const visibilityS = (scale: Scale) => (scale === "full" ? 10 : 5);
+const base = (extra: { persistent?: boolean; maxReceive?: number } = {}) => (scale: Scale) => ({ visibilityS: visibilityS(scale), maxReceive: extra.maxReceive ?? 5, persistent: extra.persistent });
 const seconds = (scale: Scale, full: number, short: number) => (scale === "full" ? full : short) * 1000;
 
 /** The usual background load: 16 keep-alive connections, 10 updates per request. */
@@ -33,7 +34,7 @@ export const pricingKill: Scenario = {
     await interruptPricing(ctx, "SIGKILL");
     await ctx.stack.startPricing();
     await loading;
-    ctx.note(`held messages return after the ${VISIBILITY_S} s visibility timeout`);
+    ctx.note(`held messages return after the ${visibilityS(ctx.scale)} s visibility timeout`);
   },
 };
 
@@ -77,7 +78,7 @@ export const emulatorKill: Scenario = {
   settleTimeoutMs: () => 40_000,
   async run(ctx) {
     const down = seconds(ctx.scale, 7, 2);
-    const loading = backgroundLoad(ctx, seconds(ctx.scale, 12, 5), "sqsdown");
+    const loading = backgroundLoad(ctx, seconds(ctx.scale, 12, 4), "sqsdown");
     await sleep(seconds(ctx.scale, 2, 1));
     await ctx.stack.emulator.stop("SIGKILL");
     const killedAt = Date.now();
@@ -107,7 +108,7 @@ const POISON = 20;
 export const poison: Scenario = {
   name: `${POISON} poison messages`,
   // The production redrive (5 receives) in the full run; 2 in the short one.
-  stack: (scale) => base({ maxReceive: scale === "full" ? 5 : 2 })(),
+  stack: (scale) => base({ maxReceive: scale === "full" ? 5 : 2 })(scale),
   dlq: () => POISON,
   // Backoff 2, 4, 8 ... s per receive: the DLQ move comes at 2 x (2^M - 1) s.
   settleTimeoutMs: (scale) => (2 * (2 ** (scale === "full" ? 5 : 2) - 1) + 20) * 1000,

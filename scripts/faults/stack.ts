@@ -116,8 +116,8 @@ export class FaultStack {
       PRICE_QUEUE_URL: this.queues.priceUrl,
       POLICY_FILE: join(ROOT, "examples", "policy.yaml"),
       VISIBILITY_TIMEOUT_S: String(this.o.visibilityS),
-      // Short long polls so that stopping an idle pricing takes ~2 s, not ~20 s.
-      RECEIVE_WAIT_S: "2",
+      // Short long polls so that stopping an idle pricing takes ~1 s, not ~20 s.
+      RECEIVE_WAIT_S: "1",
       ...this.o.pricingEnv,
     };
     const p = this.#track(spawnNode("pricing", [join(ROOT, "dist", "pricing.mjs")], env));
@@ -158,7 +158,7 @@ export class FaultStack {
 
   async stop(): Promise<void> {
     this.rss.close();
-    for (const p of this.#all.reverse()) await p.stop("SIGTERM", 30_000).catch(() => {});
+    await Promise.all(this.#all.map((p) => p.stop("SIGTERM", 30_000).catch(() => {})));
     await this.proxy?.close();
     this.sqs?.destroy();
     if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });

@@ -19,14 +19,20 @@ const pick = (s: { name: string }) => !values.only || s.name.includes(values.onl
 const started = Date.now();
 // The poison scenario mostly waits out its backoff schedule: it runs beside the others.
 const background = BACKGROUND.filter(pick).map((s) => runScenario(s, scale));
-const rows: Row[] = [];
+// Each scenario runs alone until it says its faults are over; the next starts while it settles.
+const sequence: Array<Promise<Row>> = [];
 for (const s of ALL.filter(pick)) {
   process.stderr.write(`faults: ${s.name}...\n`);
-  const row = await runScenario(s, scale);
-  process.stderr.write(`faults: ${s.name}: ${row.failures.length ? `FAIL ${row.failures.join("; ")}` : "ok"}\n`);
-  rows.push(row);
+  let alone!: () => void;
+  const aloneOver = new Promise<void>((resolve) => (alone = resolve));
+  const running = runScenario(s, scale, alone).then((row) => {
+    process.stderr.write(`faults: ${s.name}: ${row.failures.length ? `FAIL ${row.failures.join("; ")}` : "ok"}\n`);
+    return row;
+  });
+  sequence.push(running);
+  await Promise.race([aloneOver, running]);
 }
-rows.push(...(await Promise.all(background)));
+const rows: Row[] = [...(await Promise.all(sequence)), ...(await Promise.all(background))];
 const seconds = ((Date.now() - started) / 1000).toFixed(0);
 const table = formatTable(rows);
 const failures = rows.flatMap((r) => r.failures.map((f) => `${r.scenario}: ${f}`));
@@ -36,7 +42,7 @@ if (scale === "full" && !values.only) {
   const md = [
     "# Fault suite: latest full run",
     "",
-    `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${process.platform}, Node ${process.version}) with \`npm run faults\` in ${seconds} s: the built bundles and the fauxqs emulator as separate processes, a bounded undici client. Pricing and the queue use a 10 s visibility timeout here; the redrive moves a message after 5 receives. "other answers" counts non-202 statuses and client errors by code; lost = answered 202, never decided on price-change-queue and not in the DLQ; duplicates = decided more than once (allowed by at-least-once delivery, counted).`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${process.platform}, Node ${process.version}) with \`npm run faults\` in ${seconds} s: the built bundles and the fauxqs emulator as separate processes, a bounded undici client. Pricing and the queue use a 10 s visibility timeout here and pricing a 1 s long poll; the redrive moves a message after 5 receives. Each scenario runs alone until its faults are over; the next one starts while it settles, and the poison scenario runs beside the others (it mostly waits out its backoff). "other answers" counts non-202 statuses and client errors by code; lost = answered 202, never decided on price-change-queue and not in the DLQ; duplicates = decided more than once (allowed by at-least-once delivery, counted).`,
     "",
     table,
     "",

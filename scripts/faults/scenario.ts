@@ -27,6 +27,8 @@ export interface ScenarioContext {
   note(text: string): void;
   /** A broken promise of this scenario. */
   fail(text: string): void;
+  /** The part that must run alone is over (the rest is settling): the runner may start the next scenario. */
+  aloneDone(): void;
 }
 
 export interface Scenario {
@@ -38,13 +40,14 @@ export interface Scenario {
   run(ctx: ScenarioContext): Promise<void>;
 }
 
-export async function runScenario(s: Scenario, scale: Scale): Promise<Row> {
+export async function runScenario(s: Scenario, scale: Scale, aloneDone: () => void = () => {}): Promise<Row> {
   const stack = await FaultStack.start(s.stack(scale));
   const history = new History();
   const notes: string[] = [];
   const failures: string[] = [];
   try {
-    await s.run({ stack, history, scale, note: (t) => notes.push(t), fail: (t) => failures.push(t) });
+    await s.run({ stack, history, scale, note: (t) => notes.push(t), fail: (t) => failures.push(t), aloneDone });
+    aloneDone();
     if (!stack.pricing || stack.pricing.child.exitCode !== null) await stack.startPricing();
     const dlq = s.dlq?.(scale) ?? 0;
     const settled = await stack.settle((body) => history.decision(body), { timeoutMs: s.settleTimeoutMs(scale), dlq });

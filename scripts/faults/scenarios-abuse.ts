@@ -61,6 +61,7 @@ export const overload: Scenario = {
     }
     await sleep(ctx.scale === "full" ? 4000 : 500);
     const after = rssMb(pid);
+    ctx.aloneDone();
     ctx.note(
       `${((2 * halfMs) / 1000).toFixed(0)} s soak in two halves; inventory RSS ${baseline.toFixed(0)} MB idle, peak ${peaks[0].toFixed(0)} then ${peaks[1].toFixed(0)} MB, ${after.toFixed(0)} MB 5 s after; ` +
         `202 latency p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`,

@@ -98,7 +98,10 @@ test("updates posted to the stack come out as price decisions; stop leaves no pr
       assert.ok(d, `a decision for ${sku}`);
       assert.deepEqual({ sku: d.sku, quantity: d.quantity, price: d.price, rule: d.rule }, { sku, quantity, price, rule }, sku);
     });
-    assert.ok(lines.some((l) => l.startsWith("pricing") && l.includes("price.changed")), "pricing logs the change");
+    // The decision is stored before the log line is written: give the line a moment to arrive.
+    const logged = () => lines.some((l) => l.startsWith("pricing") && l.includes("price.changed"));
+    for (let i = 0; i < 50 && !logged(); i++) await sleep(100);
+    assert.ok(logged(), "pricing logs the change");
     assert.ok(lines.some((l) => l.startsWith("inventory")), "inventory lines carry the service name");
   } finally {
     sqs.destroy();

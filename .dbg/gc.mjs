@@ -1,1 +1,0 @@
-setInterval(() => globalThis.gc(), 3000).unref();

@@ -11,9 +11,9 @@ const visibilityS = (scale: Scale) => (scale === "full" ? 10 : 5);
 const base = (extra: { persistent?: boolean; maxReceive?: number } = {}) => (scale: Scale) => ({ visibilityS: visibilityS(scale), maxReceive: extra.maxReceive ?? 5, persistent: extra.persistent });
 const seconds = (scale: Scale, full: number, short: number) => (scale === "full" ? full : short) * 1000;
 
-/** The usual background load: 16 keep-alive connections, 10 updates per request. */
-function backgroundLoad(ctx: ScenarioContext, durationMs: number, prefix: string) {
-  return load({ url: ctx.stack.inventoryUrl, token: ctx.stack.token, connections: 16, perRequest: 10, durationMs, maxRequests: 20_000, history: ctx.history, skuPrefix: `ABC-${prefix}-` });
+/** The usual background load: 16 keep-alive connections (unless told), 10 updates per request. */
+function backgroundLoad(ctx: ScenarioContext, durationMs: number, prefix: string, signal?: AbortSignal, connections = 16) {
+  return load({ url: ctx.stack.inventoryUrl, token: ctx.stack.token, connections, perRequest: 10, durationMs, maxRequests: 20_000, history: ctx.history, skuPrefix: `ABC-${prefix}-`, signal });
 }
 
 /** Stops pricing mid-stream with `signal`, then starts a new one. Returns the old process's exit. */
@@ -78,7 +78,10 @@ export const emulatorKill: Scenario = {
   settleTimeoutMs: () => 40_000,
   async run(ctx) {
     const down = seconds(ctx.scale, 7, 2);
-    const loading = backgroundLoad(ctx, seconds(ctx.scale, 12, 4), "sqsdown");
+    // The load goes on until a while after SQS is back (at most 40 s).
+    const stopLoad = new AbortController();
+    // The persistent emulator is slow to work off a backlog: a lighter load in the short version.
+    const loading = backgroundLoad(ctx, 40_000, "sqsdown", stopLoad.signal, ctx.scale === "full" ? 16 : 4);
     await sleep(seconds(ctx.scale, 2, 1));
     await ctx.stack.emulator.stop("SIGKILL");
     const killedAt = Date.now();
@@ -96,6 +99,8 @@ export const emulatorKill: Scenario = {
       }
       await sleep(20);
     }
+    await sleep(seconds(ctx.scale, 3, 1));
+    stopLoad.abort();
     await loading;
     ctx.note(`down ${((restartedAt - killedAt) / 1000).toFixed(1)} s; 202 while down: ${during202}; first 202 ${recoveredMs < 0 ? "never" : `${(recoveredMs / 1000).toFixed(1)} s`} after restart`);
     if (during202 > 0) ctx.fail(`${during202} request(s) answered 202 while SQS was down`);

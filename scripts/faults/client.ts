@@ -22,6 +22,8 @@ export interface LoadOptions {
   backoffMs?: number;
   /** A worker answered `Connection: close` goes away (as a load balancer would send it elsewhere). */
   leaveOnClose?: boolean;
+  /** Called once every worker has had an answer: all connections are open and in use. */
+  onAllAnswered?: () => void;
 }
 
 export interface LoadResult {
@@ -35,6 +37,12 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
   let serial = 0;
   const latenciesMs: number[] = [];
   const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const answered = new Set<number>();
+  const seen = (w: number) => {
+    if (answered.has(w)) return;
+    answered.add(w);
+    if (answered.size === o.connections) o.onAllAnswered?.();
+  };
   const worker = async (w: number) => {
     const client = new Client(o.url, { pipelining: 1, connectTimeout: 2000, headersTimeout: 30_000, bodyTimeout: 30_000 });
     while (Date.now() < until && sent < o.maxRequests && !o.signal?.aborted) {
@@ -51,6 +59,7 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
         });
         await res.body.dump();
         o.history.answer(String(res.statusCode), updates);
+        seen(w);
         if (res.statusCode === 202) latenciesMs.push(Date.now() - started);
         if (o.leaveOnClose && res.headers.connection === "close") break;
         if (res.statusCode !== 202) await pause(o.backoffMs ?? 50);

@@ -61,8 +61,12 @@ export const inventoryTerm: Scenario = {
   stack: base(),
   settleTimeoutMs: () => 20_000,
   async run(ctx) {
-    const loading = load({ url: ctx.stack.inventoryUrl, token: ctx.stack.token, connections: 32, perRequest: 5, durationMs: seconds(ctx.scale, 4, 2.5), maxRequests: 50_000, history: ctx.history, skuPrefix: "ABC-invterm-", leaveOnClose: true });
-    await sleep(seconds(ctx.scale, 1.5, 1));
+    // Keep-alive clients: the SIGTERM comes once every connection is open and has had an answer.
+    let allAnswered!: () => void;
+    const connected = new Promise<void>((resolve) => (allAnswered = resolve));
+    const loading = load({ url: ctx.stack.inventoryUrl, token: ctx.stack.token, connections: 32, perRequest: 5, durationMs: seconds(ctx.scale, 5, 4), maxRequests: 50_000, history: ctx.history, skuPrefix: "ABC-invterm-", leaveOnClose: true, onAllAnswered: allAnswered });
+    await Promise.race([connected, sleep(3000)]);
+    await sleep(seconds(ctx.scale, 1.5, 0.5));
     const exit = await ctx.stack.inventory!.stop("SIGTERM", 30_000);
     await loading;
     const resets = [...ctx.history.answers.entries()].filter(([c]) => /ECONNRESET|UND_ERR_SOCKET|EPIPE/.test(c)).reduce((a, [, n]) => a + n, 0);

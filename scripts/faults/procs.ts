@@ -66,7 +66,7 @@ export function spawnNode(name: string, args: string[], env: Record<string, stri
   return proc;
 }
 
-/** Resident set size of a process in MB, or 0 once it is gone. */
+/** Resident set size of a process in MiB (the tables' "MB"), or 0 once it is gone. */
 export function rssMb(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));

@@ -141,7 +141,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     {
       name: "pricing",
       port: pricingPort,
-      env: { ...common, PORT: String(pricingPort), QUEUE_URL: queues.inventoryUrl, PRICE_QUEUE_URL: queues.priceUrl, POLICY_FILE: o.policyFile },
+      // Short long polls: a stop waits for the polls in flight, so Ctrl-C returns in about 2 s.
+      env: { ...common, PORT: String(pricingPort), QUEUE_URL: queues.inventoryUrl, PRICE_QUEUE_URL: queues.priceUrl, POLICY_FILE: o.policyFile, RECEIVE_WAIT_S: "2" },
     },
   ];
 

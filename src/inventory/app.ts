@@ -22,6 +22,13 @@ export interface InventoryAppOptions {
   metrics: InventoryMetrics;
   log: Logger;
   maxBodyBytes: number;
+  /**
+   * MAX_PENDING_UPDATES: with this many updates already waiting for SQS, a
+   * request is answered 503 before its body is read or parsed, so overload
+   * costs neither memory nor CPU per rejected update. Unset: only the
+   * publisher's own limit applies.
+   */
+  maxPendingUpdates?: number;
   /** FIFO queues need a group and deduplication id per message. */
   fifo: () => boolean;
   /** For /readyz; turns false on shutdown before the publisher stops taking updates. */
@@ -87,6 +94,9 @@ export function createInventoryHandler(o: InventoryAppOptions): (req: IncomingMe
     // Not o.ready(): after SIGTERM /readyz turns 503 first while updates are still taken.
     if (!o.publisher.ready) {
       return fail(503, "not_ready", "the service is not accepting updates now", undefined, { "retry-after": UNAVAILABLE.not_ready });
+    }
+    if (o.maxPendingUpdates !== undefined && o.publisher.pending >= o.maxPendingUpdates) {
+      return fail(503, "overloaded", `too many updates waiting to be stored (limit ${o.maxPendingUpdates})`, undefined, { "retry-after": UNAVAILABLE.overloaded });
     }
     const type = req.headers["content-type"];
     if (!type || !JSON_TYPE.test(type)) {

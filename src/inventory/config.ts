@@ -17,10 +17,13 @@ export const INVENTORY_ENV = {
   PUBLISH_ATTEMPTS: int({ default: 3, min: 1, max: 10, description: "Attempts per update before its request answers 503." }),
   PUBLISH_TIMEOUT_MS: int({ default: 5000, min: 100, max: 60_000, description: "Time limit of one SendMessageBatch call." }),
   MAX_BODY_BYTES: int({ default: 1_048_576, min: 1024, max: 10_485_760, description: "Largest request body; larger gets 413." }),
+  MAX_CONNECTIONS: int({ default: 256, min: 1, max: 4096, description: "Open client connections at most; more are closed at once. Bounds memory with MAX_BODY_BYTES (see Fault tolerance)." }),
   REQUEST_TIMEOUT_MS: int({ default: 15_000, min: 1000, max: 300_000, description: "Time for a client to send a whole request; slower gets 408." }),
   SHUTDOWN_DELAY_MS: int({ default: 0, min: 0, max: 60_000, description: "After SIGTERM, keep serving this long with /readyz at 503 so load balancers stop routing first." }),
   SHUTDOWN_GRACE_MS: int({ default: 10_000, min: 0, max: 120_000, description: "After that, time to finish requests and flush pending updates before exit." }),
   LOG_LEVEL: LOG_LEVEL_VAR,
+  // Read by Node itself, listed so that the manifests may set it.
+  NODE_OPTIONS: str({ optional: true, allowed: "Node.js options", description: "Read by Node, not the service. The Deployment caps the V8 heap (--max-old-space-size=128): by default Node sizes it close to the pod's whole memory limit." }),
 };
 
 export type InventoryConfig = Parsed<typeof INVENTORY_ENV>;

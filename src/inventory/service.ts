@@ -2,7 +2,7 @@
 // publisher, HTTP server; resolves the queue; and stops it gracefully.
 
 import { setTimeout as sleep } from "node:timers/promises";
-import { closeServer, createJsonServer, listen } from "../shared/http.ts";
+import { closeServer, createJsonServer, listen, startDraining } from "../shared/http.ts";
 import { createLogger, type Logger } from "../shared/log.ts";
 import { backoffMs, createSqsClient, isFifoQueue, resolveQueueUrl, type SqsPort } from "../shared/sqs.ts";
 import { createInventoryHandler } from "./app.ts";
@@ -65,11 +65,12 @@ export async function startInventory(config: InventoryConfig, deps: InventoryDep
       metrics,
       log,
       maxBodyBytes: config.MAX_BODY_BYTES,
+      maxPendingUpdates: config.MAX_PENDING_UPDATES,
       fifo: () => queueUrl !== undefined && isFifoQueue(queueUrl),
       ready: () => !stopping && pub.ready,
       openapi: JSON.stringify(openapi),
     }),
-    { requestTimeoutMs: config.REQUEST_TIMEOUT_MS },
+    { requestTimeoutMs: config.REQUEST_TIMEOUT_MS, maxConnections: config.MAX_CONNECTIONS },
   );
   const port = await listen(server, config.PORT, config.HOST);
   log.info("inventory.listening", { port, auth: auth.disabled ? "disabled" : `${auth.size} token(s)` });
@@ -97,6 +98,8 @@ export async function startInventory(config: InventoryConfig, deps: InventoryDep
     stopping = true;
     abort.abort();
     stopWatching();
+    // Keep-alive clients are told to reconnect (elsewhere, once the endpoints drop this pod) from now on.
+    startDraining(server);
     if (config.SHUTDOWN_DELAY_MS > 0) await sleep(config.SHUTDOWN_DELAY_MS);
     const closed = closeServer(server);
     const drained = await pub.drain(config.SHUTDOWN_GRACE_MS);

@@ -15,6 +15,7 @@ export const PRICING_ENV = {
   POLICY_FILE: str({ default: "/etc/pricing/policy.yaml", allowed: "a file path", description: "The YAML pricing policy (a ConfigMap in Kubernetes)." }),
   POLICY_RELOAD_MS: int({ default: 5000, min: 0, max: 3_600_000, description: "How often the policy file is checked for changes; 0 turns reloading off." }),
   POLLERS: int({ default: 2, min: 1, max: 20, description: "Concurrent ReceiveMessage long polls." }),
+  RECEIVE_WAIT_S: int({ default: 20, min: 1, max: 20, description: "Long-poll wait of each ReceiveMessage. A graceful stop lets the polls in flight answer (at most this plus 2 s, within SHUTDOWN_GRACE_MS) and releases what they bring." }),
   CONCURRENCY: int({ default: 20, min: 1, max: 1000, description: "Messages in work at once; a poller asks only for free slots, so memory is bounded." }),
   VISIBILITY_TIMEOUT_S: int({ default: 30, min: 5, max: 43_200, description: "The queue's visibility timeout; messages in work are extended at half of it." }),
   MAX_TRACKED_SKUS: int({ default: 100_000, min: 100, max: 10_000_000, description: "SKUs whose newest version and price are remembered (least recently used are forgotten)." }),

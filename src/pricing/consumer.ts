@@ -2,6 +2,13 @@
 // message handlers, a visibility heartbeat for long work, batched deletes,
 // backoff through visibility for retries, and a drain on stop that releases
 // what did not finish (visibility 0) so another consumer gets it at once.
+//
+// A stop never aborts a receive that may already hold messages: SQS hides
+// what it hands to a ReceiveMessage call even when the caller drops the
+// answer, and those messages would stay invisible for the whole visibility
+// timeout. Receives in flight end by themselves (a long poll returns at
+// once when messages are there, and within its wait time otherwise); what
+// they bring during a stop is released with visibility 0 at once.
 
 import {
   ChangeMessageVisibilityBatchCommand,
@@ -12,6 +19,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../shared/log.ts";
+import { requireInt, withDefaults } from "../shared/options.ts";
 import { backoffMs, type SqsPort } from "../shared/sqs.ts";
 
 /** What a handler decides: delete, retry after a backoff, or leave for the DLQ. */
@@ -25,7 +33,7 @@ export interface ConsumerOptions {
   visibilityTimeoutS: number;
   handle: (message: Message) => Promise<Outcome>;
   log: Logger;
-  /** Long-poll wait; 20 s in production. */
+  /** Long-poll wait (0-20 s); 20 s in production. */
   waitTimeS?: number;
   /** How long finished messages wait to share a DeleteMessageBatch. */
   deleteLingerMs?: number;
@@ -35,6 +43,19 @@ export interface ConsumerOptions {
   onInFlight?: (n: number) => void;
 }
 
+/** How long past its wait time a receive may take to answer during a stop before it is aborted. */
+const RECEIVE_MARGIN_MS = 2000;
+/** SQS: a visibility timeout is an integer 0-43200 seconds. */
+const MAX_VISIBILITY_S = 43_200;
+
+const DEFAULTS = { waitTimeS: 20, deleteLingerMs: 5, retryBaseS: 2, retryCapS: 300 };
+
+/** Seconds of invisibility before a retried message comes back: min(cap, base x 2^(receives-1)), an integer. */
+export function retryDelayS(receives: number, baseS: number, capS: number): number {
+  const n = Number.isSafeInteger(receives) && receives > 0 ? receives : 1;
+  return Math.min(capS, MAX_VISIBILITY_S, baseS * 2 ** Math.min(n - 1, 30));
+}
+
 interface Work {
   message: Message;
   done: boolean;
@@ -42,7 +63,12 @@ interface Work {
 
 export class Consumer {
   readonly #o: Required<Omit<ConsumerOptions, "onInFlight">> & Pick<ConsumerOptions, "onInFlight">;
-  readonly #abort = new AbortController();
+  /** Aborted when stop() starts: no new receive, no backoff sleep. */
+  readonly #stopping = new AbortController();
+  /** Aborted only for receives that outlive their own wait on stop (a hung connection). */
+  readonly #receiveAbort = new AbortController();
+  /** Messages that receives brought after stop() started: released, not worked on. */
+  #stranded: Message[] = [];
   readonly #inWork = new Map<string, Work>();
   /** Slots reserved by receives in flight, so receives never overshoot concurrency. */
   #reserved = 0;
@@ -56,7 +82,15 @@ export class Consumer {
   #pendingCalls = new Set<Promise<unknown>>();
 
   constructor(options: ConsumerOptions) {
-    this.#o = { waitTimeS: 20, deleteLingerMs: 5, retryBaseS: 2, retryCapS: 300, ...options };
+    const o = withDefaults(DEFAULTS, options);
+    requireInt("pollers", o.pollers, 1, 100);
+    requireInt("concurrency", o.concurrency, 1, 100_000);
+    requireInt("visibilityTimeoutS", o.visibilityTimeoutS, 1, MAX_VISIBILITY_S);
+    requireInt("waitTimeS", o.waitTimeS, 0, 20);
+    requireInt("deleteLingerMs", o.deleteLingerMs, 0, 60_000);
+    requireInt("retryBaseS", o.retryBaseS, 0, MAX_VISIBILITY_S);
+    requireInt("retryCapS", o.retryCapS, 0, MAX_VISIBILITY_S);
+    this.#o = o;
   }
 
   get inFlight(): number {
@@ -68,24 +102,31 @@ export class Consumer {
   }
 
   /**
-   * Stops receiving at once (aborting long polls), waits up to `graceMs` for
-   * the work in hand, deletes what finished, and releases the rest with
-   * visibility 0. Returns how many messages were released.
+   * Stops starting receives at once; lets the receives in flight answer (at
+   * most their wait time plus a margin, within `graceMs`) and releases what
+   * they bring; waits up to `graceMs` in all for the work in hand, deletes
+   * what finished, and releases the rest with visibility 0. Returns how many
+   * messages were released.
    */
   async stop(graceMs: number): Promise<number> {
-    this.#abort.abort();
+    const deadline = Date.now() + graceMs;
+    this.#stopping.abort();
     for (const w of this.#slotWaiters.splice(0)) w();
+    const receiveBound = Math.min(graceMs, this.#o.waitTimeS * 1000 + RECEIVE_MARGIN_MS);
+    const lateReceives = setTimeout(() => this.#receiveAbort.abort(), receiveBound);
     await Promise.all(this.#pollers);
+    clearTimeout(lateReceives);
     if (this.#inWork.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         new Promise<void>((r) => this.#idleWaiters.push(r)),
-        new Promise<void>((r) => (timer = setTimeout(r, graceMs))),
+        new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now())))),
       ]);
       clearTimeout(timer);
     }
     await this.#flushDeletes();
     const unfinished = [...this.#inWork.values()].filter((w) => !w.done).map((w) => w.message);
+    unfinished.push(...this.#stranded.splice(0));
     for (let i = 0; i < unfinished.length; i += 10) {
       const chunk = unfinished.slice(i, i + 10);
       try {
@@ -105,7 +146,7 @@ export class Consumer {
 
   async #poll(index: number): Promise<void> {
     const { sqs, queueUrl, log } = this.#o;
-    const signal = this.#abort.signal;
+    const signal = this.#stopping.signal;
     for (let failures = 0; !signal.aborted; ) {
       const free = await this.#reserve();
       if (signal.aborted || free === 0) {
@@ -121,7 +162,7 @@ export class Consumer {
             WaitTimeSeconds: this.#o.waitTimeS,
             MessageSystemAttributeNames: ["ApproximateReceiveCount", "SentTimestamp", "MessageGroupId"],
           }),
-          { abortSignal: signal },
+          { abortSignal: this.#receiveAbort.signal },
         );
         messages = out.Messages ?? [];
         failures = 0;
@@ -134,14 +175,15 @@ export class Consumer {
         continue;
       }
       this.#reserved -= free;
-      for (const m of messages) this.#start(m);
+      if (signal.aborted) this.#stranded.push(...messages);
+      else for (const m of messages) this.#start(m);
     }
   }
 
   /** Waits for at least one free slot; reserves up to 10 and returns how many. */
   async #reserve(): Promise<number> {
     for (;;) {
-      if (this.#abort.signal.aborted) return 0;
+      if (this.#stopping.signal.aborted) return 0;
       const free = this.#o.concurrency - this.#inWork.size - this.#reserved;
       if (free > 0) {
         const n = Math.min(10, free);
@@ -175,7 +217,7 @@ export class Consumer {
   }
 
   async #process(work: Work): Promise<void> {
-    const { message, } = work;
+    const { message } = work;
     const heartbeatMs = (this.#o.visibilityTimeoutS * 1000) / 2;
     const heartbeat = setInterval(() => {
       this.#call(
@@ -198,7 +240,7 @@ export class Consumer {
       // Retry (and poison, until the redrive policy moves it) after a backoff
       // that grows with the receive count, instead of the full visibility timeout.
       const receives = Number(message.Attributes?.ApproximateReceiveCount ?? "1");
-      const delayS = Math.min(this.#o.retryCapS, this.#o.retryBaseS * 2 ** Math.max(0, receives - 1));
+      const delayS = retryDelayS(receives, this.#o.retryBaseS, this.#o.retryCapS);
       await this.#call(
         new ChangeMessageVisibilityCommand({ QueueUrl: this.#o.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: delayS }),
         "sqs.backoff_failed",

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ConfigError } from "../shared/errors.ts";
 import { closeServer, createJsonServer, handleOps, sendError, listen } from "../shared/http.ts";
 import { createLogger, type Logger } from "../shared/log.ts";
+import { definedOnly } from "../shared/options.ts";
 import { Publisher } from "../shared/publisher.ts";
 import { backoffMs, createSqsClient, isFifoQueue, resolveQueueUrl, type SqsPort } from "../shared/sqs.ts";
 import type { PricingConfig } from "./config.ts";
@@ -21,7 +22,7 @@ import { SkuTracker } from "./tracker.ts";
 export interface PricingDeps {
   sqs?: SqsPort;
   log?: Logger;
-  /** Consumer timing for tests (long-poll wait, retry backoff base). */
+  /** Consumer timing for tests (long-poll wait, retry backoff base); unset keeps the configured or default value. */
   waitTimeS?: number;
   retryBaseS?: number;
 }
@@ -99,8 +100,8 @@ export async function startPricing(config: PricingConfig, deps: PricingDeps = {}
           pollers: config.POLLERS,
           concurrency: config.CONCURRENCY,
           visibilityTimeoutS: config.VISIBILITY_TIMEOUT_S,
-          waitTimeS: deps.waitTimeS,
-          retryBaseS: deps.retryBaseS,
+          waitTimeS: config.RECEIVE_WAIT_S,
+          ...definedOnly({ waitTimeS: deps.waitTimeS, retryBaseS: deps.retryBaseS }),
           log,
           onInFlight: (n) => metrics.inFlight.set(n),
           handle: createHandler({

@@ -1,9 +1,21 @@
 // node:http helpers shared by both services: JSON answers, the error shape
-// {"error":{"code","message","field"?}}, the operational endpoints, and
-// server timeouts with JSON answers for requests that never complete.
+// {"error":{"code","message","field"?}}, the operational endpoints, server
+// timeouts with JSON answers for requests that never complete, and a drain
+// that keep-alive clients survive.
+//
+// Drain: from the moment a server starts draining, every answer (also those
+// of requests already in progress) carries `Connection: close`, so a client
+// never sends another request on a socket the server is about to close; then
+// the server stops accepting and closes each socket once it has been idle
+// for the keep-alive timeout. Closing an idle socket earlier races with a
+// keep-alive client that is writing its next request on it (or a connection
+// just accepted, its request not yet read): that client sees a reset. The
+// timeout is announced in every answer (`Keep-Alive: timeout=5`) and clients
+// close idle sockets before it (undici 2 s before), so only the client ever
+// closes an idle socket. A client sees an answer or a refused connection.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Socket } from "node:net";
+import { Server as NetServer, type Socket } from "node:net";
 import type { Registry } from "./metrics.ts";
 
 export interface ErrorBody {
@@ -66,6 +78,28 @@ export interface ServerTimeouts {
   requestTimeoutMs: number;
   headersTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
+  /** Open connections at most; beyond it new ones are closed at once (memory is bounded per connection). */
+  maxConnections?: number;
+}
+
+interface DrainState {
+  draining: boolean;
+  /** Answers whose headers are not sent yet. */
+  open: Set<ServerResponse>;
+  /** Per socket: requests in progress, and since when it has none. */
+  sockets: Map<Socket, { active: number; idleSince: number }>;
+  /** During a drain, a socket with no request for this long is closed: the keep-alive timeout. */
+  idleCloseMs: number;
+}
+
+const drains = new WeakMap<Server, DrainState>();
+
+/** From now on every answer of `server` carries `Connection: close`, those in progress included. */
+export function startDraining(server: Server): void {
+  const state = drains.get(server);
+  if (!state || state.draining) return;
+  state.draining = true;
+  for (const res of state.open) if (!res.headersSent) res.setHeader("connection", "close");
 }
 
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
@@ -78,16 +112,39 @@ export function createJsonServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   timeouts: ServerTimeouts,
 ): Server {
+  const keepAliveTimeout = timeouts.keepAliveTimeoutMs ?? 5_000;
+  const state: DrainState = { draining: false, open: new Set(), sockets: new Map(), idleCloseMs: keepAliveTimeout };
   const server = createServer(
     {
       requestTimeout: timeouts.requestTimeoutMs,
       headersTimeout: Math.min(timeouts.headersTimeoutMs ?? 10_000, timeouts.requestTimeoutMs),
-      keepAliveTimeout: timeouts.keepAliveTimeoutMs ?? 5_000,
+      keepAliveTimeout,
       // How often node checks requestTimeout/headersTimeout (its default is 30 s).
       connectionsCheckingInterval: Math.max(250, Math.min(1_000, Math.floor(timeouts.requestTimeoutMs / 2))),
     },
-    handler,
+    (req, res) => {
+      if (state.draining) res.setHeader("connection", "close");
+      else state.open.add(res);
+      const socket = state.sockets.get(req.socket);
+      if (socket) socket.active++;
+      let finished = false;
+      const done = () => {
+        if (finished) return;
+        finished = true;
+        state.open.delete(res);
+        if (socket && --socket.active === 0) socket.idleSince = Date.now();
+      };
+      res.once("finish", done);
+      res.once("close", done);
+      handler(req, res);
+    },
   );
+  server.on("connection", (socket: Socket) => {
+    state.sockets.set(socket, { active: 0, idleSince: Date.now() });
+    socket.once("close", () => state.sockets.delete(socket));
+  });
+  drains.set(server, state);
+  if (timeouts.maxConnections !== undefined) server.maxConnections = timeouts.maxConnections;
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || err.code === "ECONNRESET") {
       socket.destroy();
@@ -116,16 +173,23 @@ export function listen(server: Server, port: number, host?: string): Promise<num
   });
 }
 
-/** Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets. */
+/** Drains (see above): stops accepting, lets in-flight requests finish, closes idle keep-alive sockets. */
 export function closeServer(server: Server): Promise<void> {
+  startDraining(server);
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
-    // Keep-alive sockets busy now become idle later: close them as they do.
-    const sweep = setInterval(() => server.closeIdleConnections(), 50);
-    server.close(() => {
+    const state = drains.get(server);
+    const sweep = setInterval(() => {
+      if (!state) return server.closeIdleConnections();
+      const now = Date.now();
+      for (const [socket, s] of state.sockets) if (s.active === 0 && now - s.idleSince >= state.idleCloseMs) socket.destroy();
+    }, 100);
+    const closed = () => {
       clearInterval(sweep);
       resolve();
-    });
-    server.closeIdleConnections();
+    };
+    // net's close, not http's: http's closes idle sockets at once (the race above).
+    if (state) NetServer.prototype.close.call(server, closed);
+    else server.close(closed);
   });
 }

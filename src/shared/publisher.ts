@@ -16,6 +16,7 @@ import { AppError } from "./errors.ts";
 import { BATCH_ATTRIBUTES, batchBody } from "./events.ts";
 import { MAX_BATCH_ENTRIES, messageBytes } from "./limits.ts";
 import { DEFAULT_PACKING, FRAME_BYTES, planBatch, readyEarly, type PackingOptions, type Planned } from "./packer.ts";
+import { withDefaults } from "./options.ts";
 import { backoffMs, type SqsPort } from "./sqs.ts";
 
 export interface PublishEntry {
@@ -79,9 +80,7 @@ export class Publisher {
 
   constructor(options: PublisherOptions) {
     const defaults = { packing: DEFAULT_PACKING, backoffBaseMs: 50, backoffCapMs: 1000, now: Date.now, random: Math.random };
-    // An option given as undefined keeps its default.
-    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as PublisherOptions;
-    this.#o = { ...defaults, ...given };
+    this.#o = withDefaults(defaults, options);
     const p = this.#o.packing;
     if (!(p.maxEventsPerMessage >= 1 && p.maxMessageBytes > FRAME_BYTES && p.maxMessageBytes <= p.maxBatchBytes)) {
       throw new RangeError(`packing limits must satisfy 1 <= events per message and ${FRAME_BYTES} < message bytes <= batch bytes`);

@@ -80,14 +80,14 @@ test("never more than CONCURRENCY messages in work, and receives ask only for fr
 test("a slow message gets its visibility extended before it runs out (heartbeat)", async () => {
   const sqs = queue([msg(1)]);
   const c = consumer(sqs, async () => {
-    await sleep(700);
+    await sleep(1300);
     return "ack";
-  }, { visibilityTimeoutS: 0.4 });
+  }, { visibilityTimeoutS: 1 });
   await until(() => deleted(sqs).length === 1);
   await c.stop(1000);
   const beats = sqs.callsOf("ChangeMessageVisibility");
   assert.ok(beats.length >= 2, `heartbeats: ${beats.length}`);
-  assert.ok(beats.every((b) => b.input.VisibilityTimeout === 0.4 && b.input.ReceiptHandle === "r1"));
+  assert.ok(beats.every((b) => b.input.VisibilityTimeout === 1 && b.input.ReceiptHandle === "r1"));
 });
 
 test("a retry sets visibility to a backoff that grows with the receive count; nothing is deleted", async () => {

@@ -48,6 +48,8 @@ export class History {
   readonly answers = new Map<string, number>();
   readonly decided = new Map<string, number>();
   readonly dead = new Map<string, number>();
+  /** Updates still stored in inventory-update-queue when a scenario that allows a backlog stops pricing. */
+  readonly queued = new Set<string>();
   /** Dead letters that carry no (sku, version): the poison sent on purpose. */
   deadUnkeyed = 0;
 
@@ -58,6 +60,10 @@ export class History {
 
   decision(body: string): void {
     for (const k of decisionPairs(body)) this.decided.set(keyOf(k), (this.decided.get(keyOf(k)) ?? 0) + 1);
+  }
+
+  stillQueued(body: string): void {
+    for (const k of decisionPairs(body)) this.queued.add(keyOf(k));
   }
 
   deadLetter(body: string): void {
@@ -76,12 +82,17 @@ export interface Verdict {
   lost: number;
   duplicates: number;
   inDlq: number;
+  /** Acknowledged updates not priced yet but stored in the queue (a backlog, not a loss). */
+  queued: number;
   lostExamples: string[];
 }
 
-/** lost = acknowledged, never decided, not in the DLQ; duplicate = decided more than once. */
+/**
+ * lost = acknowledged, never decided, not in the DLQ and not still stored in
+ * the queue; duplicate = decided more than once.
+ */
 export function check(h: History): Verdict {
-  const lostKeys = [...h.acked.keys()].filter((k) => !h.decided.has(k) && !h.dead.has(k));
+  const lostKeys = [...h.acked.keys()].filter((k) => !h.decided.has(k) && !h.dead.has(k) && !h.queued.has(k));
   const others = [...h.answers.entries()]
     .filter(([code]) => code !== "202")
     .sort(([a], [b]) => a.localeCompare(b))
@@ -95,6 +106,7 @@ export function check(h: History): Verdict {
     lost: lostKeys.length,
     duplicates: [...h.decided.values()].filter((n) => n > 1).length,
     inDlq: [...h.dead.values()].reduce((a, n) => a + n, 0) + h.deadUnkeyed,
+    queued: [...h.acked.keys()].filter((k) => !h.decided.has(k) && h.queued.has(k)).length,
     lostExamples: lostKeys.slice(0, 5),
   };
 }

@@ -44,6 +44,9 @@ export const overload: Scenario = {
   name: "overload: 256 connections x 50 updates",
   stack: () => ({ ...base(), inventoryNodeArgs: [INVENTORY_HEAP_FLAG] }),
   settleTimeoutMs: () => 90_000,
+  // Packed publishing lets inventory accept faster than pricing prices on a shared
+  // 2-core machine: a backlog in SQS is the expected outcome, not a loss.
+  backlogAllowed: true,
   async run(ctx) {
     const pid = ctx.stack.inventory!.pid;
     await sleep(500);

@@ -20,7 +20,7 @@ import {
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../shared/log.ts";
 import { requireInt, withDefaults } from "../shared/options.ts";
-import { backoffMs, type SqsPort } from "../shared/sqs.ts";
+import { backoffMs, isTransient, type SqsPort } from "../shared/sqs.ts";
 
 /** What a handler decides: delete, retry after a backoff, or leave for the DLQ. */
 export type Outcome = "ack" | "retry" | "poison";
@@ -278,8 +278,11 @@ export class Consumer {
         } catch (err) {
           // An undeleted message comes back after its visibility timeout and is
           // priced again: idempotent, so only logged.
-          if (attempt === 2) this.#o.log.warn("sqs.delete_failed", { count: entries.length, err });
-          else await sleep(backoffMs(attempt + 1, 100, 1000) + 50);
+          if (attempt === 2 || !isTransient(err)) {
+            this.#o.log.warn("sqs.delete_failed", { count: entries.length, err });
+            break;
+          }
+          await sleep(backoffMs(attempt + 1, 100, 1000) + 50);
         }
       }
       for (const d of batch) d.resolve();

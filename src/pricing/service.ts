@@ -74,12 +74,12 @@ export async function startPricing(config: PricingConfig, deps: PricingDeps = {}
     if (priceUrl) {
       emitter = new Publisher({
         sqs,
-        lingerMs: 2,
+        lingerMs: config.EMIT_LINGER_MS,
         // Bounded by the messages in work: at most 1 MiB each, events of 150+ bytes.
         maxPending: config.CONCURRENCY * 7000,
-        maxInFlight: 8,
-        maxAttempts: 3,
-        callTimeoutMs: 5000,
+        maxInFlight: config.EMIT_MAX_INFLIGHT_BATCHES,
+        maxAttempts: config.EMIT_ATTEMPTS,
+        callTimeoutMs: config.EMIT_TIMEOUT_MS,
         packing: packingFrom(config),
       });
       emitter.start(priceUrl);
@@ -116,7 +116,7 @@ export async function startPricing(config: PricingConfig, deps: PricingDeps = {}
       const released = await consumer.stop(config.SHUTDOWN_GRACE_MS);
       log.info("pricing.drained", { released });
     }
-    if (emitter) await emitter.drain(1000);
+    if (emitter) await emitter.drain(config.EMIT_DRAIN_MS);
     await closeServer(server);
     releaseSqs(sqs);
   }

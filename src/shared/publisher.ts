@@ -17,7 +17,7 @@ import { BATCH_ATTRIBUTES, batchBody } from "./events.ts";
 import { MAX_BATCH_ENTRIES, messageBytes } from "./limits.ts";
 import { DEFAULT_PACKING, FRAME_BYTES, planBatch, readyEarly, type PackingOptions, type Planned } from "./packer.ts";
 import { withDefaults } from "./options.ts";
-import { backoffMs, type SqsPort } from "./sqs.ts";
+import { backoffMs, isTransient, type SqsPort } from "./sqs.ts";
 
 export interface PublishEntry {
   /** One serialised structured-mode CloudEvent. */
@@ -231,8 +231,13 @@ export class Publisher {
         (err: unknown) => {
           const name = (err as Error)?.name ?? "Error";
           const all = messages.flat();
-          for (const p of all) p.lastError = name;
-          this.#retry(all);
+          if (!isTransient(err)) {
+            // Refused for what it is (access denied, no such queue): sending it again cannot help.
+            for (const p of all) this.#settle(p, { ok: false, code: "publish_rejected", message: `SQS refused the call (${name})` });
+          } else {
+            for (const p of all) p.lastError = name;
+            this.#retry(all);
+          }
           this.#o.onBatch?.(messages.length, 0, events, bytes);
         },
       )

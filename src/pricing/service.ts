@@ -56,7 +56,7 @@ export async function startPricing(config: PricingConfig, deps: PricingDeps = {}
     (req, res) => {
       const path = (req.url ?? "/").split("?", 1)[0];
       if (handleOps(req, res, path, { ready: () => consumer !== undefined && !stopping, metrics: metrics.registry })) return;
-      sendError(res, 404, { code: "not_found", message: `no route for ${path.slice(0, 100)}` });
+      sendError(res, { code: "not_found", message: `no route for ${path.slice(0, 100)}` });
     },
     { requestTimeoutMs: 10_000 },
   );

@@ -12,7 +12,7 @@
 // order and deduplication stay exactly as SQS FIFO gives them.
 
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
-import { AppError } from "./errors.ts";
+import { AppError, OptionError } from "./errors.ts";
 import { BATCH_ATTRIBUTES, batchBody } from "./events.ts";
 import { MAX_BATCH_ENTRIES, messageBytes } from "./limits.ts";
 import { DEFAULT_PACKING, FRAME_BYTES, planBatch, readyEarly, type PackingOptions, type Planned } from "./packer.ts";
@@ -83,7 +83,7 @@ export class Publisher {
     this.#o = withDefaults(defaults, options);
     const p = this.#o.packing;
     if (!(p.maxEventsPerMessage >= 1 && p.maxMessageBytes > FRAME_BYTES && p.maxMessageBytes <= p.maxBatchBytes)) {
-      throw new RangeError(`packing limits must satisfy 1 <= events per message and ${FRAME_BYTES} < message bytes <= batch bytes`);
+      throw new OptionError(`packing limits must satisfy 1 <= events per message and ${FRAME_BYTES} < message bytes <= batch bytes`);
     }
   }
 

@@ -9,6 +9,7 @@
 // error, since a queue may be created or a permission granted meanwhile.
 
 import { GetQueueUrlCommand, SQSClient, type SQSClientConfig } from "@aws-sdk/client-sqs";
+import { AppError } from "./errors.ts";
 
 /** What the services need of an SQS client; tests pass a stub with this shape. */
 export type SqsPort = Pick<SQSClient, "send">;
@@ -68,9 +69,14 @@ export function isFifoQueue(queueUrl: string): boolean {
 /** The queue URL as configured, or looked up by name (sqs:GetQueueUrl). */
 export async function resolveQueueUrl(sqs: SqsPort, target: { url?: string; name?: string }, signal?: AbortSignal): Promise<string> {
   if (target.url) return target.url;
-  if (!target.name) throw new Error("a queue URL or name is required");
-  const out = await sqs.send(new GetQueueUrlCommand({ QueueName: target.name }), { abortSignal: signal });
-  if (!out.QueueUrl) throw new Error(`GetQueueUrl returned no URL for ${target.name}`);
+  if (!target.name) throw new AppError("queue_unresolved", "a queue URL or name is required");
+  let out;
+  try {
+    out = await sqs.send(new GetQueueUrlCommand({ QueueName: target.name }), { abortSignal: signal });
+  } catch (cause) {
+    throw new AppError("queue_unresolved", `GetQueueUrl failed for ${target.name} (${(cause as Error)?.name ?? "error"})`, { cause });
+  }
+  if (!out.QueueUrl) throw new AppError("queue_unresolved", `GetQueueUrl returned no URL for ${target.name}`);
   return out.QueueUrl;
 }
 

@@ -130,5 +130,5 @@ test("FIFO entries are never packed: one event per message, with its group and d
 
 test("limits that cannot work are refused at construction", () => {
   assert.throws(() => publisher(new StubSqs(), { maxMessageBytes: 2_000_000 }), /message bytes <= batch bytes/);
-  assert.throws(() => publisher(new StubSqs(), { maxEventsPerMessage: 0 }), RangeError);
+  assert.throws(() => publisher(new StubSqs(), { maxEventsPerMessage: 0 }), { code: "invalid_option" });
 });

@@ -17,6 +17,7 @@ import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { K8S } from "../src/shared/names.ts";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "./emulator.ts";
+import { freePort } from "./lib/process.ts";
 import { formatLine } from "./pretty.ts";
 import { startLocalAlarms, type LocalAlarms } from "./alarms/local.ts";
 import { alarmLine, parseAlarmPeriod, parseWebhookUrl } from "./alarms/options.ts";
@@ -86,15 +87,6 @@ async function ensureFree(port: number, what: string, option: string): Promise<v
   } finally {
     if (probe.listening) await new Promise((r) => probe.close(r));
   }
-}
-
-/** A TCP port free on 127.0.0.1 right now. */
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, "127.0.0.1", () => ok()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {

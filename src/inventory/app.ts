@@ -7,7 +7,7 @@ import { AppError, RETRY_AFTER_S, ValidationError } from "../shared/errors.ts";
 import { handleOps, sendError, sendJson, type ErrorBody } from "../shared/http.ts";
 import type { Logger } from "../shared/log.ts";
 import { inventoryUpdatedEvent } from "../shared/events.ts";
-import { validateUpdate, type InventoryUpdate } from "../shared/message.ts";
+import { fifoIds, validateUpdate, type InventoryUpdate } from "../shared/message.ts";
 import type { TokenAuth } from "./auth.ts";
 import type { InventoryMetrics } from "./metrics.ts";
 import type { PublishEntry, Publisher } from "../shared/publisher.ts";
@@ -143,12 +143,8 @@ export function createInventoryHandler(o: InventoryAppOptions): (req: IncomingMe
     const entries: PublishEntry[] = updates.map((u) => {
       const id = newId();
       ids.push(id);
-      const entry: PublishEntry = { body: JSON.stringify(inventoryUpdatedEvent(u, id, requestId, receivedAt)) };
-      if (fifo) {
-        entry.groupId = u.sku;
-        entry.dedupId = `${u.sku}:${u.version}`;
-      }
-      return entry;
+      const body = JSON.stringify(inventoryUpdatedEvent(u, id, requestId, receivedAt));
+      return fifo ? { body, ...fifoIds(u.sku, u.version) } : { body };
     });
 
     let results;

@@ -7,6 +7,15 @@ import { ValidationError } from "./errors.ts";
 
 export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const MAX_QUANTITY = 1_000_000_000;
+
+/**
+ * FIFO queues, both of them: the SKU is the message group (order per SKU),
+ * SKU and version the deduplication id (a resend of one version within
+ * SQS's 5-minute window is stored once).
+ */
+export function fifoIds(sku: string, version: number): { groupId: string; dedupId: string } {
+  return { groupId: sku, dedupId: `${sku}:${version}` };
+}
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-](\d{2}):(\d{2}))$/;
 // Control characters (C0, DEL, C1) are refused in free text fields.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;

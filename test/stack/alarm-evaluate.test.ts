@@ -9,7 +9,7 @@ import { closePeriod, type AlarmTracker } from "../../scripts/alarms/monitor.ts"
 import { alarmMessage, alarmSubject, summaryLine } from "../../scripts/alarms/notification.ts";
 import { alarmLine, parseAlarmPeriod, parseWebhookUrl } from "../../scripts/alarms/options.ts";
 import { ROOT } from "../../scripts/stack.ts";
-import { startChild } from "../helpers/process.ts";
+import { startChild } from "../../scripts/lib/process.ts";
 import { schemaErrors } from "./alarm-helpers.ts";
 import { join } from "node:path";
 

@@ -16,7 +16,7 @@ import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ROOT, startStack } from "../../scripts/stack.ts";
 import { QUEUE_NAMES } from "../../src/shared/names.ts";
-import { startChild } from "../helpers/process.ts";
+import { startChild } from "../../scripts/lib/process.ts";
 import { schemaErrors, waitForNotification, type Received } from "./alarm-helpers.ts";
 
 const BACKLOG = "stockprice-inventory-backlog";

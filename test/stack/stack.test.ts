@@ -12,7 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { readPriceDecisions, type PriceDecidedData } from "../../src/shared/events.ts";
 import { createQueues, startEmulator } from "../../scripts/emulator.ts";
 import { PortInUseError, startStack, ROOT } from "../../scripts/stack.ts";
-import { startChild } from "../helpers/process.ts";
+import { startChild } from "../../scripts/lib/process.ts";
 
 // Hand-computed from examples/policy.yaml: base, band percent (half up), limits, .99 ending.
 const EXPECTED: Array<[sku: string, quantity: number, price: number, rule: string]> = [

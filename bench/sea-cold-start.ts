@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from "../scripts/emulator.ts";
 import { freePort, rssMb } from "../scripts/lib/process.ts";
-import { ROOT } from "../scripts/stack.ts";
+import { ROOT } from "../scripts/local-stack.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "10" } } });
 const ROUNDS = Number(values.rounds);

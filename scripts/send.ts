@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { request } from "undici";
 import { readPriceDecisions } from "../src/shared/events.ts";
-import { STATE_FILE, type StackState } from "./stack.ts";
+import { STATE_FILE, type StackState } from "./local-stack.ts";
 
 const USAGE = `Usage: npm run send -- --sku SKU --quantity N [--version N] [--warehouse W] [--timeout SECONDS]
        npm run send -- --count N [--sku SKU] [--quantity N]     (N updates, one request each, no waiting)

@@ -16,7 +16,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
 import { isSeaStale, SEA_SERVICES, seaPath } from "../../scripts/sea.ts";
 import { freePort } from "../../scripts/lib/process.ts";
-import { ROOT } from "../../scripts/stack.ts";
+import { ROOT } from "../../scripts/local-stack.ts";
 import { readPriceDecisions } from "../../src/shared/events.ts";
 import type { PriceDecidedData } from "../../src/shared/events.ts";
 

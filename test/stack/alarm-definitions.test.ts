@@ -11,7 +11,7 @@ import { test } from "node:test";
 import { ALARMS_MODULE_DIR, loadAlarmModule } from "../../scripts/alarms/definitions.ts";
 import { QUEUE_NAMES } from "../../src/shared/names.ts";
 import { blocksOf, readModule } from "../helpers/hcl.ts";
-import { ROOT } from "../../scripts/stack.ts";
+import { ROOT } from "../../scripts/local-stack.ts";
 
 function copyModule(): string {
   const dir = mkdtempSync(join(tmpdir(), "alarms-module-"));

@@ -8,7 +8,7 @@ import { evaluate, reasonTime, statistic, type AlarmState } from "../../scripts/
 import { closePeriod, type AlarmTracker } from "../../scripts/alarms/monitor.ts";
 import { alarmMessage, alarmSubject, summaryLine } from "../../scripts/alarms/notification.ts";
 import { alarmLine, parseAlarmPeriod, parseWebhookUrl } from "../../scripts/alarms/options.ts";
-import { ROOT } from "../../scripts/stack.ts";
+import { ROOT } from "../../scripts/local-stack.ts";
 import { startChild } from "../../scripts/lib/process.ts";
 import { schemaErrors } from "./alarm-helpers.ts";
 import { join } from "node:path";

@@ -11,7 +11,7 @@ import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { readPriceDecisions, type PriceDecidedData } from "../../src/shared/events.ts";
 import { createQueues, startEmulator } from "../../scripts/emulator.ts";
-import { PortInUseError, startStack, ROOT } from "../../scripts/stack.ts";
+import { PortInUseError, startStack, ROOT } from "../../scripts/local-stack.ts";
 import { startChild } from "../../scripts/lib/process.ts";
 
 // Hand-computed from examples/policy.yaml: base, band percent (half up), limits, .99 ending.

@@ -180,6 +180,7 @@ test("npm start's CLI: Ctrl-C stops everything and exits 0; a service that dies 
   const crashed = await second.exited;
   assert.equal(crashed.code, 1);
   assert.ok(second.lines.some((l) => l.includes("pricing exited unexpectedly") && l.includes("SIGKILL")), second.lines.slice(-10).join("\n"));
-  await sleep(100);
+  // The CLI stops the other service before it exits; its pid may take a moment to be reaped.
+  for (const end = Date.now() + 5_000; alive(again.get("inventory")!) && Date.now() < end; ) await sleep(20);
   assert.equal(alive(again.get("inventory")!), false, "the other service is stopped too");
 });

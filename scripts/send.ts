@@ -26,7 +26,7 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
-export function formatMoney(minor: number, currency: string): string {
+function formatMoney(minor: number, currency: string): string {
   const sign = minor < 0 ? "-" : "";
   const abs = Math.abs(minor);
   return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, "0")} ${currency}`;

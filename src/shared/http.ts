@@ -45,8 +45,6 @@ export function sendError(res: ServerResponse, error: ErrorBody & Record<string,
 }
 
 export interface OpsHandlers {
-  /** Liveness: the process is up and its event loop turns. */
-  alive?: () => boolean;
   /** Readiness: can take traffic now. */
   ready: () => boolean;
   metrics: Registry;
@@ -68,7 +66,10 @@ export function handleOps(req: IncomingMessage, res: ServerResponse, path: strin
     res.end(req.method === "HEAD" ? undefined : text);
     return true;
   }
-  const ok = path === "/healthz" ? (ops.alive?.() ?? true) : ops.ready();
+  // Liveness is answering at all: a blocked event loop cannot answer, and the
+  // kubelet's probe timeout turns that into a restart. No other signal is
+  // needed, and none could be sent from a loop that does not turn.
+  const ok = path === "/healthz" || ops.ready();
   sendJson(res, ok ? 200 : 503, { status: ok ? "ok" : "unavailable" });
   return true;
 }

@@ -40,9 +40,8 @@ export interface InventoryUpdatedMessage extends InventoryUpdate {
   receivedAt: string;
 }
 
-export interface PriceDecidedMessage {
-  type: "price.decided";
-  schemaVersion: 1;
+/** A price decision: the data of a price.decided event, and the older message's fields. */
+export interface PriceDecidedData {
   sku: string;
   version: number;
   quantity: number;
@@ -53,8 +52,13 @@ export interface PriceDecidedMessage {
   previousPrice: number | null;
   /** Which policy rule set the price, e.g. "band:low-stock". */
   rule: string;
-  /** The inventory update's id. */
+  /** The id of the inventory update this decision answers. */
   updateId: string;
+}
+
+export interface PriceDecidedMessage extends PriceDecidedData {
+  type: "price.decided";
+  schemaVersion: 1;
   decidedAt: string;
 }
 
@@ -65,11 +69,12 @@ function at(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
-function fail(code: string, message: string, field: string): never {
+/** Throws the ValidationError for `field`; the readers of both message formats use it. */
+export function fail(code: string, message: string, field: string): never {
   throw new ValidationError(code, message, field);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

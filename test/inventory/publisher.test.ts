@@ -29,10 +29,14 @@ function publisher(sqs: StubSqs, o: Partial<PublisherOptions> = {}): Publisher {
 
 const entries = (n: number, size = 20, tag = "") => Array.from({ length: n }, (_, i) => ({ body: `${i}:${tag}`.padEnd(size, "x") }));
 
-test("concurrent submissions share batches of at most 10", async () => {
+test("concurrent submissions share batches of at most 10", async (t) => {
+  // Time stands still: a slow machine cannot make the linger expire between the submissions.
+  t.mock.timers.enable({ apis: ["setTimeout", "Date"] });
   const sqs = new StubSqs({ SendMessageBatch: allStored });
   const p = publisher(sqs);
-  const results = await Promise.all([p.submit(entries(7, 20, "a")), p.submit(entries(9, 20, "b")), p.submit(entries(9, 20, "c"))]);
+  const settled = Promise.all([p.submit(entries(7, 20, "a")), p.submit(entries(9, 20, "b")), p.submit(entries(9, 20, "c"))]);
+  t.mock.timers.tick(5);
+  const results = await settled;
   assert.ok(results.flat().every((r) => r.ok));
   const sizes = sqs.callsOf("SendMessageBatch").map((c) => c.input.Entries.length);
   assert.deepEqual(sizes, [10, 10, 5]);

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { inventoryUpdatedEvent, batchBody, BATCH_ATTRIBUTES } from "../src/shared/events.ts";
-import { startChild } from "../test/helpers/process.ts";
+import { startChild } from "../scripts/lib/process.ts";
 import { fmt, median, ROOT, spread } from "./measure.ts";
 import { UndiciHttpHandler } from "./undici-handler.ts";
 
@@ -17,7 +17,7 @@ const { values: args } = parseArgs({ options: { rounds: { type: "string", defaul
 const ROUNDS = Math.max(1, Number(args.rounds));
 const CALLS = Math.max(80, Number(args.calls));
 
-const stub = startChild([join(ROOT, "bench", "sqs-stub.ts")], {});
+const stub = startChild([join(ROOT, "bench", "sqs-server.ts")], {});
 const url = `http://127.0.0.1:${JSON.parse(await stub.waitFor(/"port"/)).port}`;
 const client = (undici: boolean, md5: boolean) =>
   new SQSClient({ region: "us-east-1", endpoint: url, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1, cacheMiddleware: true, ...(md5 ? {} : { md5: false }), ...(undici ? { requestHandler: new UndiciHttpHandler() } : {}) });

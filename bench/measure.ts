@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { startChild, type Child } from "../test/helpers/process.ts";
+import { startChild, type Child } from "../scripts/lib/process.ts";
 
 export const ROOT = join(import.meta.dirname, "..");
 export const TOKEN = "bench-token-0123456789abcdef";
@@ -17,11 +17,6 @@ export function cpuUs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(f[11]) + Number(f[12])) * 1e6) / CLK_TCK;
-}
-
-export function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 export interface StubStats {
@@ -46,7 +41,7 @@ export const total = (t: Record<string, number> | undefined) => Object.entries(t
 
 export async function startStub(kind: "stub" | "fauxqs", latencyMs: number): Promise<Stub> {
   if (kind === "fauxqs") return startFauxqs();
-  const child = startChild([join(ROOT, "bench", "sqs-stub.ts"), "--latency-ms", String(latencyMs)], {});
+  const child = startChild([join(ROOT, "bench", "sqs-server.ts"), "--latency-ms", String(latencyMs)], {});
   const { port } = JSON.parse(await child.waitFor(/"port"/));
   const url = `http://127.0.0.1:${port}`;
   const post = (path: string, body?: unknown) => fetch(url + path, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json());

@@ -5,12 +5,11 @@
 import { mkdirSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort } from "../scripts/stack.ts";
 import { BATCH_ATTRIBUTES, batchBody, inventoryUpdatedEvent } from "../src/shared/events.ts";
 import { BILLING_CHUNK_BYTES, messageBytes } from "../src/shared/limits.ts";
-import { startChild } from "../test/helpers/process.ts";
+import { freePort, rssMb, startChild } from "../scripts/lib/process.ts";
 import { VARIANT_BUNDLE } from "./build.ts";
-import { CREDS, cpuUs, drained, load, ROOT, rssMb, startStub, TOKEN, total } from "./measure.ts";
+import { CREDS, cpuUs, drained, load, ROOT, startStub, TOKEN, total } from "./measure.ts";
 
 export interface Settings { kind: "stub" | "fauxqs"; latencyMs: number; durationS: number; updates: number }
 

@@ -8,12 +8,13 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from "../scripts/emulator.ts";
-import { freePort, ROOT } from "../scripts/stack.ts";
+import { freePort, rssMb } from "../scripts/lib/process.ts";
+import { ROOT } from "../scripts/local-stack.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "10" } } });
 const ROUNDS = Number(values.rounds);
@@ -29,7 +30,6 @@ const VARIANTS = {
 };
 type Variant = keyof typeof VARIANTS;
 
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) / 1024;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number, d = 0) => n.toFixed(d);
 

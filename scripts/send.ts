@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { request } from "undici";
 import { readPriceDecisions } from "../src/shared/events.ts";
-import { STATE_FILE, type StackState } from "./stack.ts";
+import { STATE_FILE, type StackState } from "./local-stack.ts";
 
 const USAGE = `Usage: npm run send -- --sku SKU --quantity N [--version N] [--warehouse W] [--timeout SECONDS]
        npm run send -- --count N [--sku SKU] [--quantity N]     (N updates, one request each, no waiting)
@@ -26,7 +26,7 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
-export function formatMoney(minor: number, currency: string): string {
+function formatMoney(minor: number, currency: string): string {
   const sign = minor < 0 ? "-" : "";
   const abs = Math.abs(minor);
   return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, "0")} ${currency}`;

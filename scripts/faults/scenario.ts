@@ -55,7 +55,7 @@ export async function runScenario(s: Scenario, scale: Scale, aloneDone: () => vo
   try {
     await s.run({ stack, history, scale, note: (t) => notes.push(t), fail: (t) => failures.push(t), aloneDone });
     aloneDone();
-    if (!stack.pricing || stack.pricing.child.exitCode !== null) await stack.startPricing();
+    if (!stack.pricing || stack.pricing.proc.exitCode !== null) await stack.startPricing();
     const dlq = s.dlq?.(scale) ?? 0;
     const settled = await stack.settle((body) => history.decision(body), { timeoutMs: s.settleTimeoutMs(scale), dlq });
     let backlogAccounted = false;

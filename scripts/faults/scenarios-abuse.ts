@@ -4,7 +4,7 @@
 import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { load, percentile } from "./client.ts";
-import { rssMb } from "./procs.ts";
+import { rssMb } from "../lib/process.ts";
 import type { Scenario, ScenarioContext } from "./scenario.ts";
 
 const base = () => ({ visibilityS: 10, maxReceive: 5 });
@@ -142,6 +142,6 @@ export const bigBodyAndGarbage: Scenario = {
     ctx.note(`50 MB body: ${bigStatus}; garbage: ${tally(garbageStatuses)}`);
     if (bigStatus === "202") ctx.fail("the 50 MB body was accepted");
     if (garbageStatuses.includes("202")) ctx.fail("a garbage request was accepted");
-    if (ctx.stack.inventory!.child.exitCode !== null) ctx.fail("inventory died");
+    if (ctx.stack.inventory!.proc.exitCode !== null) ctx.fail("inventory died");
   },
 };

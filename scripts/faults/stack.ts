@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, type QueueSetup } from "../emulator.ts";
-import { RssSampler, spawnNode, type Proc } from "./procs.ts";
+import { spawnNode, type Child } from "../lib/process.ts";
+import { RssSampler } from "./procs.ts";
 import { startSqsProxy, type ProxyHooks, type SqsProxy } from "./sqs-proxy.ts";
 
 export const ROOT = resolve(import.meta.dirname, "..", "..");
@@ -47,15 +48,15 @@ export class FaultStack {
   readonly token = `fault-${randomBytes(12).toString("hex")}`;
   readonly rss = new RssSampler(200);
   readonly dataDir: string | undefined;
-  emulator!: Proc;
+  emulator!: Child;
   sqsPort = 0;
   queues!: QueueSetup;
   sqs!: SQSClient;
   proxy: SqsProxy | undefined;
-  inventory: Proc | undefined;
+  inventory: Child | undefined;
   inventoryUrl = "";
-  pricing: Proc | undefined;
-  readonly #all: Proc[] = [];
+  pricing: Child | undefined;
+  readonly #all: Child[] = [];
 
   constructor(o: FaultStackOptions) {
     this.o = o;
@@ -72,7 +73,7 @@ export class FaultStack {
     return s;
   }
 
-  #track(p: Proc): Proc {
+  #track(p: Child): Child {
     this.#all.push(p);
     this.rss.watch(p);
     return p;
@@ -100,7 +101,7 @@ export class FaultStack {
     };
   }
 
-  async startInventory(): Promise<Proc> {
+  async startInventory(): Promise<Child> {
     const p = this.#track(spawnNode("inventory", [...(this.o.inventoryNodeArgs ?? []), join(ROOT, "dist", "inventory.mjs")], { ...this.#serviceEnv(), AUTH_TOKENS: this.token, ...this.o.inventoryEnv }));
     const line = await p.waitFor(/inventory\.ready/, 15_000);
     const port = /"port":(\d+)/.exec(p.lines.find((l) => l.includes("inventory.listening")) ?? "")?.[1];
@@ -110,7 +111,7 @@ export class FaultStack {
     return p;
   }
 
-  async startPricing(): Promise<Proc> {
+  async startPricing(): Promise<Child> {
     const env = {
       ...this.#serviceEnv(),
       PRICE_QUEUE_URL: this.queues.priceUrl,

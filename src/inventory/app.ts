@@ -3,11 +3,11 @@
 
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AppError, ValidationError } from "../shared/errors.ts";
-import { handleOps, sendError, sendJson } from "../shared/http.ts";
+import { AppError, RETRY_AFTER_S, ValidationError } from "../shared/errors.ts";
+import { handleOps, sendError, sendJson, type ErrorBody } from "../shared/http.ts";
 import type { Logger } from "../shared/log.ts";
 import { inventoryUpdatedEvent } from "../shared/events.ts";
-import { validateUpdate, type InventoryUpdate } from "../shared/message.ts";
+import { fifoIds, validateUpdate, type InventoryUpdate } from "../shared/message.ts";
 import type { TokenAuth } from "./auth.ts";
 import type { InventoryMetrics } from "./metrics.ts";
 import type { PublishEntry, Publisher } from "../shared/publisher.ts";
@@ -38,8 +38,15 @@ export interface InventoryAppOptions {
   newId?: () => string;
 }
 
-/** Error codes that are the server's state, not the request's: 503 + Retry-After. */
-const UNAVAILABLE: Record<string, number> = { not_ready: 1, shutting_down: 5, overloaded: 1 };
+/** An error answer of POST /v1/inventory; the status and Retry-After follow from the code. */
+interface Failure {
+  code: string;
+  message: string;
+  field?: string;
+  headers?: Record<string, string | number>;
+  /** More members of the error object, e.g. which updates were not stored. */
+  extra?: Record<string, unknown>;
+}
 
 export function parseUpdates(body: unknown, nowMs: number): InventoryUpdate[] {
   if (Array.isArray(body)) {
@@ -78,40 +85,40 @@ export function createInventoryHandler(o: InventoryAppOptions): (req: IncomingMe
   const newId = o.newId ?? randomUUID;
   const { metrics, log } = o;
 
-  const respond = (res: ServerResponse, route: string, method: string, status: number, send: () => void) => {
-    send();
-    metrics.requests.inc({ method, route, status: String(status) });
-  };
+  const count = (route: string, method: string, status: number) => metrics.requests.inc({ method, route, status: String(status) });
+  /** Answers an error (status and Retry-After from its code) and counts it. */
+  const answerError = (res: ServerResponse, route: string, method: string, error: ErrorBody & Record<string, unknown>, headers?: Record<string, string | number>) =>
+    count(route, method, sendError(res, error, headers));
 
   async function postInventory(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const route = "/v1/inventory";
-    const fail = (status: number, code: string, message: string, field?: string, headers?: Record<string, string | number>, extra?: Record<string, unknown>) =>
-      respond(res, route, "POST", status, () => sendError(res, status, { code, message, ...(field ? { field } : {}), ...extra }, { "x-request-id": requestId, ...headers }));
+    const fail = (f: Failure) =>
+      answerError(res, route, "POST", { code: f.code, message: f.message, ...(f.field ? { field: f.field } : {}), ...f.extra }, { "x-request-id": requestId, ...f.headers });
 
     if (!o.auth.check(req.headers.authorization)) {
-      return fail(401, "unauthorized", "a valid bearer token is required", undefined, { "www-authenticate": 'Bearer realm="inventory"' });
+      return fail({ code: "unauthorized", message: "a valid bearer token is required", headers: { "www-authenticate": 'Bearer realm="inventory"' } });
     }
     // Not o.ready(): after SIGTERM /readyz turns 503 first while updates are still taken.
     if (!o.publisher.ready) {
-      return fail(503, "not_ready", "the service is not accepting updates now", undefined, { "retry-after": UNAVAILABLE.not_ready });
+      return fail({ code: "not_ready", message: "the service is not accepting updates now" });
     }
     if (o.maxPendingUpdates !== undefined && o.publisher.pending >= o.maxPendingUpdates) {
-      return fail(503, "overloaded", `too many updates waiting to be stored (limit ${o.maxPendingUpdates})`, undefined, { "retry-after": UNAVAILABLE.overloaded });
+      return fail({ code: "overloaded", message: `too many updates waiting to be stored (limit ${o.maxPendingUpdates})` });
     }
     const type = req.headers["content-type"];
     if (!type || !JSON_TYPE.test(type)) {
-      return fail(415, "unsupported_media_type", "Content-Type must be application/json", "content-type");
+      return fail({ code: "unsupported_media_type", message: "Content-Type must be application/json", field: "content-type" });
     }
     const declared = Number(req.headers["content-length"]);
     if (declared > o.maxBodyBytes) {
-      return fail(413, "payload_too_large", `the body exceeds ${o.maxBodyBytes} bytes`, "body", { connection: "close" });
+      return fail({ code: "payload_too_large", message: `the body exceeds ${o.maxBodyBytes} bytes`, field: "body", headers: { connection: "close" } });
     }
 
     let raw: Buffer;
     try {
       raw = await readBody(req, o.maxBodyBytes);
     } catch (err) {
-      if (err instanceof BodyTooLarge) return fail(413, err.code, err.message, "body", { connection: "close" });
+      if (err instanceof BodyTooLarge) return fail({ code: err.code, message: err.message, field: "body", headers: { connection: "close" } });
       return; // the client went away mid-body; nothing to answer
     }
 
@@ -126,7 +133,7 @@ export function createInventoryHandler(o: InventoryAppOptions): (req: IncomingMe
       }
       updates = parseUpdates(body, receivedMs);
     } catch (err) {
-      if (err instanceof ValidationError) return fail(400, err.code, err.message, err.field);
+      if (err instanceof ValidationError) return fail({ code: err.code, message: err.message, field: err.field });
       throw err;
     }
 
@@ -136,39 +143,31 @@ export function createInventoryHandler(o: InventoryAppOptions): (req: IncomingMe
     const entries: PublishEntry[] = updates.map((u) => {
       const id = newId();
       ids.push(id);
-      const entry: PublishEntry = { body: JSON.stringify(inventoryUpdatedEvent(u, id, requestId, receivedAt)) };
-      if (fifo) {
-        entry.groupId = u.sku;
-        entry.dedupId = `${u.sku}:${u.version}`;
-      }
-      return entry;
+      const body = JSON.stringify(inventoryUpdatedEvent(u, id, requestId, receivedAt));
+      return fifo ? { body, ...fifoIds(u.sku, u.version) } : { body };
     });
 
     let results;
     try {
       results = await o.publisher.submit(entries);
     } catch (err) {
-      if (err instanceof AppError && err.code in UNAVAILABLE) {
-        return fail(503, err.code, err.message, undefined, { "retry-after": UNAVAILABLE[err.code] });
-      }
+      if (err instanceof AppError && err.code in RETRY_AFTER_S) return fail({ code: err.code, message: err.message });
       throw err;
     }
 
     const stored = results.filter((r) => r.ok).length;
     metrics.accepted.inc(undefined, stored);
     if (stored === results.length) {
-      return respond(res, route, "POST", 202, () => sendJson(res, 202, { accepted: stored, ids }, { "x-request-id": requestId }));
+      sendJson(res, 202, { accepted: stored, ids }, { "x-request-id": requestId });
+      return count(route, "POST", 202);
     }
     const notAccepted = results.flatMap((r, index) => (r.ok ? [] : [{ index, sku: updates[index].sku, code: r.code, message: r.message }]));
     log.warn("publish.partial_failure", { requestId, updates: results.length, failed: notAccepted.length, code: notAccepted[0].code });
-    return fail(
-      503,
-      "publish_failed",
-      `${notAccepted.length} of ${results.length} updates were not stored; retry those (re-sending stored ones is harmless)`,
-      undefined,
-      { "retry-after": 2 },
-      { notAccepted, accepted: stored, ids: results.map((r, i) => (r.ok ? ids[i] : null)) },
-    );
+    return fail({
+      code: "publish_failed",
+      message: `${notAccepted.length} of ${results.length} updates were not stored; retry those (re-sending stored ones is harmless)`,
+      extra: { notAccepted, accepted: stored, ids: results.map((r, i) => (r.ok ? ids[i] : null)) },
+    });
   }
 
   return (req, res) => {
@@ -181,29 +180,24 @@ export function createInventoryHandler(o: InventoryAppOptions): (req: IncomingMe
 
     if (path === "/v1/inventory") {
       if (method !== "POST") {
-        return respond(res, path, method, 405, () =>
-          sendError(res, 405, { code: "method_not_allowed", message: `${method} is not allowed on ${path}` }, { allow: "POST" }),
-        );
+        return answerError(res, path, method, { code: "method_not_allowed", message: `${method} is not allowed on ${path}` }, { allow: "POST" });
       }
       postInventory(req, res, requestId).catch((err: unknown) => {
         log.error("request.failed", { requestId, err });
         if (!res.headersSent) {
-          respond(res, path, method, 500, () => sendError(res, 500, { code: "internal", message: "internal error" }, { "x-request-id": requestId }));
+          answerError(res, path, method, { code: "internal", message: "internal error" }, { "x-request-id": requestId });
         }
       });
       return;
     }
     if (path === "/openapi.json") {
       if (method !== "GET" && method !== "HEAD") {
-        return respond(res, path, method, 405, () =>
-          sendError(res, 405, { code: "method_not_allowed", message: `${method} is not allowed on ${path}` }, { allow: "GET, HEAD" }),
-        );
+        return answerError(res, path, method, { code: "method_not_allowed", message: `${method} is not allowed on ${path}` }, { allow: "GET, HEAD" });
       }
-      return respond(res, path, method, 200, () => {
-        res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(o.openapi) });
-        res.end(method === "HEAD" ? undefined : o.openapi);
-      });
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(o.openapi) });
+      res.end(method === "HEAD" ? undefined : o.openapi);
+      return count(path, method, 200);
     }
-    respond(res, "other", method, 404, () => sendError(res, 404, { code: "not_found", message: `no route for ${path.slice(0, 100)}` }));
+    answerError(res, "other", method, { code: "not_found", message: `no route for ${path.slice(0, 100)}` });
   };
 }

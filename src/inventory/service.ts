@@ -4,7 +4,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { closeServer, createJsonServer, listen, startDraining } from "../shared/http.ts";
 import { createLogger, type Logger } from "../shared/log.ts";
-import { backoffMs, createSqsClient, isFifoQueue, resolveQueueUrl, type SqsPort } from "../shared/sqs.ts";
+import { isFifoQueue, resolveQueueUrl, type SqsPort } from "../shared/sqs.ts";
+import { releaseSqs, serviceSqs, untilReady } from "../shared/startup.ts";
 import { createInventoryHandler } from "./app.ts";
 import { loadAuth, watchTokenFile } from "./auth.ts";
 import type { InventoryConfig } from "./config.ts";
@@ -33,16 +34,7 @@ export async function startInventory(config: InventoryConfig, deps: InventoryDep
 
   let publisher: Publisher | undefined = undefined;
   const metrics = createInventoryMetrics(() => publisher?.pending ?? 0);
-  const sqs =
-    deps.sqs ??
-    createSqsClient({
-      region: config.AWS_REGION,
-      endpoint: config.AWS_ENDPOINT_URL_SQS,
-      // The publisher retries entries itself with its own budget and backoff.
-      maxAttempts: 1,
-      md5: config.SQS_VERIFY_MD5,
-      onCall: (action, outcome) => metrics.sqsCalls.inc({ action, outcome }),
-    });
+  const sqs = serviceSqs(config, deps.sqs, (action, outcome) => metrics.sqsCalls.inc({ action, outcome }));
   publisher = new Publisher({
     sqs,
     lingerMs: config.BATCH_LINGER_MS,
@@ -77,26 +69,15 @@ export async function startInventory(config: InventoryConfig, deps: InventoryDep
 
   // Resolve the queue in the background: /healthz answers meanwhile and
   // /readyz stays 503 until updates can really be stored.
-  const abort = new AbortController();
-  const whenReady = (async () => {
-    for (let attempt = 0; !abort.signal.aborted; attempt++) {
-      try {
-        queueUrl = await resolveQueueUrl(sqs, { url: config.QUEUE_URL, name: config.QUEUE_NAME }, abort.signal);
-        pub.start(queueUrl);
-        log.info("inventory.ready", { queue: queueUrl, fifo: isFifoQueue(queueUrl) });
-        return;
-      } catch (err) {
-        if (abort.signal.aborted) return;
-        const delay = backoffMs(Math.min(attempt, 6), 500, 30_000) + 250;
-        log.error("queue.resolve_failed", { queue: config.QUEUE_NAME, err, retryInMs: delay });
-        await sleep(delay, undefined, { signal: abort.signal }).catch(() => {});
-      }
-    }
-  })();
+  const readiness = untilReady(log, async (signal) => {
+    queueUrl = await resolveQueueUrl(sqs, { url: config.QUEUE_URL, name: config.QUEUE_NAME }, signal);
+    pub.start(queueUrl);
+    log.info("inventory.ready", { queue: queueUrl, fifo: isFifoQueue(queueUrl) });
+  });
 
   async function stop(): Promise<void> {
     stopping = true;
-    abort.abort();
+    await readiness.stop();
     stopWatching();
     // Keep-alive clients are told to reconnect (elsewhere, once the endpoints drop this pod) from now on.
     startDraining(server);
@@ -108,8 +89,8 @@ export async function startInventory(config: InventoryConfig, deps: InventoryDep
     const timer = setTimeout(() => server.closeAllConnections(), Math.max(100, config.SHUTDOWN_GRACE_MS)).unref();
     await closed;
     clearTimeout(timer);
-    if ("destroy" in sqs && typeof sqs.destroy === "function") sqs.destroy();
+    releaseSqs(sqs);
   }
 
-  return { port, whenReady, stop };
+  return { port, whenReady: readiness.whenReady, stop };
 }

@@ -17,10 +17,10 @@ import {
   ReceiveMessageCommand,
   type Message,
 } from "@aws-sdk/client-sqs";
-import { setTimeout as sleep } from "node:timers/promises";
+import { systemClock, type Clock, type TimerHandle } from "../shared/clock.ts";
 import type { Logger } from "../shared/log.ts";
 import { requireInt, withDefaults } from "../shared/options.ts";
-import { backoffMs, type SqsPort } from "../shared/sqs.ts";
+import { backoffMs, isTransient, type SqsPort } from "../shared/sqs.ts";
 
 /** What a handler decides: delete, retry after a backoff, or leave for the DLQ. */
 export type Outcome = "ack" | "retry" | "poison";
@@ -41,6 +41,8 @@ export interface ConsumerOptions {
   retryBaseS?: number;
   retryCapS?: number;
   onInFlight?: (n: number) => void;
+  /** Time and timers (heartbeat, delete linger, stop deadline, backoff); the system's by default. */
+  clock?: Clock;
 }
 
 /** How long past its wait time a receive may take to answer during a stop before it is aborted. */
@@ -48,7 +50,7 @@ const RECEIVE_MARGIN_MS = 2000;
 /** SQS: a visibility timeout is an integer 0-43200 seconds. */
 const MAX_VISIBILITY_S = 43_200;
 
-const DEFAULTS = { waitTimeS: 20, deleteLingerMs: 5, retryBaseS: 2, retryCapS: 300 };
+const DEFAULTS = { waitTimeS: 20, deleteLingerMs: 5, retryBaseS: 2, retryCapS: 300, clock: systemClock };
 
 /** Seconds of invisibility before a retried message comes back: min(cap, base x 2^(receives-1)), an integer. */
 export function retryDelayS(receives: number, baseS: number, capS: number): number {
@@ -78,7 +80,7 @@ export class Consumer {
   /** FIFO: the tail of each message group's chain in this process. */
   #groups = new Map<string, Promise<void>>();
   #deletes: Array<{ receipt: string; resolve: () => void }> = [];
-  #deleteTimer: NodeJS.Timeout | undefined;
+  #deleteTimer: TimerHandle | undefined;
   #pendingCalls = new Set<Promise<unknown>>();
 
   constructor(options: ConsumerOptions) {
@@ -109,20 +111,21 @@ export class Consumer {
    * messages were released.
    */
   async stop(graceMs: number): Promise<number> {
-    const deadline = Date.now() + graceMs;
+    const clock = this.#o.clock;
+    const deadline = clock.now() + graceMs;
     this.#stopping.abort();
     for (const w of this.#slotWaiters.splice(0)) w();
     const receiveBound = Math.min(graceMs, this.#o.waitTimeS * 1000 + RECEIVE_MARGIN_MS);
-    const lateReceives = setTimeout(() => this.#receiveAbort.abort(), receiveBound);
+    const lateReceives = clock.setTimeout(() => this.#receiveAbort.abort(), receiveBound);
     await Promise.all(this.#pollers);
-    clearTimeout(lateReceives);
+    clock.clearTimeout(lateReceives);
     if (this.#inWork.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
+      let timer: TimerHandle | undefined;
       await Promise.race([
         new Promise<void>((r) => this.#idleWaiters.push(r)),
-        new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now())))),
+        new Promise<void>((r) => (timer = clock.setTimeout(r, Math.max(0, deadline - clock.now())))),
       ]);
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
     }
     await this.#flushDeletes();
     const unfinished = [...this.#inWork.values()].filter((w) => !w.done).map((w) => w.message);
@@ -171,7 +174,7 @@ export class Consumer {
         if (signal.aborted) break;
         const delay = backoffMs(Math.min(failures++, 8), 200, 20_000) + 100;
         log.warn("sqs.receive_failed", { poller: index, err, retryInMs: delay });
-        await sleep(delay, undefined, { signal }).catch(() => {});
+        await this.#o.clock.sleep(delay, signal);
         continue;
       }
       this.#reserved -= free;
@@ -219,7 +222,7 @@ export class Consumer {
   async #process(work: Work): Promise<void> {
     const { message } = work;
     const heartbeatMs = (this.#o.visibilityTimeoutS * 1000) / 2;
-    const heartbeat = setInterval(() => {
+    const heartbeat = this.#o.clock.setInterval(() => {
       this.#call(
         new ChangeMessageVisibilityCommand({ QueueUrl: this.#o.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: this.#o.visibilityTimeoutS }),
         "sqs.heartbeat_failed",
@@ -232,7 +235,7 @@ export class Consumer {
       this.#o.log.error("message.failed", { messageId: message.MessageId, err });
       outcome = "retry";
     } finally {
-      clearInterval(heartbeat);
+      this.#o.clock.clearInterval(heartbeat);
     }
     if (outcome === "ack") {
       await this.#delete(message.ReceiptHandle!);
@@ -260,12 +263,12 @@ export class Consumer {
     return new Promise((resolve) => {
       this.#deletes.push({ receipt, resolve });
       if (this.#deletes.length >= 10) void this.#flushDeletes();
-      else this.#deleteTimer ??= setTimeout(() => void this.#flushDeletes(), this.#o.deleteLingerMs);
+      else this.#deleteTimer ??= this.#o.clock.setTimeout(() => void this.#flushDeletes(), this.#o.deleteLingerMs);
     });
   }
 
   async #flushDeletes(): Promise<void> {
-    clearTimeout(this.#deleteTimer);
+    this.#o.clock.clearTimeout(this.#deleteTimer);
     this.#deleteTimer = undefined;
     while (this.#deletes.length > 0) {
       const batch = this.#deletes.splice(0, 10);
@@ -278,8 +281,11 @@ export class Consumer {
         } catch (err) {
           // An undeleted message comes back after its visibility timeout and is
           // priced again: idempotent, so only logged.
-          if (attempt === 2) this.#o.log.warn("sqs.delete_failed", { count: entries.length, err });
-          else await sleep(backoffMs(attempt + 1, 100, 1000) + 50);
+          if (attempt === 2 || !isTransient(err)) {
+            this.#o.log.warn("sqs.delete_failed", { count: entries.length, err });
+            break;
+          }
+          await this.#o.clock.sleep(backoffMs(attempt + 1, 100, 1000) + 50);
         }
       }
       for (const d of batch) d.resolve();

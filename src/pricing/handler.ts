@@ -10,7 +10,7 @@ import type { Message } from "@aws-sdk/client-sqs";
 import { ValidationError } from "../shared/errors.ts";
 import { priceDecidedEvent, readInventoryBody, type BodyItem } from "../shared/events.ts";
 import type { Logger } from "../shared/log.ts";
-import type { InventoryUpdatedMessage } from "../shared/message.ts";
+import { fifoIds, type InventoryUpdatedMessage } from "../shared/message.ts";
 import type { PublishEntry, Publisher } from "../shared/publisher.ts";
 import type { Outcome } from "./consumer.ts";
 import type { DeadLetter } from "./dead-letter.ts";
@@ -101,7 +101,7 @@ export function createHandler(o: HandlerOptions): (message: Message) => Promise<
     const entries = decided.map((d): PublishEntry => {
       const { sku, version, quantity, id } = d.update;
       const body = JSON.stringify(priceDecidedEvent({ sku, version, quantity, currency: d.currency, price: d.price, previousPrice: d.previousPrice, rule: d.rule, updateId: id }, decidedAt));
-      return o.fifo ? { body, groupId: sku, dedupId: `${sku}:${version}` } : { body };
+      return o.fifo ? { body, ...fifoIds(sku, version) } : { body };
     });
     try {
       const results = await o.emitter.submit(entries);

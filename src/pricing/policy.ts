@@ -120,7 +120,7 @@ export function validatePolicy(doc: unknown): Policy {
   const prefixes: Array<[string, number]> = [];
   if (prices.prefixes !== undefined) {
     for (const [prefix, value] of Object.entries(obj(prices.prefixes, "prices.prefixes"))) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(prefix)) throw new PolicyError(`prices.prefixes.${prefix}`, "must be the start of a valid SKU");
+      if (!SKU_PATTERN.test(prefix)) throw new PolicyError(`prices.prefixes.${prefix}`, "must be the start of a valid SKU");
       prefixes.push([prefix, integer(value, `prices.prefixes.${prefix}`, 1, MAX_PRICE)]);
     }
   }
@@ -130,7 +130,7 @@ export function validatePolicy(doc: unknown): Policy {
   return { currency: root.currency, ending, rounding, floorPercent, ceilingPercent, bands, skus, prefixes };
 }
 
-/** Parses and validates policy text; `source` prefixes errors (a file name). */
+/** Parses and validates policy text; errors name the field (PolicyError) or "(document)" for bad YAML. */
 export function parsePolicy(text: string): Policy {
   let doc: unknown;
   try {

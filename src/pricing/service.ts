@@ -1,13 +1,13 @@
 // Assembles the pricing service from its configuration: policy, SQS client,
 // price emitter, consumer, and the health/metrics server; stops it gracefully.
 
-import { setTimeout as sleep } from "node:timers/promises";
 import { ConfigError } from "../shared/errors.ts";
 import { closeServer, createJsonServer, handleOps, sendError, listen } from "../shared/http.ts";
 import { createLogger, type Logger } from "../shared/log.ts";
 import { definedOnly } from "../shared/options.ts";
 import { Publisher } from "../shared/publisher.ts";
-import { backoffMs, createSqsClient, isFifoQueue, resolveQueueUrl, type SqsPort } from "../shared/sqs.ts";
+import { isFifoQueue, resolveQueueUrl, type SqsPort } from "../shared/sqs.ts";
+import { releaseSqs, serviceSqs, untilReady } from "../shared/startup.ts";
 import type { PricingConfig } from "./config.ts";
 import { Consumer } from "./consumer.ts";
 import { createDeadLetter } from "./dead-letter.ts";
@@ -47,14 +47,7 @@ export async function startPricing(config: PricingConfig, deps: PricingDeps = {}
   policy.watch(config.POLICY_RELOAD_MS);
 
   const metrics = createPricingMetrics();
-  const sqs =
-    deps.sqs ??
-    createSqsClient({
-      region: config.AWS_REGION,
-      endpoint: config.AWS_ENDPOINT_URL_SQS,
-      md5: config.SQS_VERIFY_MD5,
-      onCall: (action, outcome) => metrics.sqsCalls.inc({ action, outcome }),
-    });
+  const sqs = serviceSqs(config, deps.sqs, (action, outcome) => metrics.sqsCalls.inc({ action, outcome }));
 
   let consumer: Consumer | undefined;
   let emitter: Publisher | undefined;
@@ -63,82 +56,70 @@ export async function startPricing(config: PricingConfig, deps: PricingDeps = {}
     (req, res) => {
       const path = (req.url ?? "/").split("?", 1)[0];
       if (handleOps(req, res, path, { ready: () => consumer !== undefined && !stopping, metrics: metrics.registry })) return;
-      sendError(res, 404, { code: "not_found", message: `no route for ${path.slice(0, 100)}` });
+      sendError(res, { code: "not_found", message: `no route for ${path.slice(0, 100)}` });
     },
     { requestTimeoutMs: 10_000 },
   );
   const port = await listen(server, config.PORT, config.HOST);
   log.info("pricing.listening", { port, policy: config.POLICY_FILE });
 
-  const abort = new AbortController();
-  const whenReady = (async () => {
-    for (let attempt = 0; !abort.signal.aborted; attempt++) {
-      try {
-        const queueUrl = await resolveQueueUrl(sqs, { url: config.QUEUE_URL, name: config.QUEUE_NAME }, abort.signal);
-        const priceUrl =
-          config.PRICE_QUEUE_URL || config.PRICE_QUEUE_NAME
-            ? await resolveQueueUrl(sqs, { url: config.PRICE_QUEUE_URL, name: config.PRICE_QUEUE_NAME }, abort.signal)
-            : undefined;
-        const dlqName = config.DLQ_NAME ?? QUEUE_NAMES.inventoryDlq + (isFifoQueue(queueUrl) ? ".fifo" : "");
-        const dlqUrl = await resolveQueueUrl(sqs, { url: config.DLQ_URL, name: dlqName }, abort.signal);
-        if (priceUrl) {
-          emitter = new Publisher({
-            sqs,
-            lingerMs: 2,
-            // Bounded by the messages in work: at most 1 MiB each, events of 150+ bytes.
-            maxPending: config.CONCURRENCY * 7000,
-            maxInFlight: 8,
-            maxAttempts: 3,
-            callTimeoutMs: 5000,
-            packing: packingFrom(config),
-          });
-          emitter.start(priceUrl);
-        }
-        consumer = new Consumer({
-          sqs,
-          queueUrl,
-          pollers: config.POLLERS,
-          concurrency: config.CONCURRENCY,
-          visibilityTimeoutS: config.VISIBILITY_TIMEOUT_S,
-          waitTimeS: config.RECEIVE_WAIT_S,
-          ...definedOnly({ waitTimeS: deps.waitTimeS, retryBaseS: deps.retryBaseS }),
-          log,
-          onInFlight: (n) => metrics.inFlight.set(n),
-          handle: createHandler({
-            policy: () => policy.current,
-            tracker: new SkuTracker(config.MAX_TRACKED_SKUS),
-            emitter,
-            deadLetter: createDeadLetter(sqs, dlqUrl),
-            fifo: priceUrl !== undefined && isFifoQueue(priceUrl),
-            metrics,
-            log,
-          }),
-        });
-        consumer.start();
-        log.info("pricing.ready", { queue: queueUrl, priceQueue: priceUrl ?? null, pollers: config.POLLERS, concurrency: config.CONCURRENCY });
-        return;
-      } catch (err) {
-        if (abort.signal.aborted) return;
-        const delay = backoffMs(Math.min(attempt, 6), 500, 30_000) + 250;
-        log.error("queue.resolve_failed", { err, retryInMs: delay });
-        await sleep(delay, undefined, { signal: abort.signal }).catch(() => {});
-      }
+  const readiness = untilReady(log, async (signal) => {
+    const queueUrl = await resolveQueueUrl(sqs, { url: config.QUEUE_URL, name: config.QUEUE_NAME }, signal);
+    const priceUrl =
+      config.PRICE_QUEUE_URL || config.PRICE_QUEUE_NAME
+        ? await resolveQueueUrl(sqs, { url: config.PRICE_QUEUE_URL, name: config.PRICE_QUEUE_NAME }, signal)
+        : undefined;
+    const dlqName = config.DLQ_NAME ?? QUEUE_NAMES.inventoryDlq + (isFifoQueue(queueUrl) ? ".fifo" : "");
+    const dlqUrl = await resolveQueueUrl(sqs, { url: config.DLQ_URL, name: dlqName }, signal);
+    if (priceUrl) {
+      emitter = new Publisher({
+        sqs,
+        lingerMs: config.EMIT_LINGER_MS,
+        // Bounded by the messages in work: at most 1 MiB each, events of 150+ bytes.
+        maxPending: config.CONCURRENCY * 7000,
+        maxInFlight: config.EMIT_MAX_INFLIGHT_BATCHES,
+        maxAttempts: config.EMIT_ATTEMPTS,
+        callTimeoutMs: config.EMIT_TIMEOUT_MS,
+        packing: packingFrom(config),
+      });
+      emitter.start(priceUrl);
     }
-  })();
+    consumer = new Consumer({
+      sqs,
+      queueUrl,
+      pollers: config.POLLERS,
+      concurrency: config.CONCURRENCY,
+      visibilityTimeoutS: config.VISIBILITY_TIMEOUT_S,
+      waitTimeS: config.RECEIVE_WAIT_S,
+      ...definedOnly({ waitTimeS: deps.waitTimeS, retryBaseS: deps.retryBaseS }),
+      log,
+      onInFlight: (n) => metrics.inFlight.set(n),
+      handle: createHandler({
+        policy: () => policy.current,
+        tracker: new SkuTracker(config.MAX_TRACKED_SKUS),
+        emitter,
+        deadLetter: createDeadLetter(sqs, dlqUrl),
+        fifo: priceUrl !== undefined && isFifoQueue(priceUrl),
+        metrics,
+        log,
+      }),
+    });
+    consumer.start();
+    log.info("pricing.ready", { queue: queueUrl, priceQueue: priceUrl ?? null, pollers: config.POLLERS, concurrency: config.CONCURRENCY });
+  });
 
   async function stop(): Promise<void> {
     stopping = true;
-    abort.abort();
-    await whenReady;
+    await readiness.stop();
     policy.close();
     if (consumer) {
       const released = await consumer.stop(config.SHUTDOWN_GRACE_MS);
       log.info("pricing.drained", { released });
     }
-    if (emitter) await emitter.drain(1000);
+    if (emitter) await emitter.drain(config.EMIT_DRAIN_MS);
     await closeServer(server);
-    if ("destroy" in sqs && typeof sqs.destroy === "function") sqs.destroy();
+    releaseSqs(sqs);
   }
 
-  return { port, whenReady, consumer: () => consumer, policy, stop };
+  return { port, whenReady: readiness.whenReady, consumer: () => consumer, policy, stop };
 }

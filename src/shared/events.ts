@@ -5,7 +5,7 @@
 // Schemas: schemas/inventory-updated.schema.json, schemas/price-decided.schema.json.
 
 import { ValidationError } from "./errors.ts";
-import { isRfc3339, readInventoryMessage, validateUpdate, type InventoryUpdate, type InventoryUpdatedMessage } from "./message.ts";
+import { fail, isRecord, isRfc3339, readInventoryMessage, validateUpdate, type InventoryUpdate, type InventoryUpdatedMessage, type PriceDecidedData } from "./message.ts";
 
 export const CE_BATCH_CONTENT_TYPE = "application/cloudevents-batch+json";
 /** Reverse-DNS and versioned by the type name: a breaking change is a new type. */
@@ -31,18 +31,7 @@ export interface CloudEvent<T> {
 
 export type InventoryUpdatedData = InventoryUpdate & { requestId: string };
 
-export interface PriceDecidedData {
-  sku: string;
-  version: number;
-  quantity: number;
-  currency: string;
-  /** Integer minor units (cents). */
-  price: number;
-  previousPrice: number | null;
-  rule: string;
-  /** The id of the inventory.updated event this decision answers. */
-  updateId: string;
-}
+export type { PriceDecidedData };
 
 export function inventoryUpdatedEvent(update: InventoryUpdate, id: string, requestId: string, receivedAt: string): CloudEvent<InventoryUpdatedData> {
   return {
@@ -74,14 +63,6 @@ export function priceDecidedEvent(data: PriceDecidedData, decidedAt: string): Cl
 /** Joins serialised events into one batch-format body. */
 export function batchBody(events: readonly string[]): string {
   return `[${events.join(",")}]`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function fail(code: string, message: string, field: string): never {
-  throw new ValidationError(code, message, field);
 }
 
 const DATA_FIELDS = new Set(["sku", "quantity", "version", "warehouse", "occurredAt", "requestId"]);

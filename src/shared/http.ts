@@ -16,6 +16,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Server as NetServer, type Socket } from "node:net";
+import { httpStatus, RETRY_AFTER_S } from "./errors.ts";
 import type { Registry } from "./metrics.ts";
 
 export interface ErrorBody {
@@ -35,18 +36,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(payload);
 }
 
-export function sendError(
-  res: ServerResponse,
-  status: number,
-  error: ErrorBody & Record<string, unknown>,
-  headers?: Record<string, string | number>,
-): void {
-  sendJson(res, status, { error }, headers);
+/** Answers `error` with the status HTTP_STATUS gives its code, and Retry-After for the 503 codes; returns the status. */
+export function sendError(res: ServerResponse, error: ErrorBody & Record<string, unknown>, headers?: Record<string, string | number>): number {
+  const status = httpStatus(error.code);
+  const retryAfter = RETRY_AFTER_S[error.code];
+  sendJson(res, status, { error }, retryAfter === undefined ? headers : { "retry-after": retryAfter, ...headers });
+  return status;
 }
 
 export interface OpsHandlers {
-  /** Liveness: the process is up and its event loop turns. */
-  alive?: () => boolean;
   /** Readiness: can take traffic now. */
   ready: () => boolean;
   metrics: Registry;
@@ -59,7 +57,7 @@ export interface OpsHandlers {
 export function handleOps(req: IncomingMessage, res: ServerResponse, path: string, ops: OpsHandlers): boolean {
   if (path !== "/healthz" && path !== "/readyz" && path !== "/metrics") return false;
   if (req.method !== "GET" && req.method !== "HEAD") {
-    sendError(res, 405, { code: "method_not_allowed", message: `${req.method} is not allowed on ${path}` }, { allow: "GET, HEAD" });
+    sendError(res, { code: "method_not_allowed", message: `${req.method} is not allowed on ${path}` }, { allow: "GET, HEAD" });
     return true;
   }
   if (path === "/metrics") {
@@ -68,7 +66,10 @@ export function handleOps(req: IncomingMessage, res: ServerResponse, path: strin
     res.end(req.method === "HEAD" ? undefined : text);
     return true;
   }
-  const ok = path === "/healthz" ? (ops.alive?.() ?? true) : ops.ready();
+  // Liveness is answering at all: a blocked event loop cannot answer, and the
+  // kubelet's probe timeout turns that into a restart. No other signal is
+  // needed, and none could be sent from a loop that does not turn.
+  const ok = path === "/healthz" || ops.ready();
   sendJson(res, ok ? 200 : 503, { status: ok ? "ok" : "unavailable" });
   return true;
 }
@@ -102,10 +103,11 @@ export function startDraining(server: Server): void {
   for (const res of state.open) if (!res.headersSent) res.setHeader("connection", "close");
 }
 
-const CLIENT_ERRORS: Record<string, [number, string, string]> = {
-  ERR_HTTP_REQUEST_TIMEOUT: [408, "request_timeout", "the request did not arrive in time"],
-  HPE_HEADER_OVERFLOW: [431, "headers_too_large", "request headers are too large"],
+const CLIENT_ERRORS: Record<string, [string, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: ["request_timeout", "the request did not arrive in time"],
+  HPE_HEADER_OVERFLOW: ["headers_too_large", "request headers are too large"],
 };
+const REASONS: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large" };
 
 /** A node:http server whose timeouts and malformed-request answers are JSON too. */
 export function createJsonServer(
@@ -150,10 +152,11 @@ export function createJsonServer(
       socket.destroy();
       return;
     }
-    const [status, code, message] = CLIENT_ERRORS[err.code ?? ""] ?? [400, "bad_request", "malformed HTTP request"];
+    const [code, message] = CLIENT_ERRORS[err.code ?? ""] ?? ["bad_request", "malformed HTTP request"];
+    const status = httpStatus(code);
     const body = JSON.stringify({ error: { code, message } });
     socket.end(
-      `HTTP/1.1 ${status} ${status === 408 ? "Request Timeout" : status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+      `HTTP/1.1 ${status} ${REASONS[status]}\r\n` +
         `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });

@@ -7,6 +7,15 @@ import { ValidationError } from "./errors.ts";
 
 export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const MAX_QUANTITY = 1_000_000_000;
+
+/**
+ * FIFO queues, both of them: the SKU is the message group (order per SKU),
+ * SKU and version the deduplication id (a resend of one version within
+ * SQS's 5-minute window is stored once).
+ */
+export function fifoIds(sku: string, version: number): { groupId: string; dedupId: string } {
+  return { groupId: sku, dedupId: `${sku}:${version}` };
+}
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-](\d{2}):(\d{2}))$/;
 // Control characters (C0, DEL, C1) are refused in free text fields.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -31,9 +40,8 @@ export interface InventoryUpdatedMessage extends InventoryUpdate {
   receivedAt: string;
 }
 
-export interface PriceDecidedMessage {
-  type: "price.decided";
-  schemaVersion: 1;
+/** A price decision: the data of a price.decided event, and the older message's fields. */
+export interface PriceDecidedData {
   sku: string;
   version: number;
   quantity: number;
@@ -44,8 +52,13 @@ export interface PriceDecidedMessage {
   previousPrice: number | null;
   /** Which policy rule set the price, e.g. "band:low-stock". */
   rule: string;
-  /** The inventory update's id. */
+  /** The id of the inventory update this decision answers. */
   updateId: string;
+}
+
+export interface PriceDecidedMessage extends PriceDecidedData {
+  type: "price.decided";
+  schemaVersion: 1;
   decidedAt: string;
 }
 
@@ -56,11 +69,12 @@ function at(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
-function fail(code: string, message: string, field: string): never {
+/** Throws the ValidationError for `field`; the readers of both message formats use it. */
+export function fail(code: string, message: string, field: string): never {
   throw new ValidationError(code, message, field);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -4,6 +4,8 @@
 // if it were absent. Every place where options meet defaults goes through
 // withDefaults, so an undefined key keeps its default.
 
+import { OptionError } from "./errors.ts";
+
 /** The keys of `options` whose value is not undefined. */
 export function definedOnly<T extends object>(options: T): Partial<T> {
   const out: Partial<T> = {};
@@ -19,13 +21,13 @@ export function withDefaults<D extends object, O extends object>(defaults: D, op
 }
 
 /**
- * Throws a RangeError naming the option unless `value` is an integer within
+ * Throws an OptionError naming the option unless `value` is an integer within
  * [min, max]: NaN or undefined must never reach an SQS call (the emulator
  * accepts "NaN"; SQS refuses it).
  */
 export function requireInt(name: string, value: number, min: number, max: number): number {
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be an integer ${min}-${max}, got ${String(value)}`);
+    throw new OptionError(`${name} must be an integer ${min}-${max}, got ${String(value)}`);
   }
   return value;
 }

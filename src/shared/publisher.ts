@@ -12,12 +12,12 @@
 // order and deduplication stay exactly as SQS FIFO gives them.
 
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
-import { AppError } from "./errors.ts";
+import { AppError, OptionError } from "./errors.ts";
 import { BATCH_ATTRIBUTES, batchBody } from "./events.ts";
 import { MAX_BATCH_ENTRIES, messageBytes } from "./limits.ts";
 import { DEFAULT_PACKING, FRAME_BYTES, planBatch, readyEarly, type PackingOptions, type Planned } from "./packer.ts";
 import { withDefaults } from "./options.ts";
-import { backoffMs, type SqsPort } from "./sqs.ts";
+import { backoffMs, isTransient, type SqsPort } from "./sqs.ts";
 
 export interface PublishEntry {
   /** One serialised structured-mode CloudEvent. */
@@ -83,7 +83,7 @@ export class Publisher {
     this.#o = withDefaults(defaults, options);
     const p = this.#o.packing;
     if (!(p.maxEventsPerMessage >= 1 && p.maxMessageBytes > FRAME_BYTES && p.maxMessageBytes <= p.maxBatchBytes)) {
-      throw new RangeError(`packing limits must satisfy 1 <= events per message and ${FRAME_BYTES} < message bytes <= batch bytes`);
+      throw new OptionError(`packing limits must satisfy 1 <= events per message and ${FRAME_BYTES} < message bytes <= batch bytes`);
     }
   }
 
@@ -231,8 +231,13 @@ export class Publisher {
         (err: unknown) => {
           const name = (err as Error)?.name ?? "Error";
           const all = messages.flat();
-          for (const p of all) p.lastError = name;
-          this.#retry(all);
+          if (!isTransient(err)) {
+            // Refused for what it is (access denied, no such queue): sending it again cannot help.
+            for (const p of all) this.#settle(p, { ok: false, code: "publish_rejected", message: `SQS refused the call (${name})` });
+          } else {
+            for (const p of all) p.lastError = name;
+            this.#retry(all);
+          }
           this.#o.onBatch?.(messages.length, 0, events, bytes);
         },
       )

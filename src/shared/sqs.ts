@@ -1,6 +1,15 @@
 // The SQS client factory and the few helpers both services share.
+//
+// Retries live in one layer: the SDK makes one attempt per call (maxAttempts
+// 1), and the code that knows what a call is for retries it: the publisher
+// per entry (its attempts budget) and the consumer's deletes, both asking
+// isTransient first so a call SQS refuses (access denied, no such queue) is
+// not sent again; and the two loops that must keep going, the consumer's
+// receives and the startup loop resolving the queues, with backoff on any
+// error, since a queue may be created or a permission granted meanwhile.
 
 import { GetQueueUrlCommand, SQSClient, type SQSClientConfig } from "@aws-sdk/client-sqs";
+import { AppError } from "./errors.ts";
 
 /** What the services need of an SQS client; tests pass a stub with this shape. */
 export type SqsPort = Pick<SQSClient, "send">;
@@ -11,7 +20,7 @@ export interface SqsClientOptions {
   endpoint?: string;
   /** Called once per API call with its action (e.g. "SendMessageBatch") and outcome. */
   onCall?: (action: string, outcome: "ok" | "error") => void;
-  /** SDK-level attempts per call; the services add their own bounded retries on top. */
+  /** SDK-level attempts per call; 1 by default, the callers retry (see above). */
   maxAttempts?: number;
   /** Verify the MD5 digests SQS returns (default true). Off trades a check against corruption for ~15% CPU per call. */
   md5?: boolean;
@@ -22,7 +31,7 @@ export interface SqsClientOptions {
 export function createSqsClient(options: SqsClientOptions): SQSClient {
   const client = new SQSClient({
     region: options.region,
-    maxAttempts: options.maxAttempts ?? 3,
+    maxAttempts: options.maxAttempts ?? 1,
     // Measured: reuses the resolved middleware stack per command, ~25% less CPU per call.
     cacheMiddleware: true,
     ...(options.md5 === false ? { md5: false as const } : {}),
@@ -60,9 +69,14 @@ export function isFifoQueue(queueUrl: string): boolean {
 /** The queue URL as configured, or looked up by name (sqs:GetQueueUrl). */
 export async function resolveQueueUrl(sqs: SqsPort, target: { url?: string; name?: string }, signal?: AbortSignal): Promise<string> {
   if (target.url) return target.url;
-  if (!target.name) throw new Error("a queue URL or name is required");
-  const out = await sqs.send(new GetQueueUrlCommand({ QueueName: target.name }), { abortSignal: signal });
-  if (!out.QueueUrl) throw new Error(`GetQueueUrl returned no URL for ${target.name}`);
+  if (!target.name) throw new AppError("queue_unresolved", "a queue URL or name is required");
+  let out;
+  try {
+    out = await sqs.send(new GetQueueUrlCommand({ QueueName: target.name }), { abortSignal: signal });
+  } catch (cause) {
+    throw new AppError("queue_unresolved", `GetQueueUrl failed for ${target.name} (${(cause as Error)?.name ?? "error"})`, { cause });
+  }
+  if (!out.QueueUrl) throw new AppError("queue_unresolved", `GetQueueUrl returned no URL for ${target.name}`);
   return out.QueueUrl;
 }
 

@@ -11,7 +11,7 @@ import { withSection } from "../../bench/readme.ts";
 import { updateBodies } from "../../bench/rounds.ts";
 import { BATCH_ATTRIBUTES, readInventoryBody } from "../../src/shared/events.ts";
 import { BILLING_CHUNK_BYTES, billedRequests, messageBytes } from "../../src/shared/limits.ts";
-import { startChild } from "../helpers/process.ts";
+import { startChild } from "../../scripts/lib/process.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -27,7 +27,7 @@ test("billed requests: one per started 64 KiB of payload, at least one per call"
 });
 
 test("the stub bills sends and receives by payload, as SQS does", async () => {
-  const stub = startChild([join(ROOT, "bench", "sqs-stub.ts"), "--latency-ms", "0"], {});
+  const stub = startChild([join(ROOT, "bench", "sqs-server.ts"), "--latency-ms", "0"], {});
   try {
     const url = `http://127.0.0.1:${JSON.parse(await stub.waitFor(/"port"/)).port}`;
     const sqs = new SQSClient({ region: "us-east-1", endpoint: url, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "x", secretAccessKey: "y" } });

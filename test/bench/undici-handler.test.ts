@@ -13,7 +13,7 @@ import { after, before, describe, test } from "node:test";
 import { UndiciHttpHandler } from "../../bench/undici-handler.ts";
 import { createQueues, startEmulator, type Emulator } from "../../scripts/emulator.ts";
 import { isTransient } from "../../src/shared/sqs.ts";
-import { startChild, type Child } from "../helpers/process.ts";
+import { startChild, type Child } from "../../scripts/lib/process.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
@@ -41,7 +41,7 @@ describe("against the bench's SQS stub", () => {
   let stub: Child;
   let endpoint: string;
   before(async () => {
-    stub = startChild([join(ROOT, "bench", "sqs-stub.ts"), "--latency-ms", "0"], {});
+    stub = startChild([join(ROOT, "bench", "sqs-server.ts"), "--latency-ms", "0"], {});
     endpoint = `http://127.0.0.1:${JSON.parse(await stub.waitFor(/"port"/)).port}`;
   });
   after(() => stub.stop());
@@ -56,7 +56,7 @@ describe("against the bench's SQS stub", () => {
   });
 
   test("an abort in flight surfaces as AbortError, at once", async () => {
-    const slow = startChild([join(ROOT, "bench", "sqs-stub.ts"), "--latency-ms", "2000"], {});
+    const slow = startChild([join(ROOT, "bench", "sqs-server.ts"), "--latency-ms", "2000"], {});
     try {
       const url = `http://127.0.0.1:${JSON.parse(await slow.waitFor(/"port"/)).port}`;
       const started = Date.now();

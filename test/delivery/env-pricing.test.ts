@@ -1,37 +1,19 @@
 // pricing's environment from the rendered manifests against PRICING_ENV
 // (src/pricing/config.ts): nothing it does not read, everything it needs,
 // values it accepts, the policy file mounted where POLICY_FILE points.
-//
-// The table is loaded by path, so that this file type-checks while
-// src/pricing is still being written; until then the checks are skipped with
-// that reason, and they run by themselves once the file is there. A module
-// without a PRICING_ENV export fails.
 
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { describe, test } from "node:test";
-import { pathToFileURL } from "node:url";
-import type { Spec } from "../../src/shared/config.ts";
+import { PRICING_ENV } from "../../src/pricing/config.ts";
 import { effectiveEnv, envViolations, gracePeriodViolations, mountedFileViolations } from "./checks.ts";
-import { clone, find, ROOT, variants, type Obj } from "./support.ts";
-
-const PRICING_CONFIG = join(ROOT, "src", "pricing", "config.ts");
-const notYet = !existsSync(PRICING_CONFIG) && "src/pricing/config.ts is not written yet";
-
-async function loadPricingEnv(): Promise<Spec> {
-  const mod = (await import(pathToFileURL(PRICING_CONFIG).href)) as { PRICING_ENV?: Spec };
-  assert.ok(mod.PRICING_ENV && typeof mod.PRICING_ENV === "object", "src/pricing/config.ts does not export PRICING_ENV");
-  return mod.PRICING_ENV;
-}
-const PRICING_ENV: Spec = notYet ? {} : await loadPricingEnv();
+import { clone, find, variants, type Obj } from "./support.ts";
 
 /** Beyond `doc.required`: what a deployment must set explicitly. */
 const NEEDED = ["PORT", "AWS_REGION", "QUEUE_URL", "PRICE_QUEUE_URL", "POLICY_FILE", "VISIBILITY_TIMEOUT_S", "SHUTDOWN_GRACE_MS", "LOG_LEVEL"];
 
 const all = variants();
 
-describe("pricing gets exactly the environment it declares", { skip: notYet }, () => {
+describe("pricing gets exactly the environment it declares", () => {
   for (const v of all) {
     test(v.name, () => {
       const d = find(v.objects, "Deployment", "pricing");
@@ -46,7 +28,7 @@ describe("pricing gets exactly the environment it declares", { skip: notYet }, (
   }
 });
 
-describe("the pricing environment checks catch broken input", { skip: notYet }, () => {
+describe("the pricing environment checks catch broken input", () => {
   const objects = all.find((v) => v.name === "prod/spot")!.objects;
   const cm = (o: typeof objects) => find(o, "ConfigMap", "pricing-env") as Obj;
   const cases: Array<[string, (o: typeof objects) => void, RegExp]> = [

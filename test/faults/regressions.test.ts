@@ -12,7 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { buildInventoryMessage } from "../../src/shared/message.ts";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
 import { decisionPairs } from "../../scripts/faults/history.ts";
-import { spawnNode, type Proc } from "../../scripts/faults/procs.ts";
+import { spawnNode, type Child } from "../../scripts/lib/process.ts";
 import { startSqsProxy, type ProxyHooks, type SqsProxy } from "../../scripts/faults/sqs-proxy.ts";
 import { drainQueue } from "../../scripts/faults/stack.ts";
 
@@ -24,8 +24,8 @@ interface Rig {
   q: QueueSetup;
   sqs: SQSClient;
   proxy: SqsProxy;
-  procs: Proc[];
-  pricing(extra?: Record<string, string>, viaProxy?: boolean): Promise<Proc>;
+  procs: Child[];
+  pricing(extra?: Record<string, string>, viaProxy?: boolean): Promise<Child>;
 }
 
 async function withRig(t: TestContext, queue: Parameters<typeof createQueues>[1], hooks: ProxyHooks, fn: (r: Rig) => Promise<void>) {
@@ -34,7 +34,7 @@ async function withRig(t: TestContext, queue: Parameters<typeof createQueues>[1]
   const q = createQueues(e, queue);
   const sqs = new SQSClient({ region: EMULATOR_REGION, endpoint: e.endpoint, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
   const proxy = await startSqsProxy(e.endpoint, hooks);
-  const procs: Proc[] = [];
+  const procs: Child[] = [];
   const rig: Rig = {
     e, q, sqs, proxy, procs,
     async pricing(extra = {}, viaProxy = true) {
@@ -98,7 +98,7 @@ test("SIGTERM with receives in flight and a non-empty queue: 0 invisible within 
     const deadline = Date.now() + 10_000;
     while (r.proxy.inProgress("ReceiveMessage") === 0 && Date.now() < deadline) await sleep(5);
     assert.ok(r.proxy.inProgress("ReceiveMessage") > 0, "a receive is in flight at SIGTERM");
-    const exit = await first.stop("SIGTERM");
+    const exit = await first.stop("SIGTERM", 30_000);
     assert.equal(exit.code, 0);
     await sleep(Math.max(0, exit.at + 1000 - Date.now()));
     const inflight = r.e.server.inspectQueue("inventory-update-queue")?.messages.inflight.length;

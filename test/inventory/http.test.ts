@@ -45,14 +45,20 @@ function sentMessages(sqs: StubSqs) {
 test("202 comes only after SQS has stored every update, with one id per update", async () => {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  const sqs = new StubSqs({ SendMessageBatch: async (input) => (await gate, allStored(input)) });
-  const { post } = await start({}, sqs);
+  let reached!: () => void;
+  const atSqs = new Promise<void>((r) => (reached = r));
+  const sqs = new StubSqs({ SendMessageBatch: async (input) => (reached(), await gate, allStored(input)) });
+  const { post, base } = await start({}, sqs);
   let answered = false;
   const pending = post([{ sku: "ABC-1", quantity: 3, version: 9, warehouse: "w1" }, { sku: "ABC-2", quantity: 0 }], { "x-request-id": "req-42" }).then((r) => {
     answered = true;
     return r;
   });
-  await sleep(100);
+  // No timing guess: the call is held at SQS, and a later request has made
+  // a whole round trip, so an answer written before the acknowledgement
+  // would have arrived by now.
+  await atSqs;
+  assert.equal((await fetch(`${base}/healthz`)).status, 200);
   assert.equal(answered, false, "no answer while SQS has not acknowledged");
   release();
   const res = await pending;

@@ -10,7 +10,7 @@ import { startInventory } from "../../src/inventory/service.ts";
 import { createLogger } from "../../src/shared/log.ts";
 import { readInventoryBody } from "../../src/shared/events.ts";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator } from "../../scripts/emulator.ts";
-import { startChild } from "../helpers/process.ts";
+import { startChild } from "../../scripts/lib/process.ts";
 
 const TOKEN = "integration-token-0123456789";
 let emulator: Emulator;

@@ -29,10 +29,14 @@ function publisher(sqs: StubSqs, o: Partial<PublisherOptions> = {}): Publisher {
 
 const entries = (n: number, size = 20, tag = "") => Array.from({ length: n }, (_, i) => ({ body: `${i}:${tag}`.padEnd(size, "x") }));
 
-test("concurrent submissions share batches of at most 10", async () => {
+test("concurrent submissions share batches of at most 10", async (t) => {
+  // Time stands still: a slow machine cannot make the linger expire between the submissions.
+  t.mock.timers.enable({ apis: ["setTimeout", "Date"] });
   const sqs = new StubSqs({ SendMessageBatch: allStored });
   const p = publisher(sqs);
-  const results = await Promise.all([p.submit(entries(7, 20, "a")), p.submit(entries(9, 20, "b")), p.submit(entries(9, 20, "c"))]);
+  const settled = Promise.all([p.submit(entries(7, 20, "a")), p.submit(entries(9, 20, "b")), p.submit(entries(9, 20, "c"))]);
+  t.mock.timers.tick(5);
+  const results = await settled;
   assert.ok(results.flat().every((r) => r.ok));
   const sizes = sqs.callsOf("SendMessageBatch").map((c) => c.input.Entries.length);
   assert.deepEqual(sizes, [10, 10, 5]);
@@ -42,16 +46,16 @@ test("concurrent submissions share batches of at most 10", async () => {
   assert.equal(p.pending, 0);
 });
 
-test("a partial batch waits for the linger time, then goes out", async () => {
+test("a partial batch waits for the linger time, then goes out", async (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "Date"] });
   const sqs = new StubSqs({ SendMessageBatch: allStored });
   const p = publisher(sqs, { lingerMs: 60 });
-  const started = Date.now();
   const done = p.submit(entries(3));
-  await sleep(20);
+  t.mock.timers.tick(59);
   assert.equal(sqs.callsOf("SendMessageBatch").length, 0, "nothing sent before the linger");
-  await done;
-  assert.equal(sqs.callsOf("SendMessageBatch").length, 1);
-  assert.ok(Date.now() - started >= 55, "sent after about 60 ms");
+  t.mock.timers.tick(1);
+  assert.equal(sqs.callsOf("SendMessageBatch").length, 1, "sent at 60 ms");
+  assert.ok((await done).every((r) => r.ok));
 });
 
 test("a full batch does not wait for the linger", async () => {

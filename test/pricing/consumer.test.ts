@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Consumer, type ConsumerOptions, type Outcome } from "../../src/pricing/consumer.ts";
 import { createLogger } from "../../src/shared/log.ts";
+import { ManualClock } from "../helpers/manual-clock.ts";
 import { sqsError, StubSqs } from "../helpers/sqs-stub.ts";
 
 const URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/inventory-update-queue";
@@ -88,6 +89,43 @@ test("a slow message gets its visibility extended before it runs out (heartbeat)
   const beats = sqs.callsOf("ChangeMessageVisibility");
   assert.ok(beats.length >= 2, `heartbeats: ${beats.length}`);
   assert.ok(beats.every((b) => b.input.VisibilityTimeout === 1 && b.input.ReceiptHandle === "r1"));
+});
+
+test("on a hand-moved clock: no heartbeat before half the visibility timeout, one at it, one more each half after", async () => {
+  const clock = new ManualClock();
+  const sqs = queue([msg(1)]);
+  let finish!: () => void;
+  const working = new Promise<void>((r) => (finish = r));
+  const c = consumer(sqs, async () => (await working, "ack"), { visibilityTimeoutS: 10, clock });
+  await until(() => c.inFlight === 1);
+  await clock.advance(4_999);
+  assert.equal(sqs.callsOf("ChangeMessageVisibility").length, 0, "no heartbeat at 4.999 s of a 10 s visibility");
+  await clock.advance(1);
+  assert.equal(sqs.callsOf("ChangeMessageVisibility").length, 1, "one heartbeat at 5 s");
+  await clock.advance(5_000);
+  assert.equal(sqs.callsOf("ChangeMessageVisibility").length, 2);
+  finish();
+  await clock.advance(2); // the delete linger
+  await until(() => c.inFlight === 0);
+  await clock.advance(60_000);
+  assert.equal(sqs.callsOf("ChangeMessageVisibility").length, 2, "the heartbeat ends with the work");
+  const stopped = c.stop(1000);
+  await clock.advance(3_000);
+  await stopped;
+});
+
+test("on a hand-moved clock: a lone finished message waits deleteLingerMs for company, then is deleted", async () => {
+  const clock = new ManualClock();
+  const sqs = queue([msg(1)]);
+  const c = consumer(sqs, async () => "ack", { deleteLingerMs: 50, clock });
+  await until(() => c.inFlight === 1 || deleted(sqs).length > 0);
+  await clock.advance(49);
+  assert.deepEqual(deleted(sqs), [], "not deleted before the linger");
+  await clock.advance(1);
+  await until(() => deleted(sqs).length === 1);
+  const stopped = c.stop(1000);
+  await clock.advance(3_000);
+  await stopped;
 });
 
 test("a retry sets visibility to a backoff that grows with the receive count; nothing is deleted", async () => {

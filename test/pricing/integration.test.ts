@@ -13,7 +13,7 @@ import { createLogger } from "../../src/shared/log.ts";
 import type { PriceDecidedData } from "../../src/shared/events.ts";
 import { buildInventoryMessage } from "../../src/shared/message.ts";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
-import { startChild } from "../helpers/process.ts";
+import { startChild } from "../../scripts/lib/process.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const POLICY = join(ROOT, "examples", "policy.yaml");

@@ -15,7 +15,8 @@ import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
 import { isSeaStale, SEA_SERVICES, seaPath } from "../../scripts/sea.ts";
-import { freePort, ROOT } from "../../scripts/stack.ts";
+import { freePort } from "../../scripts/lib/process.ts";
+import { ROOT } from "../../scripts/local-stack.ts";
 import { readPriceDecisions } from "../../src/shared/events.ts";
 import type { PriceDecidedData } from "../../src/shared/events.ts";
 

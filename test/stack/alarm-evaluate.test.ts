@@ -8,27 +8,11 @@ import { evaluate, reasonTime, statistic, type AlarmState } from "../../scripts/
 import { closePeriod, type AlarmTracker } from "../../scripts/alarms/monitor.ts";
 import { alarmMessage, alarmSubject, summaryLine } from "../../scripts/alarms/notification.ts";
 import { alarmLine, parseAlarmPeriod, parseWebhookUrl } from "../../scripts/alarms/options.ts";
-import { ROOT } from "../../scripts/stack.ts";
-import { startChild } from "../helpers/process.ts";
-import { schemaErrors } from "./alarm-helpers.ts";
+import { ROOT } from "../../scripts/local-stack.ts";
+import { startChild } from "../../scripts/lib/process.ts";
+import { BACKLOG, schemaErrors } from "./alarm-helpers.ts";
 import { join } from "node:path";
 
-const BACKLOG: AlarmDefinition = {
-  resource: "backlog",
-  name: "stockprice-inventory-backlog",
-  description: "More than 50 stock updates waiting",
-  namespace: "AWS/SQS",
-  metric: "ApproximateNumberOfMessagesVisible",
-  queueName: "inventory-update-queue",
-  statistic: "Maximum",
-  periodS: 60,
-  evaluationPeriods: 5,
-  datapointsToAlarm: 5,
-  threshold: 50,
-  comparison: "GreaterThanThreshold",
-  treatMissingData: "notBreaching",
-  notifyOn: { ALARM: true, OK: true, INSUFFICIENT_DATA: false },
-};
 
 const T0 = Date.UTC(2026, 10, 26, 5, 10, 0);
 const points = (values: Array<number | undefined>) => values.map((value, i) => ({ time: T0 + i * 60_000, value }));

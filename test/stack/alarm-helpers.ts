@@ -1,12 +1,31 @@
-// Shared by the alarm tests: the CloudWatch message schema and a reader of
+// Shared by the alarm tests: the backlog alarm, the CloudWatch message schema and a reader of
 // the notifications that arrive on the queue subscribed to the alarm topic.
 
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { Ajv } from "ajv";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { AlarmDefinition } from "../../scripts/alarms/definitions.ts";
 import type { SnsEnvelope } from "../../scripts/alarms/sns.ts";
 import type { CloudWatchAlarmMessage } from "../../scripts/alarms/notification.ts";
+
+/** The backlog alarm as modules/alarms defines it (its description shortened). */
+export const BACKLOG: AlarmDefinition = {
+  resource: "backlog",
+  name: "stockprice-inventory-backlog",
+  description: "More than 50 stock updates waiting",
+  namespace: "AWS/SQS",
+  metric: "ApproximateNumberOfMessagesVisible",
+  queueName: "inventory-update-queue",
+  statistic: "Maximum",
+  periodS: 60,
+  evaluationPeriods: 5,
+  datapointsToAlarm: 5,
+  threshold: 50,
+  comparison: "GreaterThanThreshold",
+  treatMissingData: "notBreaching",
+  notifyOn: { ALARM: true, OK: true, INSUFFICIENT_DATA: false },
+};
 
 const schema = JSON.parse(readFileSync(join(import.meta.dirname, "alarm-message.schema.json"), "utf8"));
 const validator = new Ajv({ allErrors: true, strict: false }).compile(schema);

@@ -14,9 +14,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ROOT, startStack } from "../../scripts/stack.ts";
+import { ROOT, startStack } from "../../scripts/local-stack.ts";
 import { QUEUE_NAMES } from "../../src/shared/names.ts";
-import { startChild } from "../helpers/process.ts";
+import { startChild } from "../../scripts/lib/process.ts";
 import { schemaErrors, waitForNotification, type Received } from "./alarm-helpers.ts";
 
 const BACKLOG = "stockprice-inventory-backlog";

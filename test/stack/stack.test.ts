@@ -11,8 +11,8 @@ import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { readPriceDecisions, type PriceDecidedData } from "../../src/shared/events.ts";
 import { createQueues, startEmulator } from "../../scripts/emulator.ts";
-import { PortInUseError, startStack, ROOT } from "../../scripts/stack.ts";
-import { startChild } from "../helpers/process.ts";
+import { PortInUseError, startStack, ROOT } from "../../scripts/local-stack.ts";
+import { startChild } from "../../scripts/lib/process.ts";
 
 // Hand-computed from examples/policy.yaml: base, band percent (half up), limits, .99 ending.
 const EXPECTED: Array<[sku: string, quantity: number, price: number, rule: string]> = [
@@ -180,6 +180,7 @@ test("npm start's CLI: Ctrl-C stops everything and exits 0; a service that dies 
   const crashed = await second.exited;
   assert.equal(crashed.code, 1);
   assert.ok(second.lines.some((l) => l.includes("pricing exited unexpectedly") && l.includes("SIGKILL")), second.lines.slice(-10).join("\n"));
-  await sleep(100);
+  // The CLI stops the other service before it exits; its pid may take a moment to be reaped.
+  for (const end = Date.now() + 5_000; alive(again.get("inventory")!) && Date.now() < end; ) await sleep(20);
   assert.equal(alive(again.get("inventory")!), false, "the other service is stopped too");
 });

@@ -4,7 +4,7 @@
 // timeouts, request counts per action, billed requests (every 64 KiB of a
 // call's message payload is one, as SQS bills) and its own CPU. Runs as its
 // own process on 127.0.0.1:
-//   node bench/sqs-stub.ts [--latency-ms N]     prints {"port":N} on stdout
+//   node bench/sqs-server.ts [--latency-ms N]     prints {"port":N} on stdout
 // Control: GET /__stats, POST /__reset, POST /__preload {"queue","bodies":[...]}
 
 import { createHash, randomUUID } from "node:crypto";

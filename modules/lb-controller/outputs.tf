@@ -22,3 +22,8 @@ output "service_account" {
   description = "Name of the controller's ServiceAccount (the trusted subject's last part)."
   value       = var.service_account
 }
+
+output "fargate_profile_name" {
+  description = "Fargate profile that runs the controller's pods."
+  value       = aws_eks_fargate_profile.this.fargate_profile_name
+}

@@ -18,6 +18,21 @@ variable "oidc_issuer_url" {
   type        = string
 }
 
+variable "cluster_name" {
+  description = "Name of the EKS cluster (eks module output cluster_name): the controller's Fargate profile belongs to it."
+  type        = string
+}
+
+variable "private_subnet_ids" {
+  description = "Private subnets for the controller's Fargate pods (network module output private_subnet_ids)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.private_subnet_ids) > 0
+    error_message = "private_subnet_ids must list at least one subnet."
+  }
+}
+
 variable "vpc_id" {
   description = "VPC of the cluster (network module output vpc_id): the controller may only open security group ingress inside it."
   type        = string

@@ -21,10 +21,12 @@ override_data {
 }
 
 variables {
-  name_prefix       = "stockprice-dev"
-  oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
-  oidc_issuer_url   = "https://oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
-  vpc_id            = "vpc-0123456789abcdef0"
+  name_prefix        = "stockprice-dev"
+  oidc_provider_arn  = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
+  oidc_issuer_url    = "https://oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
+  vpc_id             = "vpc-0123456789abcdef0"
+  cluster_name       = "stockprice-dev"
+  private_subnet_ids = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
 }
 
 run "trust_names_only_the_controller_service_account" {
@@ -117,4 +119,18 @@ run "rejects_a_vpc_that_is_not_an_id" {
   }
 
   expect_failures = [var.vpc_id]
+}
+
+run "controller_pods_have_a_fargate_profile" {
+  command = plan
+
+  assert {
+    condition     = length(aws_eks_fargate_profile.this.selector) == 1 && one(aws_eks_fargate_profile.this.selector).namespace == "kube-system" && one(aws_eks_fargate_profile.this.selector).labels == tomap({ "app.kubernetes.io/name" = "aws-load-balancer-controller" })
+    error_message = "The profile selects the chart's pods in kube-system and nothing else."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.fargate.assume_role_policy).Statement[0].Condition.ArnLike["aws:SourceArn"] == "arn:aws:eks:eu-west-1:123456789012:fargateprofile/stockprice-dev/*"
+    error_message = "Only this cluster's Fargate profiles may use the pod execution role."
+  }
 }

@@ -46,6 +46,17 @@ dependency "queue" {
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }
 
+dependency "edge" {
+  config_path = "${get_terragrunt_dir()}/../edge"
+
+  mock_outputs = {
+    web_acl_arn            = ""
+    fqdn                   = ""
+    load_balancer_dns_name = ""
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
 inputs = {
   name                = local.env.name
   repository          = local.env.repository
@@ -59,4 +70,5 @@ inputs = {
   pricing_role_arn    = dependency.irsa.outputs.pricing_role_arn
   inventory_queue_url = dependency.queue.outputs.inventory_queue_url
   price_queue_url     = dependency.queue.outputs.price_queue_url
+  ingress             = merge(local.env.ingress, { waf_acl_arn = dependency.edge.outputs.web_acl_arn })
 }

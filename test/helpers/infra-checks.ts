@@ -93,7 +93,28 @@ export async function irsaActions(root: string): Promise<Record<"inventory" | "p
   return { inventory: actions(docs.inventory), pricing: actions(docs.pricing) };
 }
 
-/** IAM policy statements granting "*" actions or resources (ecr:GetAuthorizationToken alone is allowed "*"). */
+/**
+ * Write actions that AWS's reference policy for the load balancer controller
+ * grants on "*" with no condition, because they cannot be scoped (the
+ * controller's listeners, rules, new security groups, web ACL association).
+ * Only modules/lb-controller may grant them on "*".
+ */
+export const LB_CONTROLLER_STAR_ACTIONS = new Set([
+  "ec2:CreateSecurityGroup",
+  "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL",
+  ...["CreateListener", "DeleteListener", "CreateRule", "DeleteRule", "ModifyListener", "ModifyRule", "SetRulePriorities",
+    "AddListenerCertificates", "RemoveListenerCertificates", "SetWebAcl"].map((a) => `elasticloadbalancing:${a}`),
+]);
+
+/** Resource "*" is acceptable: a condition scopes it, the actions only read, or the list above (lb-controller only). */
+function starResourceAllowed(module: string, s: Hcl, actions: string[]): boolean {
+  if (actions.length === 1 && actions[0] === "ecr:GetAuthorizationToken") return true;
+  if (Array.isArray(s.condition) && s.condition.length > 0) return true;
+  if (actions.every((a) => /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$/.test(a))) return true;
+  return module === "lb-controller" && actions.every((a) => LB_CONTROLLER_STAR_ACTIONS.has(a));
+}
+
+/** IAM policy statements granting "*" actions, or "*" resources where starResourceAllowed does not apply. */
 export async function wildcardGrants(root: string): Promise<string[]> {
   const out: string[] = [];
   for (const name of moduleNames(root)) {
@@ -104,7 +125,7 @@ export async function wildcardGrants(root: string): Promise<string[]> {
         const actions = (s.actions ?? []) as string[];
         const resources = (s.resources ?? []) as string[];
         if (actions.some((a) => a === "*" || a.endsWith(":*"))) out.push(`${name}.${doc}: action ${actions.join(",")}`);
-        if (resources.includes("*") && !(actions.length === 1 && actions[0] === "ecr:GetAuthorizationToken")) out.push(`${name}.${doc}: resource * for ${actions.join(",")}`);
+        if (resources.includes("*") && !starResourceAllowed(name, s, actions)) out.push(`${name}.${doc}: resource * for ${actions.join(",")}`);
       }
     }
   }

@@ -100,7 +100,7 @@ describe("options", () => {
     for (const f of Object.values(FLAGS)) assert.ok(f.allowed.length > 0, f.flag);
     assert.deepEqual(
       Object.values(FLAGS).flatMap((f) => f.envVars).sort(),
-      ["AWS_DEFAULT_REGION", "AWS_REGION", "DEPLOY_ENV", "ECR_INVENTORY_URI", "ECR_PRICING_URI", "INVENTORY_QUEUE_URL", "INVENTORY_ROLE_ARN", "PRICE_QUEUE_URL", "PRICING_CAPACITY", "PRICING_ROLE_ARN"],
+      ["AWS_DEFAULT_REGION", "AWS_REGION", "DEPLOY_ENV", "ECR_INVENTORY_URI", "ECR_PRICING_URI", "INGRESS_CERTIFICATE_ARN", "INGRESS_HOSTNAME", "INGRESS_SCHEME", "INGRESS_WAF_ACL_ARN", "INVENTORY_QUEUE_URL", "INVENTORY_ROLE_ARN", "PRICE_QUEUE_URL", "PRICING_CAPACITY", "PRICING_ROLE_ARN"],
     );
   });
 

@@ -29,38 +29,6 @@ variables {
   private_subnet_ids = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
 }
 
-run "trust_names_only_the_controller_service_account" {
-  command = plan
-
-  assert {
-    condition     = length(jsondecode(aws_iam_role.this.assume_role_policy).Statement) == 1
-    error_message = "The trust policy has exactly one statement."
-  }
-
-  assert {
-    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Action == "sts:AssumeRoleWithWebIdentity"
-    error_message = "The role is assumed only with a web identity token."
-  }
-
-  assert {
-    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Principal.Federated == var.oidc_provider_arn
-    error_message = "The only principal is the cluster's OIDC provider."
-  }
-
-  assert {
-    condition = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringEquals == {
-      "oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000:sub" = "system:serviceaccount:kube-system:aws-load-balancer-controller"
-      "oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000:aud" = "sts.amazonaws.com"
-    }
-    error_message = "Trust: sub is exactly kube-system:aws-load-balancer-controller and aud is sts.amazonaws.com, nothing else."
-  }
-
-  assert {
-    condition     = aws_iam_role.this.name == "stockprice-dev-lb-controller"
-    error_message = "Role named after the environment."
-  }
-}
-
 run "policy_grants_what_the_controller_needs_and_no_wildcard_action" {
   command = plan
 
@@ -95,19 +63,6 @@ run "policy_grants_what_the_controller_needs_and_no_wildcard_action" {
   assert {
     condition     = one([for s in jsondecode(aws_iam_policy.this.policy).Statement : s if s.Sid == "IngressInClusterVpc"]).Condition.ArnEquals["ec2:Vpc"] == "arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-0123456789abcdef0"
     error_message = "Ingress rules on groups the controller does not own only inside the cluster's VPC."
-  }
-}
-
-run "another_service_account_is_a_different_subject" {
-  command = plan
-
-  variables {
-    service_account = "other"
-  }
-
-  assert {
-    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000:sub"] == "system:serviceaccount:kube-system:other"
-    error_message = "The subject follows the service_account variable."
   }
 }
 

@@ -4,7 +4,8 @@
 // planned offline.
 
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { blocksOf, readModule, readUnits, type Hcl } from "../helpers/hcl.ts";
@@ -39,30 +40,34 @@ export async function trustProblems(root: string): Promise<string[]> {
   return out;
 }
 
+/** Opens up the trust: any ServiceAccount of kube-system. */
+function widen(dir: string): void {
+  const f = join(dir, "main.tf");
+  const text = readFileSync(f, "utf8");
+  const next = text.replace(/test     = "StringEquals"\n      variable = "\$\{local\.issuer\}:sub"\n      values   = \[local\.subject\]/, 'test     = "StringLike"\n      variable = "${local.issuer}:sub"\n      values   = ["system:serviceaccount:kube-system:*"]');
+  assert.notEqual(next, text, "the break did not apply");
+  writeFileSync(f, next);
+}
+
 describe("the controller role trusts only its ServiceAccount", () => {
+  // Both plans start at once (each on its own copy); the tests await them.
+  const missing = mirrorMissing(["aws"]);
+  const planned = missing ? undefined : terraformTest(MODULE, undefined, TRUST_TESTS);
+  const plannedBroken = missing ? undefined : terraformTest(MODULE, widen, TRUST_TESTS);
+
   test("from the HCL: one statement, the OIDC provider, sub and aud exactly", async () => {
     assert.deepEqual(await trustProblems(ROOT), []);
   });
 
-  test("from a plan against the real provider (modules/lb-controller/tests/trust.tftest.hcl)", (t) => {
-    const missing = mirrorMissing(["aws"]);
-    if (missing) return t.skip(`${missing}: the plan of the trust is not checked`);
-    const r = terraformTest(MODULE, undefined, TRUST_TESTS);
+  test("from a plan against the real provider (modules/lb-controller/tests/trust.tftest.hcl)", async (t) => {
+    if (!planned) return t.skip(`${missing}: the plan of the trust is not checked`);
+    const r = await planned;
     assert.equal(r.code, 0, r.output);
     assert.match(r.output, /"trust_names_only_the_controller_service_account"\.\.\. pass/);
   });
 
   test("a broken copy fails: a wildcard subject", async (t) => {
-    const { cpSync, mkdtempSync, rmSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
     const root = mkdtempSync(join(tmpdir(), "lbc-"));
-    const widen = (dir: string) => {
-      const f = join(dir, "main.tf");
-      const text = readFileSync(f, "utf8");
-      const next = text.replace(/test     = "StringEquals"\n      variable = "\$\{local\.issuer\}:sub"\n      values   = \[local\.subject\]/, 'test     = "StringLike"\n      variable = "${local.issuer}:sub"\n      values   = ["system:serviceaccount:kube-system:*"]');
-      assert.notEqual(next, text, "the break did not apply");
-      writeFileSync(f, next);
-    };
     try {
       cpSync(join(ROOT, "modules"), join(root, "modules"), { recursive: true });
       widen(join(root, "modules", "lb-controller"));
@@ -70,9 +75,8 @@ describe("the controller role trusts only its ServiceAccount", () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
-    const missing = mirrorMissing(["aws"]);
-    if (missing) return t.skip(`${missing}: the planned trust of the broken copy is not checked`);
-    const r = terraformTest(MODULE, widen, TRUST_TESTS);
+    if (!plannedBroken) return t.skip(`${missing}: the planned trust of the broken copy is not checked`);
+    const r = await plannedBroken;
     assert.notEqual(r.code, 0, "terraform test passed on a wildcard subject");
     assert.match(r.output, /Trust: sub is exactly kube-system:aws-load-balancer-controller/);
   });
@@ -106,12 +110,12 @@ describe("the Helm release", () => {
     }
   });
 
-  test("plan", (t) => {
-    const missing = mirrorMissing(["aws", "helm"]);
-    if (missing) return t.skip(`${missing}: modules/lb-controller-release is parsed and graph-checked, not planned`);
-    // A mirror with the helm provider could validate the module; planning it
-    // needs a cluster to talk to, which no offline check has.
-    const r = terraformTest(join(ROOT, "modules", "lb-controller-release"));
-    assert.match(r.output, /0 passed, 0 failed|Success/);
+  test("plan", async (t) => {
+    const without = mirrorMissing(["aws", "helm"]);
+    if (without) return t.skip(`${without}: modules/lb-controller-release is parsed and graph-checked, not planned`);
+    // With the helm provider in the mirror the module at least initialises
+    // and validates; planning it needs a cluster to talk to.
+    const r = await terraformTest(join(ROOT, "modules", "lb-controller-release"));
+    assert.equal(r.code, 0, r.output);
   });
 });

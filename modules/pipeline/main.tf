@@ -99,7 +99,7 @@ resource "aws_codebuild_project" "this" {
     privileged_mode = true # docker build
 
     dynamic "environment_variable" {
-      for_each = {
+      for_each = merge({
         AWS_ACCOUNT_ID      = local.account_id
         ECR_INVENTORY_URI   = var.ecr_repository_urls["inventory"]
         ECR_PRICING_URI     = var.ecr_repository_urls["pricing"]
@@ -111,7 +111,7 @@ resource "aws_codebuild_project" "this" {
         EKS_CLUSTER_NAME    = var.cluster_name
         PRICING_CAPACITY    = var.pricing_capacity
         PRICING_POLICY      = local.pricing_policy
-      }
+      }, local.ingress_variables)
       content {
         name  = environment_variable.key
         value = environment_variable.value

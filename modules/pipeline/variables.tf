@@ -119,6 +119,22 @@ variable "pricing_capacity" {
   }
 }
 
+variable "ingress" {
+  description = "The inventory Ingress, passed to the render step as INGRESS_* variables: scheme (internet-facing | internal), certificate_arn (ACM; the render fails without it), waf_acl_arn and hostname (optional, \"\" = none)."
+  type = object({
+    scheme          = optional(string, "internet-facing")
+    certificate_arn = optional(string, "")
+    waf_acl_arn     = optional(string, "")
+    hostname        = optional(string, "")
+  })
+  default = {}
+
+  validation {
+    condition     = contains(["internet-facing", "internal"], var.ingress.scheme)
+    error_message = "ingress.scheme must be internet-facing or internal."
+  }
+}
+
 variable "codebuild_image" {
   description = "CodeBuild image; must offer the nodejs 24 runtime."
   type        = string

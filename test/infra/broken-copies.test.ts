@@ -2,10 +2,11 @@
 // broken in one place per case and the check must report it.
 
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync, appendFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, rmSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { edit } from "../helpers/break.ts";
 import { sqsActionsUsedBy } from "../helpers/sqs-actions.ts";
 import { alarmProblems, cacheProblems, graphProblems, irsaActions, moduleProblems, providerBoundProblems, queueNames, ROOT, terraformAvailable, unformatted, unparseable, wildcardGrants } from "../helpers/infra-checks.ts";
 
@@ -15,12 +16,6 @@ function copy(): string {
   return dir;
 }
 
-function edit(file: string, from: string | RegExp, to: string): void {
-  const text = readFileSync(file, "utf8");
-  const next = text.replace(from, to);
-  assert.notEqual(next, text, `the break did not apply to ${file}`);
-  writeFileSync(file, next);
-}
 
 /** Checks that need the terraform binary: skipped, never passed, without it. */
 const NEEDS_TERRAFORM = new Set(["an unformatted file"]);

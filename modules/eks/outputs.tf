@@ -27,3 +27,13 @@ output "cluster_security_group_id" {
   description = "Security group EKS created for the cluster."
   value       = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
 }
+
+output "control_plane_log_group_name" {
+  description = "Name of the control-plane log group (/aws/eks/<cluster>/cluster)."
+  value       = aws_cloudwatch_log_group.cluster.name
+}
+
+output "fargate_role_arn" {
+  description = "ARN of the Fargate pod execution role (it ships the Fargate pods' logs)."
+  value       = aws_iam_role.fargate.arn
+}

@@ -162,7 +162,7 @@ resource "aws_codebuild_project" "this" {
 
   logs_config {
     cloudwatch_logs {
-      group_name = "/aws/codebuild/${var.name}"
+      group_name = aws_cloudwatch_log_group.build.name
     }
   }
 

@@ -8,6 +8,8 @@ locals {
     collector  = { service_account = var.collector_service_account, groups = [aws_cloudwatch_log_group.metrics.name] }
     fluent-bit = { service_account = var.fluent_bit_service_account, groups = [aws_cloudwatch_log_group.service["pricing"].name] }
   }
+  # Each group and the streams in it; nothing else.
+  telemetry_resources = { for k, r in local.telemetry_roles : k => flatten([for g in r.groups : ["${local.log_group_arn}:${g}", "${local.log_group_arn}:${g}:log-stream:*"]]) }
 }
 
 data "aws_iam_policy_document" "telemetry_trust" {
@@ -38,7 +40,7 @@ data "aws_iam_policy_document" "telemetry" {
   statement {
     sid       = "WriteOwnLogGroups"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
-    resources = flatten([for g in each.value.groups : ["${local.log_group_arn}:${g}", "${local.log_group_arn}:${g}:log-stream:*"]])
+    resources = local.telemetry_resources[each.key]
   }
 }
 

@@ -22,14 +22,14 @@ test("every .tf and .hcl file parses", async () => {
   assert.deepEqual(await unparseable(ROOT), []);
 });
 
-test("the seven modules each have the five files; variables have description and type; outputs a description", async () => {
-  assert.deepEqual(moduleNames(ROOT), ["alarms", "ecr", "eks", "irsa", "network", "pipeline", "queue"]);
+test("the eight modules each have the five files; variables have description and type; outputs a description", async () => {
+  assert.deepEqual(moduleNames(ROOT), ["alarms", "ecr", "eks", "irsa", "network", "observability", "pipeline", "queue"]);
   assert.deepEqual(await moduleProblems(ROOT), []);
 });
 
 test("Terragrunt: no cycle, dependencies exist, mocks match real outputs, inputs match variables", async () => {
   const units = await readUnits(ROOT);
-  assert.equal(units.length, 14, "7 units in dev and in prod");
+  assert.equal(units.length, 16, "8 units in dev and in prod");
   assert.deepEqual(await graphProblems(ROOT), []);
 });
 

@@ -13,7 +13,7 @@ import { createInventoryMetrics } from "../../src/inventory/metrics.ts";
 import { createPricingMetrics } from "../../src/pricing/metrics.ts";
 import { K8S } from "../../src/shared/names.ts";
 import { containerTag, matches, parseWith, sections, type Section } from "./fluent-bit.ts";
-import { blocksOf, parseFile, readModule, type Hcl } from "./hcl.ts";
+import { blocksOf, parseFile, readModule, readUnits, type Hcl } from "./hcl.ts";
 
 type Obj = Record<string, any>;
 
@@ -136,6 +136,11 @@ export async function terraformNames(root: string, env: DeployEnv) {
 /** Every place where the rendered objects and Terraform must agree on a name. */
 export async function nameTieProblems(root: string): Promise<string[]> {
   const out: string[] = [];
+  // The observability unit's prefix is the cluster's name, which is the env's name.
+  for (const u of await readUnits(root)) {
+    if (u.module === "eks" && u.inputs.cluster_name !== "${local.env.name}") out.push(`${u.env}/eks: cluster_name is not the env's name`);
+    if (u.module === "observability" && u.inputs.name_prefix !== "${dependency.eks.outputs.cluster_name}") out.push(`${u.env}/observability: name_prefix is not the cluster's name`);
+  }
   for (const env of DEPLOY_ENVS) {
     const tf = await terraformNames(root, env);
     const n = telemetryNames(clusterName(env));

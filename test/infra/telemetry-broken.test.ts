@@ -43,6 +43,7 @@ const cases: Array<[string, (dir: string) => void, (dir: string) => Promise<unkn
   ["Spot Fluent Bit without the taint's toleration", (d) => edit(join(d, "telemetry/fluent-bit.yaml"), "          effect: NoSchedule\n", "          effect: NoExecute\n"), spot],
   ["Terraform renames the service log groups", (d) => edit(join(d, "modules/observability/main.tf"), 's => "/${var.name_prefix}/${s}"', 's => "/${var.name_prefix}/logs/${s}"'), nameTieProblems],
   ["live env name other than stockprice-<env>", (d) => edit(join(d, "live/prod/env.hcl"), '"stockprice-prod"', '"stockprice-production"'), nameTieProblems],
+  ["log groups prefixed by something else than the cluster's name", (d) => edit(join(d, "live/_envcommon/observability.hcl"), "name_prefix       = dependency.eks.outputs.cluster_name", "name_prefix       = local.env.env"), nameTieProblems],
   ["the Fargate role's grant missing the service groups", (d) => edit(join(d, "modules/eks/logging.tf"), "log-group:/${var.cluster_name}/*", "log-group:/aws/eks/${var.cluster_name}/*"), nameTieProblems],
   ["the collector's Fargate profile selecting another label", (d) => edit(join(d, "modules/eks/telemetry.tf"), '"app.kubernetes.io/name" = "metrics-collector"', '"app.kubernetes.io/name" = "collector"'), nameTieProblems],
   ["another metrics namespace in Terraform", (d) => edit(join(d, "modules/observability/variables.tf"), 'default     = "Stockprice"', 'default     = "StockPrice"'), metricTieProblems],

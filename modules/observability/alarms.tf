@@ -28,13 +28,14 @@ resource "aws_cloudwatch_metric_alarm" "inventory_5xx" {
   metric_query {
     id          = "rate"
     label       = "5xx share of answers (%)"
-    expression  = "IF(total >= ${var.inventory_min_requests}, 100 * s5 / total, 0)"
+    expression  = "IF(total >= ${var.inventory_min_requests}, 100 * FILL(s5, 0) / total, 0)"
     return_data = true
   }
 
   metric_query {
-    id         = "total"
-    expression = "s2 + s4 + s5"
+    id = "total"
+    # A status class with no answers in a minute has no data point: count 0.
+    expression = "FILL(s2, 0) + FILL(s4, 0) + FILL(s5, 0)"
   }
 
   dynamic "metric_query" {

@@ -13,7 +13,7 @@ import { createInventoryMetrics } from "../../src/inventory/metrics.ts";
 import { createPricingMetrics } from "../../src/pricing/metrics.ts";
 import { K8S } from "../../src/shared/names.ts";
 import { containerTag, matches, parseWith, sections, type Section } from "./fluent-bit.ts";
-import { blocksOf, parseFile, readModule, readUnits, type Hcl } from "./hcl.ts";
+import { blocksOf, moduleNames, parseFile, readModule, readUnits, type Hcl } from "./hcl.ts";
 
 type Obj = Record<string, any>;
 
@@ -189,5 +189,21 @@ export async function metricTieProblems(root: string): Promise<string[]> {
     if (decl.some((d) => !(d.dimensions as string[][]).every((set) => set.includes("Service")))) out.push(`${m}: a dimension set without Service`);
   }
   if (config?.exporters?.awsemf?.namespace !== (await readModule(root, "observability")).variables.metrics_namespace?.default) out.push("the collector writes to another namespace than the alarms read");
+  return out;
+}
+
+/** Across every module: each log group has a retention, each metric alarm its alarm and OK actions. */
+export async function retentionAndActionProblems(root: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of moduleNames(root)) {
+    const m = await readModule(root, name);
+    for (const [id, g] of Object.entries(blocksOf(m, "resource", "aws_cloudwatch_log_group"))) {
+      if (g.retention_in_days === undefined || g.retention_in_days === 0) out.push(`${name}: log group ${id} keeps logs for ever (no retention_in_days)`);
+    }
+    for (const [id, a] of Object.entries(blocksOf(m, "resource", "aws_cloudwatch_metric_alarm"))) {
+      if (!a.alarm_actions) out.push(`${name}: alarm ${id} has no alarm_actions`);
+      if (!a.ok_actions) out.push(`${name}: alarm ${id} has no ok_actions`);
+    }
+  }
   return out;
 }

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { ROOT } from "../helpers/infra-checks.ts";
-import { awsLoggingProblems, metricTieProblems, nameTieProblems, render, spotFluentBitProblems } from "../helpers/telemetry-checks.ts";
+import { awsLoggingProblems, metricTieProblems, nameTieProblems, render, retentionAndActionProblems, spotFluentBitProblems } from "../helpers/telemetry-checks.ts";
 import { clusterName, telemetryNames } from "../../scripts/render/telemetry.ts";
 
 function copy(): string {
@@ -49,6 +49,8 @@ const cases: Array<[string, (dir: string) => void, (dir: string) => Promise<unkn
   ["another metrics namespace in Terraform", (d) => edit(join(d, "modules/observability/variables.tf"), 'default     = "Stockprice"', 'default     = "StockPrice"'), metricTieProblems],
   ["an alarm on a metric no service exports", (d) => edit(join(d, "modules/observability/alarms.tf"), '"pricing_poison_total"', '"pricing_poisoned_total"'), metricTieProblems],
   ["a metric the collector does not send", (d) => edit(join(d, "telemetry/collector.yaml"), '"^pricing_priced_total$"', '"^pricing_prices_total$"'), metricTieProblems],
+  ["a build log group without retention", (d) => edit(join(d, "modules/pipeline/logs.tf"), /  retention_in_days = var.log_retention_days\n/, ""), retentionAndActionProblems],
+  ["a queue alarm without OK actions", (d) => edit(join(d, "modules/alarms/main.tf"), /  ok_actions          = \[aws_sns_topic.this.arn\]\n/, ""), retentionAndActionProblems],
 ];
 
 for (const [name, breakIt, check] of cases) {

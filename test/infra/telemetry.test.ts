@@ -13,7 +13,7 @@ import { clusterName, telemetryNames } from "../../scripts/render/telemetry.ts";
 import { K8S } from "../../src/shared/names.ts";
 import { baseOptions } from "../delivery/support.ts";
 import { ROOT } from "../helpers/infra-checks.ts";
-import { awsLoggingProblems, exportedMetrics, metricTieProblems, nameTieProblems, render, spotFluentBitProblems } from "../helpers/telemetry-checks.ts";
+import { awsLoggingProblems, exportedMetrics, metricTieProblems, nameTieProblems, render, retentionAndActionProblems, spotFluentBitProblems } from "../helpers/telemetry-checks.ts";
 
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   "v1/Namespace": Namespace,
@@ -73,4 +73,8 @@ test("both services' pods are annotated for scraping on their http port", () => 
     assert.equal(tpl.metadata.annotations["prometheus.io/port"], String(port), o.metadata.name);
     assert.equal(port, K8S[o.metadata.name as "inventory" | "pricing"].port);
   }
+});
+
+test("in every module, every log group has a retention and every alarm its alarm and OK actions", async () => {
+  assert.deepEqual(await retentionAndActionProblems(ROOT), []);
 });

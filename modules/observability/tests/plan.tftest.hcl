@@ -65,6 +65,23 @@ run "every_alarm_has_alarm_and_ok_actions" {
   }
 }
 
+run "inventory_5xx_rate_is_a_share_of_answers" {
+  command = plan
+
+  assert {
+    condition     = [for q in aws_cloudwatch_metric_alarm.inventory_5xx.metric_query : q.id if q.return_data] == ["rate"]
+    error_message = "the 5xx alarm evaluates one expression, the rate"
+  }
+  assert {
+    condition     = length([for q in aws_cloudwatch_metric_alarm.inventory_5xx.metric_query : q if length(q.metric) == 1 && try(q.metric[0].dimensions.status_class, "") != ""]) == 3
+    error_message = "the rate adds up the 2xx, 4xx and 5xx classes"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.inventory_5xx.threshold == 5
+    error_message = "5 % by default"
+  }
+}
+
 run "updates_arriving_switch_off" {
   command = plan
 

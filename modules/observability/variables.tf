@@ -169,7 +169,7 @@ variable "updates_arriving_floor" {
 }
 
 variable "updates_arriving_minutes" {
-  description = "Window of the updates-arriving alarm in minutes (5-1440, a multiple of 5: SQS sends its metrics every 5 minutes)."
+  description = "Window of the updates-arriving alarm in minutes (5-1440, a multiple of 5; SQS metrics arrive once a minute, a longer window rides out quiet minutes)."
   type        = number
   default     = 15
 

@@ -121,7 +121,7 @@ resource "aws_codebuild_project" "this" {
 
   logs_config {
     cloudwatch_logs {
-      group_name = "/aws/codebuild/${var.name}"
+      group_name = aws_cloudwatch_log_group.build.name
     }
   }
 
@@ -133,6 +133,9 @@ resource "aws_codepipeline" "this" {
   pipeline_type  = "V2"
   role_arn       = aws_iam_role.codepipeline.arn
   execution_mode = "QUEUED"
+  # A new pipeline starts at once; its deploy action must find the group
+  # with a retention, not create one without.
+  depends_on = [aws_cloudwatch_log_group.deploy]
 
   artifact_store {
     location = aws_s3_bucket.artifacts.bucket

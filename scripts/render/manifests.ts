@@ -86,7 +86,7 @@ export function loadTemplates(dir = MANIFEST_DIR): Template[] {
 }
 
 /** Replaces every ${NAME} in every string; an unknown NAME is an error. */
-function fill<T>(node: T, values: Readonly<Record<string, string>>, where: string): T {
+export function fill<T>(node: T, values: Readonly<Record<string, string>>, where: string): T {
   if (typeof node === "string") {
     return node.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
       const v = values[name];

@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { edit } from "../helpers/break.ts";
 import { ROOT } from "../helpers/infra-checks.ts";
 import { widenTrust } from "../helpers/lb-controller-trust.ts";
 import { runInfra, terraformUnavailable, type InfraRun } from "../helpers/terraform.ts";
@@ -32,6 +33,35 @@ const cases: BrokenPlan[] = [
     breakIt: widenTrust,
     tests: { "trust.tftest.hcl": ["Trust: sub is exactly kube-system:aws-load-balancer-controller"] },
     checks: { units: ["dev/lb-controller"], name: "lb-controller plan: the role trusts only" },
+  },
+  {
+    name: "a service alarm without OK actions",
+    module: "observability",
+    breakIt: (d) => edit(join(d, "alarms.tf"), /^  ok_actions          = local.actions\n/m, ""),
+    tests: { "plan.tftest.hcl": ["every alarm must notify the topic on ALARM and on OK"] },
+    checks: { units: ["dev/observability"], name: "every planned alarm has alarm and OK actions" },
+  },
+  {
+    name: "a control-plane log group without retention and a Fargate role without PutLogEvents",
+    module: "eks",
+    breakIt: (d) => {
+      edit(join(d, "logging.tf"), "  retention_in_days = var.log_retention_days\n", "");
+      edit(join(d, "logging.tf"), '      "logs:PutLogEvents",\n', "");
+    },
+    tests: { "logging.tftest.hcl": ["the control-plane group must have a retention", "the pod execution role needs every action"] },
+  },
+  {
+    name: "pager subscriptions not all taken from the variable",
+    module: "alarms",
+    breakIt: (d) => edit(join(d, "subscriptions.tf"), " => s }", ' => s if s.protocol == "https" }'),
+    tests: { "subscriptions.tftest.hcl": ["one subscription per entry of pager_subscriptions"] },
+  },
+  {
+    name: "a log group without retention",
+    module: "pipeline",
+    breakIt: (d) => edit(join(d, "logs.tf"), /(resource "aws_cloudwatch_log_group" "deploy" \{\n  name              = local.log_groups.deploy\n)  retention_in_days = var.log_retention_days\n/, "$1"),
+    tests: { "logs.tftest.hcl": ["the build and deploy log groups must have a retention"] },
+    checks: { units: ["dev/pipeline"], name: "every planned log group has a retention" },
   },
 ];
 

@@ -1,5 +1,7 @@
 # Planned against the real aws provider with fake credentials: nothing here
-# reaches AWS. Only the ALB lookup (an ELB call) is overridden.
+# reaches AWS. Only the ALB lookup (an ELB call) is overridden. What the
+# units plan (dev: both parts off; prod: the rate limit) is checked on their
+# plans (test/infra/plan-checks/edge.ts); these runs cover the rest.
 
 provider "aws" {
   region                      = "eu-west-1"
@@ -22,49 +24,6 @@ override_data {
 variables {
   name_prefix        = "stockprice-dev"
   load_balancer_name = "stockprice-dev-inventory"
-}
-
-run "off_by_default" {
-  command = plan
-
-  assert {
-    condition     = length(aws_wafv2_web_acl.this) == 0 && length(aws_route53_record.this) == 0
-    error_message = "Neither a web ACL nor a record without the variables."
-  }
-
-  assert {
-    condition     = output.web_acl_arn == "" && output.fqdn == ""
-    error_message = "Empty outputs, which the render step treats as unset."
-  }
-}
-
-run "rate_limit_per_client_ip" {
-  command = plan
-
-  variables {
-    waf_enabled = true
-    rate_limit  = 1200
-  }
-
-  assert {
-    condition     = aws_wafv2_web_acl.this[0].scope == "REGIONAL" && one(aws_wafv2_web_acl.this[0].default_action).allow != null
-    error_message = "A regional web ACL (the kind an ALB takes) that lets through what no rule blocks."
-  }
-
-  assert {
-    condition     = one(one(one(aws_wafv2_web_acl.this[0].rule).statement).rate_based_statement).aggregate_key_type == "IP"
-    error_message = "The rate is counted per client IP."
-  }
-
-  assert {
-    condition     = one(one(one(aws_wafv2_web_acl.this[0].rule).statement).rate_based_statement).limit == 1200 && one(one(one(aws_wafv2_web_acl.this[0].rule).statement).rate_based_statement).evaluation_window_sec == 300
-    error_message = "The limit and the 5-minute window come from the variables."
-  }
-
-  assert {
-    condition     = one(one(one(one(aws_wafv2_web_acl.this[0].rule).action).block).custom_response).response_code == 429
-    error_message = "A client over the limit gets 429, not WAF's default 403."
-  }
 }
 
 run "dns_record_aliases_the_inventory_alb" {

@@ -10,6 +10,11 @@ variables {
 }
 
 override_data {
+  target = data.aws_caller_identity.logging
+  values = { account_id = "123456789012", arn = "arn:aws:iam::123456789012:root", user_id = "123456789012" }
+}
+
+override_data {
   target = data.aws_eks_addon_version.this
   values = { version = "v0.0.0-eksbuild.1" }
 }

@@ -29,7 +29,8 @@ variables {
   private_subnet_ids = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
 }
 
-run "policy_grants_what_the_controller_needs_and_no_wildcard_action" {
+# One plan of the default variables for every promise they share (each plan costs seconds).
+run "policy_and_fargate_profile" {
   command = plan
 
   assert {
@@ -64,6 +65,16 @@ run "policy_grants_what_the_controller_needs_and_no_wildcard_action" {
     condition     = one([for s in jsondecode(aws_iam_policy.this.policy).Statement : s if s.Sid == "IngressInClusterVpc"]).Condition.ArnEquals["ec2:Vpc"] == "arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-0123456789abcdef0"
     error_message = "Ingress rules on groups the controller does not own only inside the cluster's VPC."
   }
+
+  assert {
+    condition     = length(aws_eks_fargate_profile.this.selector) == 1 && one(aws_eks_fargate_profile.this.selector).namespace == "kube-system" && one(aws_eks_fargate_profile.this.selector).labels == tomap({ "app.kubernetes.io/name" = "aws-load-balancer-controller" })
+    error_message = "The profile selects the chart's pods in kube-system and nothing else."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.fargate.assume_role_policy).Statement[0].Condition.ArnLike["aws:SourceArn"] == "arn:aws:eks:eu-west-1:123456789012:fargateprofile/stockprice-dev/*"
+    error_message = "Only this cluster's Fargate profiles may use the pod execution role."
+  }
 }
 
 run "rejects_a_vpc_that_is_not_an_id" {
@@ -76,16 +87,3 @@ run "rejects_a_vpc_that_is_not_an_id" {
   expect_failures = [var.vpc_id]
 }
 
-run "controller_pods_have_a_fargate_profile" {
-  command = plan
-
-  assert {
-    condition     = length(aws_eks_fargate_profile.this.selector) == 1 && one(aws_eks_fargate_profile.this.selector).namespace == "kube-system" && one(aws_eks_fargate_profile.this.selector).labels == tomap({ "app.kubernetes.io/name" = "aws-load-balancer-controller" })
-    error_message = "The profile selects the chart's pods in kube-system and nothing else."
-  }
-
-  assert {
-    condition     = jsondecode(aws_iam_role.fargate.assume_role_policy).Statement[0].Condition.ArnLike["aws:SourceArn"] == "arn:aws:eks:eu-west-1:123456789012:fargateprofile/stockprice-dev/*"
-    error_message = "Only this cluster's Fargate profiles may use the pod execution role."
-  }
-}

@@ -1,0 +1,80 @@
+# Planned against the real provider with fake credentials: no AWS call.
+provider "aws" {
+  region                      = "eu-west-1"
+  access_key                  = "AKIAIOSFODNN7EXAMPLE"
+  secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+
+override_data {
+  target = data.aws_caller_identity.logging
+  values = { account_id = "123456789012", arn = "arn:aws:iam::123456789012:root", user_id = "123456789012" }
+}
+
+override_data {
+  target = data.aws_eks_addon_version.this
+  values = { version = "v0.0.0-eksbuild.1" }
+}
+
+override_data {
+  target = data.aws_ssm_parameter.node_release
+  values = { value = "1.35.0-20261120" }
+}
+
+override_data {
+  target = data.aws_ssm_parameter.admin_host_ami
+  values = { value = "ami-00000000000000000" }
+}
+
+variables {
+  cluster_name        = "stockprice-test"
+  vpc_id              = "vpc-00000000000000000"
+  private_subnet_ids  = ["subnet-00000000000000001", "subnet-00000000000000002"]
+  public_access_cidrs = ["198.51.100.0/24"]
+}
+
+# One plan of the default variables for every promise they share (each plan costs seconds).
+run "logging_and_telemetry" {
+  command = plan
+
+  assert {
+    condition     = aws_cloudwatch_log_group.cluster.name == "/aws/eks/stockprice-test/cluster"
+    error_message = "the control-plane group is the one EKS writes to"
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.cluster.retention_in_days == 30
+    error_message = "the control-plane group must have a retention"
+  }
+
+  assert {
+    condition = alltrue([for a in ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:PutRetentionPolicy"] :
+    contains(jsondecode(data.aws_iam_policy_document.fargate_logs.json).Statement[0].Action, a)])
+    error_message = "the pod execution role needs every action the EKS Fargate logging guide lists"
+  }
+  assert {
+    condition     = jsondecode(data.aws_iam_policy_document.fargate_logs.json).Statement[0].Resource == "arn:aws:logs:eu-west-1:123456789012:log-group:/stockprice-test/*"
+    error_message = "the logs permissions cover the cluster's service groups, not every group"
+  }
+  assert {
+    condition     = aws_iam_role_policy.fargate_logs.name == "fargate-logging"
+    error_message = "the policy is attached to the Fargate pod execution role"
+  }
+
+  assert {
+    condition     = [for s in aws_eks_fargate_profile.telemetry.selector : "${s.namespace}/${s.labels["app.kubernetes.io/name"]}"] == ["stockprice-telemetry/metrics-collector"]
+    error_message = "the telemetry profile selects only the collector's pods"
+  }
+}
+
+run "bad_retention_is_refused" {
+  command = plan
+
+  variables {
+    log_retention_days = 10
+  }
+
+  expect_failures = [var.log_retention_days]
+}

@@ -1,5 +1,7 @@
 # The IRSA trust of the controller role. Planned against the real aws provider with fake credentials: nothing here
-# reaches AWS. Only the caller identity (an STS call) is overridden.
+# reaches AWS. Only the caller identity (an STS call) is overridden. The
+# trust as the units plan it (exactly kube-system:aws-load-balancer-controller,
+# audience STS) is checked on their plans: test/infra/plan-checks/lb-controller.ts.
 
 provider "aws" {
   region                      = "eu-west-1"
@@ -27,38 +29,6 @@ variables {
   vpc_id             = "vpc-0123456789abcdef0"
   cluster_name       = "stockprice-dev"
   private_subnet_ids = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
-}
-
-run "trust_names_only_the_controller_service_account" {
-  command = plan
-
-  assert {
-    condition     = length(jsondecode(aws_iam_role.this.assume_role_policy).Statement) == 1
-    error_message = "The trust policy has exactly one statement."
-  }
-
-  assert {
-    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Action == "sts:AssumeRoleWithWebIdentity"
-    error_message = "The role is assumed only with a web identity token."
-  }
-
-  assert {
-    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Principal.Federated == var.oidc_provider_arn
-    error_message = "The only principal is the cluster's OIDC provider."
-  }
-
-  assert {
-    condition = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringEquals == {
-      "oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000:sub" = "system:serviceaccount:kube-system:aws-load-balancer-controller"
-      "oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000:aud" = "sts.amazonaws.com"
-    }
-    error_message = "Trust: sub is exactly kube-system:aws-load-balancer-controller and aud is sts.amazonaws.com, nothing else."
-  }
-
-  assert {
-    condition     = aws_iam_role.this.name == "stockprice-dev-lb-controller"
-    error_message = "Role named after the environment."
-  }
 }
 
 run "another_service_account_is_a_different_subject" {

@@ -6,7 +6,7 @@ import { appendFileSync, cpSync, mkdtempSync, rmSync, unlinkSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { edit } from "../helpers/break.ts";
+import { assertBreakReported, edit } from "../helpers/break.ts";
 import { sqsActionsUsedBy } from "../helpers/sqs-actions.ts";
 import { alarmProblems, cacheProblems, graphProblems, irsaActions, moduleProblems, providerBoundProblems, queueNames, ROOT, terraformAvailable, unformatted, unparseable, wildcardGrants } from "../helpers/infra-checks.ts";
 
@@ -48,14 +48,7 @@ const cases: Array<[string, (dir: string) => void, (dir: string) => Promise<unkn
 for (const [name, breakIt, check] of cases) {
   test(`check fails on ${name}`, async (t) => {
     if (NEEDS_TERRAFORM.has(name) && !terraformAvailable()) return t.skip("terraform is not installed here");
-    const dir = copy();
-    try {
-      breakIt(dir);
-      const problems = await check(dir);
-      assert.ok(problems.length > 0, `${name}: no problem reported`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await assertBreakReported(ROOT, ["modules", "live", "src"], name, breakIt, check);
   });
 }
 

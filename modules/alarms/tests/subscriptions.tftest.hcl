@@ -1,13 +1,5 @@
-# Planned against the real provider with fake credentials: no AWS call.
-provider "aws" {
-  region                      = "eu-west-1"
-  access_key                  = "AKIAIOSFODNN7EXAMPLE"
-  secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-}
+# Run by npm test (test/infra/plan.test.ts), which adds the offline provider
+# settings: the real provider, fake credentials, no AWS call.
 
 override_data {
   target = data.aws_caller_identity.current

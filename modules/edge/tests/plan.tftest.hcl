@@ -1,17 +1,8 @@
-# Planned against the real aws provider with fake credentials: nothing here
+# Run by npm test (test/infra/plan.test.ts), which adds the offline provider
+# settings (the real aws provider, fake credentials): nothing here
 # reaches AWS. Only the ALB lookup (an ELB call) is overridden. What the
 # units plan (dev: both parts off; prod: the rate limit) is checked on their
 # plans (test/infra/plan-checks/edge.ts); these runs cover the rest.
-
-provider "aws" {
-  region                      = "eu-west-1"
-  access_key                  = "AKIAIOSFODNN7EXAMPLE"
-  secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-}
 
 override_data {
   target = data.aws_lb.inventory[0]

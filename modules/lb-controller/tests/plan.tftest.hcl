@@ -1,15 +1,6 @@
-# Planned against the real aws provider with fake credentials: nothing here
+# Run by npm test (test/infra/plan.test.ts), which adds the offline provider
+# settings (the real aws provider, fake credentials): nothing here
 # reaches AWS. Only the caller identity (an STS call) is overridden.
-
-provider "aws" {
-  region                      = "eu-west-1"
-  access_key                  = "AKIAIOSFODNN7EXAMPLE"
-  secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-}
 
 override_data {
   target = data.aws_caller_identity.current

@@ -1,17 +1,8 @@
-# The IRSA trust of the controller role. Planned against the real aws provider with fake credentials: nothing here
+# The IRSA trust of the controller role. Run by npm test (test/infra/plan.test.ts),
+# which adds the offline provider settings (real provider, fake credentials): nothing here
 # reaches AWS. Only the caller identity (an STS call) is overridden. The
 # trust as the units plan it (exactly kube-system:aws-load-balancer-controller,
 # audience STS) is checked on their plans: test/infra/plan-checks/lb-controller.ts.
-
-provider "aws" {
-  region                      = "eu-west-1"
-  access_key                  = "AKIAIOSFODNN7EXAMPLE"
-  secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-}
 
 override_data {
   target = data.aws_caller_identity.current

@@ -232,7 +232,7 @@ export interface InfraOptions {
   envs?: string[];
   /** Only these units ("dev/eks"); default every unit of `envs`. */
   units?: string[];
-  /** Only these own tests ("eks/logging.tftest.hcl"); default every module's. */
+  /** Only these own tests ("eks/endpoint.tftest.hcl"); default every module's. */
   tests?: string[];
   /** terraform validate of every module (default true). */
   validate?: boolean;

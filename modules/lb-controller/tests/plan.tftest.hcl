@@ -78,3 +78,17 @@ run "rejects_a_vpc_that_is_not_an_id" {
   expect_failures = [var.vpc_id]
 }
 
+# The trust with the default variables is checked on the unit plans
+# (test/infra/plan-checks/lb-controller.ts); here, that it follows the variable.
+run "another_service_account_is_a_different_subject" {
+  command = plan
+
+  variables {
+    service_account = "other"
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000:sub"] == "system:serviceaccount:kube-system:other"
+    error_message = "The subject follows the service_account variable."
+  }
+}

@@ -24,7 +24,7 @@ export function outputFiles(options: Pick<CliOptions, "out">, cwd = process.cwd(
 function header(o: CliOptions): string {
   return [
     "Rendered by scripts/render.ts from manifests/ - do not edit; change the templates.",
-    `env=${o.env} region=${o.region} pricing-capacity=${o.pricingCapacity} keda=${o.keda}`,
+    `env=${o.env} region=${o.region} pricing-capacity=${o.pricingCapacity} keda=${o.keda} ingress=${o.ingress?.scheme ?? "none"}`,
     `images: ${o.inventoryImage} ${o.pricingImage}`,
   ].join("\n");
 }

@@ -56,6 +56,17 @@ dependency "queue" {
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }
 
+dependency "edge" {
+  config_path = "${get_terragrunt_dir()}/../edge"
+
+  mock_outputs = {
+    web_acl_arn            = ""
+    fqdn                   = ""
+    load_balancer_dns_name = ""
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
 inputs = {
   name                = local.env.name
   repository          = local.env.repository
@@ -74,4 +85,5 @@ inputs = {
   # The deploy action runs in the cluster's VPC (the private endpoint).
   deploy_subnet_ids        = dependency.network.outputs.private_subnet_ids
   deploy_security_group_id = dependency.eks.outputs.deploy_security_group_id
+  ingress                  = merge(local.env.ingress, { waf_acl_arn = dependency.edge.outputs.web_acl_arn })
 }

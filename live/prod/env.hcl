@@ -7,4 +7,13 @@ locals {
   release_tags    = ["v*"]
   manual_approval = true
   oncall          = [{ protocol = "email", endpoint = "oncall@example.com" }]
+
+  # The inventory Ingress. certificate_arn: an ACM certificate in this
+  # account and region, covering hostname; the deploy's render step fails
+  # without it. hostname "" = any Host header (the ALB's own DNS name).
+  ingress = {
+    scheme          = "internet-facing"
+    certificate_arn = ""
+    hostname        = ""
+  }
 }

@@ -76,3 +76,35 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "pager_subscriptions" {
+  description = <<-EOT
+    Who else is paged, on any SNS protocol: a list of {protocol, endpoint, raw_message_delivery (false), endpoint_auto_confirms (false), subscription_role_arn (firehose only), filter_policy (JSON)}.
+    protocol is one of http, https, email, email-json, sms, sqs, lambda, firehose, application. An incident tool's HTTPS integration URL is the usual pager;
+    set endpoint_auto_confirms = true when the endpoint confirms the subscription itself.
+  EOT
+  type = list(object({
+    protocol               = string
+    endpoint               = string
+    raw_message_delivery   = optional(bool, false)
+    endpoint_auto_confirms = optional(bool, false)
+    subscription_role_arn  = optional(string)
+    filter_policy          = optional(string)
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for s in var.pager_subscriptions : contains(["http", "https", "email", "email-json", "sms", "sqs", "lambda", "firehose", "application"], s.protocol)])
+    error_message = "pager_subscriptions[*].protocol must be one of http, https, email, email-json, sms, sqs, lambda, firehose, application."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.pager_subscriptions : s.protocol != "https" || startswith(s.endpoint, "https://")])
+    error_message = "pager_subscriptions[*].endpoint must start with https:// when protocol is https."
+  }
+
+  validation {
+    condition     = alltrue([for s in var.pager_subscriptions : s.protocol != "firehose" || s.subscription_role_arn != null])
+    error_message = "pager_subscriptions[*].subscription_role_arn is required when protocol is firehose."
+  }
+}

@@ -37,3 +37,13 @@ output "deploy_security_group_id" {
   description = "Security group for the pipeline's EKS deploy action (SecurityGroupIds), admitted by the cluster on 443."
   value       = aws_security_group.deploy.id
 }
+
+output "control_plane_log_group_name" {
+  description = "Name of the control-plane log group (/aws/eks/<cluster>/cluster)."
+  value       = aws_cloudwatch_log_group.cluster.name
+}
+
+output "fargate_role_arn" {
+  description = "ARN of the Fargate pod execution role (it ships the Fargate pods' logs)."
+  value       = aws_iam_role.fargate.arn
+}

@@ -129,3 +129,26 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "log_retention_days" {
+  description = "Days the control-plane log group /aws/eks/<cluster>/cluster keeps events; one of CloudWatch's values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "log_kms_key_arn" {
+  description = "Customer managed KMS key ARN for the control-plane log group; null = CloudWatch Logs' own encryption."
+  type        = string
+  default     = null
+}
+
+variable "telemetry_namespace" {
+  description = "Namespace of the metrics collector; the telemetry Fargate profile selects its pods (label app.kubernetes.io/name=metrics-collector) there."
+  type        = string
+  default     = "stockprice-telemetry"
+}

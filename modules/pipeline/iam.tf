@@ -21,7 +21,7 @@ data "aws_iam_policy_document" "codebuild" {
   statement {
     sid       = "Logs"
     actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["arn:${data.aws_partition.current.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/codebuild/${var.name}*"]
+    resources = ["${local.arn}:logs:${local.region}:${local.account_id}:log-group:${local.log_groups.build}*"]
   }
 
   statement {
@@ -142,13 +142,14 @@ data "aws_iam_policy_document" "codepipeline" {
     }
   }
 
-  # CodePipeline-managed compute logs to /aws/codepipeline/<pipeline name>.
+  # CodePipeline-managed compute logs to /aws/codepipeline/<pipeline name>
+  # (logs.tf creates that group with its retention).
   statement {
     sid     = "EksDeployLogs"
     actions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
     resources = [
-      "${local.arn}:logs:${local.region}:${local.account_id}:log-group:/aws/codepipeline/${var.name}",
-      "${local.arn}:logs:${local.region}:${local.account_id}:log-group:/aws/codepipeline/${var.name}:*",
+      "${local.arn}:logs:${local.region}:${local.account_id}:log-group:${local.log_groups.deploy}",
+      "${local.arn}:logs:${local.region}:${local.account_id}:log-group:${local.log_groups.deploy}:*",
     ]
   }
 }

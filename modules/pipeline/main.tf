@@ -99,7 +99,7 @@ resource "aws_codebuild_project" "this" {
     privileged_mode = true # docker build
 
     dynamic "environment_variable" {
-      for_each = {
+      for_each = merge({
         AWS_ACCOUNT_ID      = local.account_id
         ECR_INVENTORY_URI   = var.ecr_repository_urls["inventory"]
         ECR_PRICING_URI     = var.ecr_repository_urls["pricing"]
@@ -111,7 +111,7 @@ resource "aws_codebuild_project" "this" {
         EKS_CLUSTER_NAME    = var.cluster_name
         PRICING_CAPACITY    = var.pricing_capacity
         PRICING_POLICY      = local.pricing_policy
-      }
+      }, local.ingress_variables)
       content {
         name  = environment_variable.key
         value = environment_variable.value
@@ -121,7 +121,7 @@ resource "aws_codebuild_project" "this" {
 
   logs_config {
     cloudwatch_logs {
-      group_name = "/aws/codebuild/${var.name}"
+      group_name = aws_cloudwatch_log_group.build.name
     }
   }
 
@@ -133,6 +133,9 @@ resource "aws_codepipeline" "this" {
   pipeline_type  = "V2"
   role_arn       = aws_iam_role.codepipeline.arn
   execution_mode = "QUEUED"
+  # A new pipeline starts at once; its deploy action must find the group
+  # with a retention, not create one without.
+  depends_on = [aws_cloudwatch_log_group.deploy]
 
   artifact_store {
     location = aws_s3_bucket.artifacts.bucket

@@ -17,3 +17,8 @@ output "deploy_role_arn" {
   description = "ARN of the pipeline role that the EKS deploy action uses."
   value       = aws_iam_role.codepipeline.arn
 }
+
+output "build_log_group_name" {
+  description = "Log group of the CodeBuild project."
+  value       = aws_cloudwatch_log_group.build.name
+}

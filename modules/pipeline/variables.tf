@@ -119,6 +119,22 @@ variable "pricing_capacity" {
   }
 }
 
+variable "ingress" {
+  description = "The inventory Ingress, passed to the render step as INGRESS_* variables: scheme (internet-facing | internal), certificate_arn (ACM; the render fails without it), waf_acl_arn and hostname (optional, \"\" = none)."
+  type = object({
+    scheme          = optional(string, "internet-facing")
+    certificate_arn = optional(string, "")
+    waf_acl_arn     = optional(string, "")
+    hostname        = optional(string, "")
+  })
+  default = {}
+
+  validation {
+    condition     = contains(["internet-facing", "internal"], var.ingress.scheme)
+    error_message = "ingress.scheme must be internet-facing or internal."
+  }
+}
+
 variable "codebuild_image" {
   description = "CodeBuild image; must offer the nodejs 24 runtime."
   type        = string
@@ -129,4 +145,15 @@ variable "tags" {
   description = "Tags for every resource."
   type        = map(string)
   default     = {}
+}
+
+variable "log_retention_days" {
+  description = "Days the CodeBuild and deploy log groups keep events; one of CloudWatch's values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
 }

@@ -8,6 +8,7 @@ import { join, relative, sep } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { K8S } from "../../src/shared/names.ts";
 import { imageVersion, ROOT, type DeployEnv, type RenderOptions } from "./options.ts";
+import { finishIngress, INGRESS_TEMPLATE, ingressValues } from "./ingress.ts";
 
 export const MANIFEST_DIR = join(ROOT, "manifests");
 /** Only rendered with --keda (the cluster needs KEDA's CRDs). */
@@ -40,6 +41,9 @@ export const KIND_ORDER = [
   "ServiceAccount",
   "ConfigMap",
   "Service",
+  // Before the Deployment: the controller injects the ALB readiness gate only
+  // into pods created once the Ingress's target group binding exists.
+  "Ingress",
   "Deployment",
   "HorizontalPodAutoscaler",
   "PodDisruptionBudget",
@@ -82,7 +86,7 @@ export function loadTemplates(dir = MANIFEST_DIR): Template[] {
 }
 
 /** Replaces every ${NAME} in every string; an unknown NAME is an error. */
-function fill<T>(node: T, values: Readonly<Record<string, string>>, where: string): T {
+export function fill<T>(node: T, values: Readonly<Record<string, string>>, where: string): T {
   if (typeof node === "string") {
     return node.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
       const v = values[name];
@@ -125,9 +129,10 @@ export function renderManifests(options: RenderOptions, templates: Template[] = 
     PRICING_ROLE_ARN: options.pricingRoleArn,
     PRICE_QUEUE_URL: options.priceQueueUrl,
     PRICING_POLICY: options.policy,
+    ...(options.ingress ? ingressValues(options.env, options.ingress) : {}),
   };
 
-  const used = templates.filter((t) => options.keda || t.file !== KEDA_TEMPLATE);
+  const used = templates.filter((t) => (options.keda || t.file !== KEDA_TEMPLATE) && (options.ingress || t.file !== INGRESS_TEMPLATE));
   // ConfigMaps first: the Deployments carry a digest of their data, so a
   // settings change alone still rolls the pods.
   const configMaps = used.flatMap((t) => t.docs.filter((o) => o.kind === "ConfigMap").map((o) => fill(o, values, `manifests/${t.file}`)));
@@ -156,6 +161,8 @@ export function renderManifests(options: RenderOptions, templates: Template[] = 
       Object.assign(spec(o), { minReplicaCount: table.pricing.kedaMin, maxReplicaCount: table.pricing.kedaMax });
     }
   }
+
+  if (options.ingress) finishIngress(objects, options.ingress);
 
   const seen = new Set<string>();
   for (const o of objects) {

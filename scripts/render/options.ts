@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { QUEUE_NAMES } from "../../src/shared/names.ts";
+import { INGRESS_FLAGS, resolveIngress, type IngressOptions } from "./ingress.ts";
 
 export const DEPLOY_ENVS = ["dev", "prod"] as const;
 export const PRICING_CAPACITIES = ["spot", "fargate"] as const;
@@ -27,6 +28,8 @@ export interface RenderOptions {
   keda: boolean;
   /** Text of the pricing policy YAML, copied into the pricing-policy ConfigMap. */
   policy: string;
+  /** The inventory Ingress; undefined renders none (no --ingress-scheme). */
+  ingress?: IngressOptions;
 }
 
 export interface CliOptions extends RenderOptions {
@@ -70,6 +73,7 @@ export const FLAGS = {
   // each environment prices from its own policy, never from the example.
   policyFile: { flag: "--policy", envVars: ["PRICING_POLICY"], allowed: "a readable YAML file" },
   out: { flag: "--out", envVars: [], allowed: "a directory" },
+  ...INGRESS_FLAGS,
 } as const;
 
 export const BOOLEAN_FLAGS = { keda: "--keda", dryRun: "--dry-run", help: "--help" } as const;
@@ -255,9 +259,14 @@ export function resolveOptions(argv: readonly string[], env: Env, cwd = process.
     throw new UsageError(FLAGS.policyFile.flag, `must be ${FLAGS.policyFile.allowed}: ${policyFile}: ${(err as Error).message.split("\n")[0]}`);
   }
 
+  const ingress = resolveIngress(value, region, (flag, message) => {
+    throw new UsageError(flag, message);
+  });
+
   return {
     env: deployEnv,
     region,
+    ingress,
     inventoryImage: image("inventoryImage"),
     pricingImage: image("pricingImage"),
     inventoryRoleArn: roleArn("inventoryRoleArn"),

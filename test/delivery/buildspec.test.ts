@@ -18,6 +18,7 @@ import { clone, ROOT, SAMPLE_POLICY, type Obj } from "./support.ts";
 export const PROJECT_VARIABLES = [
   "AWS_ACCOUNT_ID", "ECR_INVENTORY_URI", "ECR_PRICING_URI", "INVENTORY_ROLE_ARN", "PRICING_ROLE_ARN",
   "INVENTORY_QUEUE_URL", "PRICE_QUEUE_URL", "DEPLOY_ENV", "EKS_CLUSTER_NAME", "PRICING_CAPACITY", "PRICING_POLICY",
+  "INGRESS_SCHEME", "INGRESS_CERTIFICATE_ARN",
 ];
 /** What CodeBuild and the shell set on their own. */
 const CODEBUILD_VARIABLES = ["AWS_REGION", "AWS_DEFAULT_REGION", "HOME", "PATH"];
@@ -36,6 +37,8 @@ export const SAMPLE_ENV: Record<string, string> = {
   EKS_CLUSTER_NAME: "stockprice-prod",
   PRICING_CAPACITY: "spot",
   PRICING_POLICY: "live/prod/policy.yaml",
+  INGRESS_SCHEME: "internet-facing",
+  INGRESS_CERTIFICATE_ARN: "arn:aws:acm:eu-central-1:210987654321:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
   AWS_REGION: "eu-central-1",
   AWS_DEFAULT_REGION: "eu-central-1",
   CODEBUILD_RESOLVED_SOURCE_VERSION: "89abcdef0123456789abcdef0123456789abcdef",
@@ -133,6 +136,7 @@ describe("buildspec.yml", () => {
       [o.env, o.region, o.pricingCapacity, o.inventoryRoleArn, o.pricingRoleArn, o.inventoryQueueUrl, o.priceQueueUrl],
       [env.DEPLOY_ENV, env.AWS_REGION, env.PRICING_CAPACITY, env.INVENTORY_ROLE_ARN, env.PRICING_ROLE_ARN, env.INVENTORY_QUEUE_URL, env.PRICE_QUEUE_URL],
     );
+    assert.deepEqual(o.ingress, { scheme: env.INGRESS_SCHEME, certificateArn: env.INGRESS_CERTIFICATE_ARN });
   });
 
   test("prod renders prod's own policy into the pricing ConfigMap (PRICING_POLICY, as the pipeline sets it)", () => {

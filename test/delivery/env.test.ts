@@ -42,7 +42,7 @@ describe("each service gets exactly the environment it declares", () => {
       assert.equal(inventory.get("AUTH_TOKENS_FILE"), "/var/run/secrets/inventory/tokens");
       assert.notEqual(inventory.get("AUTH_DISABLED"), "true");
       assert.equal(inventory.has("AUTH_TOKENS"), false, "tokens never in the manifests");
-      assert.deepEqual([inventory.get("SHUTDOWN_DELAY_MS"), inventory.get("SHUTDOWN_GRACE_MS")], ["5000", "10000"]);
+      assert.deepEqual([inventory.get("SHUTDOWN_DELAY_MS"), inventory.get("SHUTDOWN_GRACE_MS")], ["15000", "10000"]);
 
       // One queue, one region, everywhere.
       assert.equal(inventory.get("QUEUE_URL"), v.options.inventoryQueueUrl);
@@ -93,7 +93,7 @@ describe("the environment checks catch broken input", () => {
   test("a grace period shorter than the shutdown sequence", () => {
     const o = clone(objects);
     find(o, "Deployment", "inventory").spec.template.spec.terminationGracePeriodSeconds = 15;
-    assert.match(gracePeriodViolations(find(o, "Deployment", "inventory"), o, INVENTORY_ENV).join(), /15 s is not longer than the shutdown sequence \(15000 ms\)/);
+    assert.match(gracePeriodViolations(find(o, "Deployment", "inventory"), o, INVENTORY_ENV).join(), /15 s is not longer than the shutdown sequence \(25000 ms\)/);
   });
 
   test("a token file path that is not the mounted Secret", () => {

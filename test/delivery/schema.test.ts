@@ -8,6 +8,7 @@ import { ConfigMap, Namespace, Service, ServiceAccount } from "kubernetes-models
 import { Deployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
+import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
 import type { K8sObject } from "../../scripts/render.ts";
 import { strictFieldErrors } from "./strict-fields.ts";
 import { clone, find, variants, type Obj } from "./support.ts";
@@ -20,6 +21,7 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   "apps/v1/Deployment": Deployment,
   "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
   "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+  "networking.k8s.io/v1/Ingress": Ingress,
 };
 const KEDA_KINDS = ["keda.sh/v1alpha1/TriggerAuthentication", "keda.sh/v1alpha1/ScaledObject"];
 

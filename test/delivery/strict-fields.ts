@@ -18,6 +18,7 @@ export const TYPES: Record<string, [string, string]> = {
   "apps/v1/Deployment": ["kubernetes-models/apps/v1/Deployment", "IDeployment"],
   "autoscaling/v2/HorizontalPodAutoscaler": ["kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler", "IHorizontalPodAutoscaler"],
   "policy/v1/PodDisruptionBudget": ["kubernetes-models/policy/v1/PodDisruptionBudget", "IPodDisruptionBudget"],
+  "networking.k8s.io/v1/Ingress": ["kubernetes-models/networking.k8s.io/v1/Ingress", "IIngress"],
 };
 
 /**

@@ -4,7 +4,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderManifests, type K8sObject, type RenderOptions } from "../../scripts/render.ts";
-import { DEPLOY_ENVS, PRICING_CAPACITIES, placeholders, PLACEHOLDER_REGION, ROOT } from "../../scripts/render/options.ts";
+import { DEPLOY_ENVS, PRICING_CAPACITIES, placeholders, PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION, ROOT } from "../../scripts/render/options.ts";
+import type { IngressOptions, IngressScheme } from "../../scripts/render/ingress.ts";
 
 export { ROOT };
 
@@ -26,12 +27,20 @@ export function baseOptions(overrides: Partial<RenderOptions> = {}): RenderOptio
   return { env, region, ...placeholders(env, region), pricingCapacity: "spot", keda: false, policy: SAMPLE_POLICY, ...overrides };
 }
 
-/** Both environments x both pricing capacities x with and without KEDA. */
+/** Ingress options shaped like the real ones (certificate in `region`). */
+export function sampleIngress(scheme: IngressScheme = "internet-facing", region = PLACEHOLDER_REGION, extra: Partial<IngressOptions> = {}): IngressOptions {
+  return { scheme, certificateArn: `arn:aws:acm:${region}:${PLACEHOLDER_ACCOUNT}:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0`, ...extra };
+}
+
+/**
+ * Both environments x both pricing capacities x with and without KEDA; the
+ * KEDA variants with an internal ALB, the others internet-facing.
+ */
 export function variants(): Variant[] {
   return DEPLOY_ENVS.flatMap((env) =>
     PRICING_CAPACITIES.flatMap((pricingCapacity) =>
       [false, true].map((keda) => {
-        const options = baseOptions({ env, pricingCapacity, keda });
+        const options = baseOptions({ env, pricingCapacity, keda, ingress: sampleIngress(keda ? "internal" : "internet-facing") });
         return { name: `${env}/${pricingCapacity}${keda ? "/keda" : ""}`, options, objects: renderManifests(options) };
       }),
     ),

@@ -104,17 +104,41 @@ export async function irsaActions(root: string): Promise<Record<"inventory" | "p
 /** Actions that AWS authorizes only on "*" (no resource-level permissions). */
 const STAR_ONLY = /^(ecr:GetAuthorizationToken|ec2:Describe[A-Za-z]+)$/;
 
+/**
+ * Write actions that AWS's reference policy for the load balancer controller
+ * grants on "*" with no condition, because they cannot be scoped (the
+ * controller's listeners, rules, new security groups, web ACL association).
+ * Only modules/lb-controller may grant them, and its read-only discovery
+ * calls (Describe/Get/List of any service), on "*".
+ */
+export const LB_CONTROLLER_STAR_ACTIONS = new Set([
+  "ec2:CreateSecurityGroup",
+  "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL",
+  ...["CreateListener", "DeleteListener", "CreateRule", "DeleteRule", "ModifyListener", "ModifyRule", "SetRulePriorities",
+    "AddListenerCertificates", "RemoveListenerCertificates", "SetWebAcl"].map((a) => `elasticloadbalancing:${a}`),
+]);
+
+const READ_ONLY = /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$/;
+
 /** Names of the policy documents used as a KMS key policy (aws_kms_key.policy). */
 function keyPolicyDocs(m: Awaited<ReturnType<typeof readModule>>): Set<string> {
   const refs = Object.values(blocksOf(m, "resource", "aws_kms_key")).map((k) => String(k.policy ?? ""));
   return new Set(refs.flatMap((r) => [...r.matchAll(/data\.aws_iam_policy_document\.([\w-]+)\.json/g)].map((x) => x[1])));
 }
 
+/** Resource "*" is acceptable: a key policy (the key itself), a condition scopes it, or every action is allowed on "*" in this module. */
+function starResourceAllowed(module: string, keyPolicy: boolean, s: Hcl, actions: string[]): boolean {
+  if (keyPolicy || ((s.condition ?? []) as Hcl[]).length > 0) return true;
+  const controller = (a: string) => module === "lb-controller" && (READ_ONLY.test(a) || LB_CONTROLLER_STAR_ACTIONS.has(a));
+  return actions.every((a) => STAR_ONLY.test(a) || controller(a));
+}
+
 /**
  * IAM policy statements granting "*" actions or resources. Allowed: actions
  * that AWS authorizes only on "*" (ecr:GetAuthorizationToken, ec2:Describe*);
- * "*" resources narrowed by a condition (e.g. ec2:Subnet); and in a KMS key
- * policy, where "*" means the key itself, "kms:*" for the account root only.
+ * "*" resources narrowed by a condition (e.g. ec2:Subnet); the load balancer
+ * controller's list above; and in a KMS key policy, where "*" means the key
+ * itself, "kms:*" for the account root only.
  */
 export async function wildcardGrants(root: string): Promise<string[]> {
   const out: string[] = [];
@@ -130,8 +154,7 @@ export async function wildcardGrants(root: string): Promise<string[]> {
         const accountRoot = principals.length > 0 && principals.every((p) => /:iam::\$\{[^}]+\}:root$|:iam::\d{12}:root$/.test(p));
         const wildAction = actions.some((a) => a === "*" || a.endsWith(":*"));
         if (wildAction && !(keyDocs.has(doc) && accountRoot && actions.every((a) => a === "kms:*"))) out.push(`${name}.${doc}: action ${actions.join(",")}`);
-        const starOk = keyDocs.has(doc) || actions.every((a) => STAR_ONLY.test(a)) || ((s.condition ?? []) as Hcl[]).length > 0;
-        if (resources.includes("*") && !starOk) out.push(`${name}.${doc}: resource * for ${actions.join(",")}`);
+        if (resources.includes("*") && !starResourceAllowed(name, keyDocs.has(doc), s, actions)) out.push(`${name}.${doc}: resource * for ${actions.join(",")}`);
       }
     }
   }

@@ -145,8 +145,10 @@ interface Context {
   mirror: string;
   have: Set<string>;
   shared: string | undefined;
-  /** terraform validate of every module, in one process (terraform-validate.ts). */
-  validated: Promise<Map<string, Outcome>>;
+  /** terraform validate of every module, in one process (terraform-validate.ts); undefined when not asked for. */
+  validated: Promise<Map<string, Outcome>> | undefined;
+  /** Own tests to run, as "module/file"; undefined runs all. */
+  tests: string[] | undefined;
 }
 
 async function runModule(ctx: Context, name: string, allUnits: ResolvedUnit[]) {
@@ -156,7 +158,8 @@ async function runModule(ctx: Context, name: string, allUnits: ResolvedUnit[]) {
   const src = join(root, "modules", name);
   const result: ModuleResult = { name, validate: { status: "pass" }, tests: {}, seconds: 0 };
   const unitOutcomes: UnitResult[] = [];
-  const ownTests = listFiles(join(src, "tests"), /\.tftest\.hcl$/).map((p) => p.slice(join(src, "tests").length + 1));
+  const wanted = (p: string) => ctx.tests === undefined || ctx.tests.includes(`${name}/${p.slice(join(src, "tests").length + 1)}`);
+  const ownTests = listFiles(join(src, "tests"), /\.tftest\.hcl$/).filter(wanted).map((p) => p.slice(join(src, "tests").length + 1));
   const needed = await providersNeeded(src);
   const missing = [...needed].filter((p) => !have.has(p));
   const skipAll = (reason: string) => {
@@ -172,7 +175,7 @@ async function runModule(ctx: Context, name: string, allUnits: ResolvedUnit[]) {
     skipAll(`the live layer pins terraform ${pinned} (root.hcl); this machine has ${installed}`);
   } else {
     const dir = join(work, name);
-    cpSync(src, dir, { recursive: true, filter: (p) => !p.includes(".terraform") });
+    cpSync(src, dir, { recursive: true, filter: (p) => !p.includes(".terraform") && (!p.endsWith(".tftest.hcl") || wanted(p)) });
     const initialised = await init(src, dir, needed, shared, env, mirror);
     if (initialised.code !== 0) {
       const detail = `terraform init failed:\n${initialised.stderr}${initialised.stdout}`;
@@ -181,7 +184,7 @@ async function runModule(ctx: Context, name: string, allUnits: ResolvedUnit[]) {
       for (const u of units) unitOutcomes.push({ unit: u, outcome: { status: "fail", detail } });
     } else {
       await runTests(dir, units, ownTests, env, result, unitOutcomes);
-      result.validate = (await ctx.validated).get(name) ?? { status: "fail", detail: "not validated" };
+      result.validate = ctx.validated ? ((await ctx.validated).get(name) ?? { status: "fail", detail: "not validated" }) : { status: "skip", reason: "validation not asked for" };
     }
   }
   for (const u of allUnits) if (u.error !== undefined) unitOutcomes.push({ unit: u, outcome: { status: "fail", detail: u.error } });
@@ -224,19 +227,33 @@ async function runTests(dir: string, units: ResolvedUnit[], ownTests: string[], 
   }
 }
 
+export interface InfraOptions {
+  /** Environments whose units are planned (default dev and prod). */
+  envs?: string[];
+  /** Only these units ("dev/eks"); default every unit of `envs`. */
+  units?: string[];
+  /** Only these own tests ("eks/endpoint.tftest.hcl"); default every module's. */
+  tests?: string[];
+  /** terraform validate of every module (default true). */
+  validate?: boolean;
+  /** Modules at once (default TF_PLAN_CONCURRENCY or 3). */
+  concurrency?: number;
+}
+
 /**
  * Validates every folder of modules/, plans every unit of live/<env> for
- * the given environments, and runs every module's own terraform tests.
+ * the given environments, and runs every module's own terraform tests;
+ * options narrow that down (a broken copy needs only what it breaks).
  * Modules run in parallel, `concurrency` at a time (TF_PLAN_CONCURRENCY).
  */
-export async function runInfra(root: string, options: { envs?: string[]; concurrency?: number } = {}): Promise<InfraRun> {
+export async function runInfra(root: string, options: InfraOptions = {}): Promise<InfraRun> {
   const started = performance.now();
   const found = findMirror();
   if ("reason" in found) throw new Error(found.reason);
   const mirror = found.dir;
   const have = mirrorProviders(mirror);
   const envs = options.envs ?? ["dev", "prod"];
-  const units = (await resolveUnits(root)).filter((u) => envs.includes(u.env));
+  const units = (await resolveUnits(root)).filter((u) => envs.includes(u.env) && (options.units === undefined || options.units.includes(u.id)));
   const work = mkdtempSync(join(tmpdir(), "tf-plan-"));
   const cliConfig = join(work, "terraformrc");
   writeFileSync(cliConfig, "");
@@ -248,9 +265,9 @@ export async function runInfra(root: string, options: { envs?: string[]; concurr
     const shared = have.has(AWS) ? await sharedInit(work, env, mirror) : undefined;
     const runnable: string[] = [];
     for (const m of modules) if ([...(await providersNeeded(join(root, "modules", m)))].every((p) => have.has(p))) runnable.push(m);
-    const validated = validateModules(root, runnable, work, env, mirror);
-    validated.catch(() => undefined);
-    const ctx: Context = { root, work, env, mirror, have, shared, validated };
+    const validated = options.validate === false ? undefined : validateModules(root, runnable, work, env, mirror);
+    validated?.catch(() => undefined);
+    const ctx: Context = { root, work, env, mirror, have, shared, validated, tests: options.tests };
     const done = await mapLimit(modules, concurrency, (m) => runModule(ctx, m, units.filter((u) => u.module === m)));
     const run: InfraRun = { modules: new Map(), units: new Map(), seconds: 0 };
     for (const { result, unitOutcomes } of done) {

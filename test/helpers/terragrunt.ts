@@ -3,7 +3,8 @@
 // account locals and the dependencies' mock_outputs), and the files root.hcl
 // generates. Only the expressions this live layer uses are understood
 // (read_terragrunt_config(find_in_parent_folders("x.hcl")).locals, local.*,
-// dependency.*.outputs.*, string interpolation); anything else is an error
+// dependency.*.outputs.*, merge() of those and of object literals, string
+// interpolation); anything else is an error
 // that names the expression, so a new construct fails loudly, never silently.
 
 import { existsSync } from "node:fs";
@@ -41,13 +42,55 @@ function lookup(path: string, ctx: Record<string, unknown>): unknown {
   return cur;
 }
 
-/** Evaluates hcl2json output: "${a.b}" alone keeps the value's type; inside text it is interpolated. */
+const REFERENCE = /^[A-Za-z_][\w.[\]-]*$/;
+
+/** Splits "a, { b = c, d = e }" at the commas outside braces and brackets. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "{" || c === "[" || c === "(") depth++;
+    else if (c === "}" || c === "]" || c === ")") depth--;
+    else if (c === "," && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim()).filter(Boolean);
+}
+
+/** A reference, a quoted string, an object literal of those, or merge() of those. */
+function expression(expr: string, ctx: Record<string, unknown>): unknown {
+  const e = expr.trim();
+  if (REFERENCE.test(e)) return lookup(e, ctx);
+  if (/^"[^"$%]*"$/.test(e)) return JSON.parse(e);
+  const object = /^\{([\s\S]*)\}$/.exec(e);
+  if (object) {
+    return Object.fromEntries(splitTopLevel(object[1].replace(/\n/g, ",")).map((entry) => {
+      const m = /^([A-Za-z_][\w-]*)\s*=\s*([\s\S]+)$/.exec(entry);
+      if (!m) throw new Error(`cannot evaluate \${${expr}} offline`);
+      return [m[1], expression(m[2], ctx)];
+    }));
+  }
+  const merge = /^merge\(([\s\S]*)\)$/.exec(e);
+  if (merge) {
+    const parts = splitTopLevel(merge[1]).map((a) => expression(a, ctx));
+    if (parts.some((p) => p === null || typeof p !== "object" || Array.isArray(p))) throw new Error(`cannot evaluate \${${expr}}: merge() takes objects`);
+    return Object.assign({}, ...(parts as object[]));
+  }
+  throw new Error(`cannot evaluate \${${expr}} offline`);
+}
+
+/** Evaluates hcl2json output: "${expr}" alone keeps the value's type; inside text a reference is interpolated. */
 export function evaluate(value: unknown, ctx: Record<string, unknown>): unknown {
   if (typeof value === "string") {
-    const whole = /^\$\{([A-Za-z_][\w.[\]-]*)\}$/.exec(value);
-    if (whole) return lookup(whole[1], ctx);
+    const whole = /^\$\{([\s\S]*)\}$/.exec(value);
+    if (whole && !whole[1].includes("${")) return expression(whole[1], ctx);
     return value.replace(/\$\{([^}]*)\}/g, (_, expr: string) => {
-      if (!/^[A-Za-z_][\w.[\]-]*$/.test(expr)) throw new Error(`cannot evaluate \${${expr}} offline`);
+      if (!REFERENCE.test(expr)) throw new Error(`cannot evaluate \${${expr}} offline`);
       const v = lookup(expr, ctx);
       if (v !== null && typeof v === "object") throw new Error(`\${${expr}} is not a string inside "${value}"`);
       return String(v);

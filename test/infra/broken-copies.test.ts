@@ -2,10 +2,11 @@
 // broken in one place per case and the check must report it.
 
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync, appendFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, rmSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { assertBreakReported, edit } from "../helpers/break.ts";
 import { sqsActionsUsedBy } from "../helpers/sqs-actions.ts";
 import { alarmProblems, cacheProblems, graphProblems, irsaActions, moduleProblems, providerBoundProblems, queueNames, ROOT, terraformAvailable, unformatted, unparseable, wildcardGrants } from "../helpers/infra-checks.ts";
 
@@ -15,12 +16,6 @@ function copy(): string {
   return dir;
 }
 
-function edit(file: string, from: string | RegExp, to: string): void {
-  const text = readFileSync(file, "utf8");
-  const next = text.replace(from, to);
-  assert.notEqual(next, text, `the break did not apply to ${file}`);
-  writeFileSync(file, next);
-}
 
 /** Checks that need the terraform binary: skipped, never passed, without it. */
 const NEEDS_TERRAFORM = new Set(["an unformatted file"]);
@@ -39,6 +34,8 @@ const cases: Array<[string, (dir: string) => void, (dir: string) => Promise<unkn
   ["a required variable not passed", (d) => edit(join(d, "live/_envcommon/network.hcl"), /  azs  = local.region.azs\n/, ""), (d) => graphProblems(d)],
   ["a wildcard action", (d) => edit(join(d, "modules/irsa/main.tf"), '"sqs:SendMessage", "sqs:GetQueueUrl"]\n    resources = [var.inventory_queue_arn]', '"sqs:*"]\n    resources = [var.inventory_queue_arn]'), (d) => wildcardGrants(d)],
   ["a wildcard resource", (d) => edit(join(d, "modules/irsa/main.tf"), "resources = [var.price_queue_arn]", 'resources = ["*"]'), (d) => wildcardGrants(d)],
+  ["a load balancer controller write action on * outside AWS's reference list", (d) => edit(join(d, "modules/lb-controller/main.tf"), '"elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities",', '"elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities", "elasticloadbalancing:DeleteLoadBalancer",'), (d) => wildcardGrants(d)],
+  ["the controller's reference list on * in another module", (d) => edit(join(d, "modules/irsa/main.tf"), "resources = [var.price_queue_arn]", 'resources = [var.price_queue_arn]\n  }\n  statement {\n    actions   = ["ec2:CreateSecurityGroup"]\n    resources = ["*"]'), (d) => wildcardGrants(d)],
   ["a backlog threshold other than 50", (d) => edit(join(d, "modules/alarms/variables.tf"), "default     = 50", "default     = 60"), (d) => alarmProblems(d)],
   ["a backlog window other than 5 minutes", (d) => edit(join(d, "modules/alarms/main.tf"), /period              = 60\n  evaluation_periods  = var.backlog_minutes/, "period              = 300\n  evaluation_periods  = var.backlog_minutes"), (d) => alarmProblems(d)],
   ["a provider bound older than the resources used", (d) => edit(join(d, "modules/pipeline/versions.tf"), ">= 5.81.0, < 7.0", ">= 5.40, < 7.0"), (d) => providerBoundProblems(d)],
@@ -51,14 +48,7 @@ const cases: Array<[string, (dir: string) => void, (dir: string) => Promise<unkn
 for (const [name, breakIt, check] of cases) {
   test(`check fails on ${name}`, async (t) => {
     if (NEEDS_TERRAFORM.has(name) && !terraformAvailable()) return t.skip("terraform is not installed here");
-    const dir = copy();
-    try {
-      breakIt(dir);
-      const problems = await check(dir);
-      assert.ok(problems.length > 0, `${name}: no problem reported`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await assertBreakReported(ROOT, ["modules", "live", "src"], name, breakIt, check);
   });
 }
 

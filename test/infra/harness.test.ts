@@ -36,6 +36,14 @@ test("inputs become HCL literals; template markers in strings stay literal", () 
   assert.equal(hcl({ k: [1, true, null] }), '{\n  "k" = [\n    1,\n    true,\n    null,\n  ]\n}');
 });
 
+test("merge() of a local object and an object literal with a dependency output, as the pipeline unit passes its ingress", async () => {
+  const { evaluate } = await import("../helpers/terragrunt.ts");
+  const ctx = { local: { env: { ingress: { scheme: "internal", hostname: "" } } }, dependency: { edge: { outputs: { web_acl_arn: "arn:acl" } } } };
+  assert.deepEqual(evaluate("${merge(local.env.ingress, { waf_acl_arn = dependency.edge.outputs.web_acl_arn, hostname = \"api\" })}", ctx), { scheme: "internal", hostname: "api", waf_acl_arn: "arn:acl" });
+  assert.throws(() => evaluate("${merge(local.env.ingress, lookup(x))}", ctx), /cannot evaluate \$\{lookup\(x\)\} offline/);
+  assert.throws(() => evaluate("${merge(local.env.ingress, dependency.edge.outputs.web_acl_arn)}", ctx), /merge\(\) takes objects/);
+});
+
 test("the generated provider gets the offline settings and loses allowed_account_ids", () => {
   const block = offlineProviderBlock('provider "aws" {\n  region              = "eu-west-1"\n  allowed_account_ids = ["111111111111"]\n}\n');
   assert.match(block, /skip_requesting_account_id\s+= true/);

@@ -6,14 +6,13 @@
 // reported as skipped, with the reason.
 
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { listFiles, moduleNames } from "../helpers/hcl.ts";
 import { ROOT } from "../helpers/infra-checks.ts";
 import { runInfra, terraformUnavailable, type InfraRun, type Outcome } from "../helpers/terraform.ts";
 import { resolveUnits } from "../helpers/terragrunt.ts";
-import { unitsMatching, type PlanCheck } from "./plan-checks/types.ts";
+import { loadChecks, unitsMatching } from "./plan-checks/types.ts";
 
 const unavailable = terraformUnavailable();
 const units = (await resolveUnits(ROOT)).filter((u) => u.env === "dev" || u.env === "prod");
@@ -23,16 +22,22 @@ const infra: Promise<InfraRun> | undefined = unavailable === undefined ? runInfr
 // A rejected run is reported by every test below, not as an unhandled rejection.
 infra?.catch(() => undefined);
 
-const checkDir = join(import.meta.dirname, "plan-checks");
-const checks: PlanCheck[] = [];
-for (const f of readdirSync(checkDir).filter((f) => f.endsWith(".ts") && f !== "types.ts").sort()) {
-  checks.push(...((await import(join(checkDir, f))) as { checks: PlanCheck[] }).checks);
+const checks = await loadChecks();
+
+/** Reports an outcome; false when the test was skipped (t.skip does not stop it). */
+function report(t: TestContext, o: Outcome): boolean {
+  if (o.status === "skip") {
+    t.skip(o.reason);
+    return false;
+  }
+  if (o.status === "fail") assert.fail(o.detail);
+  return true;
 }
 
-function report(t: TestContext, o: Outcome): void {
-  if (o.status === "skip") return t.skip(o.reason);
-  if (o.status === "fail") assert.fail(o.detail);
-}
+/** Units whose plan is empty on purpose, with the reason; every other unit must plan something. */
+const PLANS_NOTHING: Record<string, string> = {
+  "dev/edge": "the web ACL and the DNS record are both off in dev (live/_envcommon/edge.hcl)",
+};
 
 async function ready(t: TestContext): Promise<InfraRun | undefined> {
   if (!infra) {
@@ -61,8 +66,15 @@ for (const u of units) {
     const run = await ready(t);
     if (!run) return;
     const r = run.units.get(u.id)!;
-    report(t, r.outcome);
-    assert.ok(r.plan && r.plan.resources.length > 0, `live/${u.id} plans no resource`);
+    if (!report(t, r.outcome)) return;
+    assert.ok(r.plan, `live/${u.id} has no plan`);
+    const empty = PLANS_NOTHING[u.id];
+    if (empty) {
+      assert.equal(r.plan.resources.length, 0, `live/${u.id} was expected to plan nothing: ${empty}`);
+      t.diagnostic(`plans no resource: ${empty}`);
+    } else {
+      assert.ok(r.plan.resources.length > 0, `live/${u.id} plans no resource`);
+    }
   });
 }
 

@@ -16,4 +16,5 @@ inputs = {
   spot_min_size          = 2
   spot_desired_size      = 2
   spot_max_size          = 10
+  log_retention_days     = 90
 }

@@ -1,5 +1,6 @@
-# The public API endpoint is never open by accident, and admin access
-# entries plan as asked (prod's unit plans the Session Manager host).
+# The public API endpoint is never open by accident, admin access entries
+# plan as asked (prod's unit plans the Session Manager host), and the logs
+# go where they are kept.
 # Run by npm test (test/infra/plan.test.ts), which adds offline provider
 # settings.
 
@@ -7,6 +8,11 @@ variables {
   cluster_name       = "stockprice-test"
   vpc_id             = "vpc-00000000000000000"
   private_subnet_ids = ["subnet-00000000000000001", "subnet-00000000000000002"]
+}
+
+override_data {
+  target = data.aws_caller_identity.logging
+  values = { account_id = "123456789012", arn = "arn:aws:iam::123456789012:root", user_id = "123456789012" }
 }
 
 override_data {
@@ -58,4 +64,54 @@ run "open_to_the_internet_when_said_so" {
     condition     = aws_eks_access_policy_association.admin["arn:aws:iam::123456789012:role/platform-admin"].policy_arn == "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
     error_message = "cluster_admin_arns get cluster admin access entries."
   }
+}
+
+# Logs: the control-plane group with its retention, the Fargate pod
+# execution role's logs permissions, the collector's Fargate profile (one
+# plan for all of them: each plan costs seconds).
+run "logging_and_telemetry" {
+  command = plan
+
+  variables {
+    public_access_cidrs = ["198.51.100.0/24"]
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.cluster.name == "/aws/eks/stockprice-test/cluster"
+    error_message = "the control-plane group is the one EKS writes to"
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.cluster.retention_in_days == 30
+    error_message = "the control-plane group must have a retention"
+  }
+
+  assert {
+    condition = alltrue([for a in ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:PutRetentionPolicy"] :
+    contains(jsondecode(data.aws_iam_policy_document.fargate_logs.json).Statement[0].Action, a)])
+    error_message = "the pod execution role needs every action the EKS Fargate logging guide lists"
+  }
+  assert {
+    condition     = jsondecode(data.aws_iam_policy_document.fargate_logs.json).Statement[0].Resource == "arn:aws:logs:eu-west-1:123456789012:log-group:/stockprice-test/*"
+    error_message = "the logs permissions cover the cluster's service groups, not every group"
+  }
+  assert {
+    condition     = aws_iam_role_policy.fargate_logs.name == "fargate-logging"
+    error_message = "the policy is attached to the Fargate pod execution role"
+  }
+
+  assert {
+    condition     = [for s in aws_eks_fargate_profile.telemetry.selector : "${s.namespace}/${s.labels["app.kubernetes.io/name"]}"] == ["stockprice-telemetry/metrics-collector"]
+    error_message = "the telemetry profile selects only the collector's pods"
+  }
+}
+
+run "bad_retention_is_refused" {
+  command = plan
+
+  variables {
+    public_access_cidrs = ["198.51.100.0/24"]
+    log_retention_days  = 10
+  }
+
+  expect_failures = [var.log_retention_days]
 }

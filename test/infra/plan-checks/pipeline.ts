@@ -46,12 +46,15 @@ export const checks: PlanCheck[] = [
     },
   },
   {
-    name: "pipeline plan: the deploy logs go to the log group CodePipeline compute writes, /aws/codepipeline/<pipeline>",
+    name: "pipeline plan: the deploy logs go to the log group CodePipeline compute writes, /aws/codepipeline/<pipeline>, created with a retention",
     units: "*/pipeline",
     check(plan) {
       const name = plan.one("aws_codepipeline.this").name as string;
       const logs = plan.allowed(ROLE).get("logs:PutLogEvents")!.flatMap((s) => s.resources ?? []);
       assert.ok(logs.some((r) => r.endsWith(`:log-group:/aws/codepipeline/${name}:*`)), `no log permission on /aws/codepipeline/${name}: ${logs}`);
+      const group = plan.ofType("aws_cloudwatch_log_group").map((g) => g.change.after ?? {}).find((g) => g.name === `/aws/codepipeline/${name}`);
+      assert.ok(group, `no log group /aws/codepipeline/${name} is created: the deploy action would create it with no retention`);
+      assert.ok(Number(group.retention_in_days) > 0, `/aws/codepipeline/${name} has no retention`);
     },
   },
   {

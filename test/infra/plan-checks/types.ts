@@ -2,6 +2,8 @@
 // test/infra/plan.test.ts runs every check on every unit its pattern names
 // ("dev/alarms", "*/alarms", "prod/*"), after the plans.
 
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Plan } from "../../helpers/plan.ts";
 import type { ResolvedUnit } from "../../helpers/terragrunt.ts";
 
@@ -16,4 +18,14 @@ export interface PlanCheck {
 export function unitsMatching(pattern: string, ids: string[]): string[] {
   const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+")}$`);
   return ids.filter((id) => re.test(id));
+}
+
+/** Every check of this folder, file by file in name order. */
+export async function loadChecks(): Promise<PlanCheck[]> {
+  const dir = import.meta.dirname;
+  const out: PlanCheck[] = [];
+  for (const f of readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "types.ts").sort()) {
+    out.push(...((await import(join(dir, f))) as { checks: PlanCheck[] }).checks);
+  }
+  return out;
 }

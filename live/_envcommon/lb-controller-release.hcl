@@ -1,0 +1,79 @@
+# The AWS Load Balancer Controller itself, installed with Helm. Depends on the
+# cluster (whose CoreDNS must run on Fargate for the controller to resolve AWS
+# endpoints) and on the controller's role and Fargate profile.
+#
+# The provider mirror used offline holds only hashicorp/aws: this unit's plan
+# is skipped there (helm provider not in the mirror); it is parsed and
+# graph-checked like every unit.
+
+locals {
+  region = read_terragrunt_config(find_in_parent_folders("region.hcl")).locals
+}
+
+terraform {
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/lb-controller-release"
+}
+
+# The module states a lower bound; the live layer pins the exact version.
+generate "helm_versions" {
+  path      = "versions_helm_override.tf"
+  if_exists = "overwrite_terragrunt"
+  contents  = <<VERSIONS
+terraform {
+  required_providers {
+    helm = {
+      source  = "hashicorp/helm"
+      version = "3.0.2"
+    }
+  }
+}
+VERSIONS
+}
+
+dependency "network" {
+  config_path = "${get_terragrunt_dir()}/../network"
+
+  mock_outputs = {
+    vpc_id             = "vpc-00000000000000000"
+    private_subnet_ids = ["subnet-00000000000000001", "subnet-00000000000000002"]
+    public_subnet_ids  = ["subnet-00000000000000003", "subnet-00000000000000004"]
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+dependency "eks" {
+  config_path = "${get_terragrunt_dir()}/../eks"
+
+  mock_outputs = {
+    cluster_name              = "stockprice-mock"
+    cluster_arn               = "arn:aws:eks:eu-west-1:123456789012:cluster/stockprice-mock"
+    cluster_endpoint          = "https://0000000000000000.gr7.eu-west-1.eks.amazonaws.com"
+    oidc_provider_arn         = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
+    oidc_issuer_url           = "https://oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
+    cluster_security_group_id = "sg-00000000000000000"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+dependency "lb_controller" {
+  config_path = "${get_terragrunt_dir()}/../lb-controller"
+
+  mock_outputs = {
+    role_arn             = "arn:aws:iam::123456789012:role/stockprice-mock-lb-controller"
+    role_name            = "stockprice-mock-lb-controller"
+    policy_arn           = "arn:aws:iam::123456789012:policy/stockprice-mock-lb-controller"
+    namespace            = "kube-system"
+    service_account      = "aws-load-balancer-controller"
+    fargate_profile_name = "lb-controller"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+inputs = {
+  cluster_name    = dependency.eks.outputs.cluster_name
+  vpc_id          = dependency.network.outputs.vpc_id
+  region          = local.region.aws_region
+  role_arn        = dependency.lb_controller.outputs.role_arn
+  namespace       = dependency.lb_controller.outputs.namespace
+  service_account = dependency.lb_controller.outputs.service_account
+}

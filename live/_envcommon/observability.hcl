@@ -1,0 +1,48 @@
+locals {
+  env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+}
+
+terraform {
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/observability"
+}
+
+dependency "eks" {
+  config_path = "${get_terragrunt_dir()}/../eks"
+
+  mock_outputs = {
+    cluster_name      = "stockprice-mock"
+    oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
+    oidc_issuer_url   = "https://oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+dependency "queue" {
+  config_path = "${get_terragrunt_dir()}/../queue"
+
+  mock_outputs = {
+    inventory_queue_name = "inventory-update-queue"
+    price_queue_name     = "price-change-queue"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+dependency "alarms" {
+  config_path = "${get_terragrunt_dir()}/../alarms"
+
+  mock_outputs = {
+    topic_arn = "arn:aws:sns:eu-west-1:123456789012:stockprice-mock-alerts"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+# name_prefix is the cluster's name: the Fargate role may write /<cluster>/*,
+# and the rendered aws-logging ConfigMap writes /<cluster>/<service>.
+inputs = {
+  name_prefix       = dependency.eks.outputs.cluster_name
+  alarm_topic_arn   = dependency.alarms.outputs.topic_arn
+  queue_name        = dependency.queue.outputs.inventory_queue_name
+  price_queue_name  = dependency.queue.outputs.price_queue_name
+  oidc_provider_arn = dependency.eks.outputs.oidc_provider_arn
+  oidc_issuer_url   = dependency.eks.outputs.oidc_issuer_url
+}

@@ -1,0 +1,270 @@
+# IAM for the AWS Load Balancer Controller: one IRSA role, trusted only by
+# system:serviceaccount:<namespace>:<service_account> with audience
+# sts.amazonaws.com, and one policy written from the actions the controller's
+# reference policy documents (docs/install/iam_policy.json, v3.5.0).
+#
+# Differences from the reference, each on purpose:
+# - ARNs name this partition, region and account instead of "*:*".
+# - Security group ingress changes on untagged groups are limited to the
+#   cluster's VPC (the condition the controller's install guide recommends).
+# - No Cognito, WAF Classic (waf-regional) or Shield actions: the release
+#   turns those features off (enableWaf/enableShield = false) and the Ingress
+#   uses neither Cognito auth nor Shield. WAFv2 stays for the optional web ACL.
+
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  issuer  = replace(var.oidc_issuer_url, "https://", "")
+  subject = "system:serviceaccount:${var.namespace}:${var.service_account}"
+
+  # arn:PARTITION:SERVICE:REGION:ACCOUNT
+  arn    = "arn:${data.aws_partition.current.partition}"
+  where  = "${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
+  elb    = "${local.arn}:elasticloadbalancing:${local.where}"
+  sg_arn = "${local.arn}:ec2:${local.where}:security-group/*"
+  vpc    = "${local.arn}:ec2:${local.where}:vpc/${var.vpc_id}"
+
+  # The tag the controller puts on everything it creates.
+  cluster_tag = "elbv2.k8s.aws/cluster"
+  owned_lbs   = ["${local.elb}:targetgroup/*/*", "${local.elb}:loadbalancer/app/*/*", "${local.elb}:loadbalancer/net/*/*"]
+}
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [var.oidc_provider_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.issuer}:sub"
+      values   = [local.subject]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name               = "${var.name_prefix}-lb-controller"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "this" {
+  statement {
+    sid       = "ElbServiceLinkedRole"
+    actions   = ["iam:CreateServiceLinkedRole"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "iam:AWSServiceName"
+      values   = ["elasticloadbalancing.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid = "Discover"
+    actions = [
+      "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones",
+      "ec2:DescribeInternetGateways", "ec2:DescribeVpcs", "ec2:DescribeVpcPeeringConnections",
+      "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeInstances",
+      "ec2:DescribeNetworkInterfaces", "ec2:DescribeTags", "ec2:GetCoipPoolUsage",
+      "ec2:DescribeCoipPools", "ec2:GetSecurityGroupsForVpc", "ec2:DescribeIpamPools",
+      "ec2:DescribeRouteTables",
+      "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes",
+      "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerCertificates",
+      "elasticloadbalancing:DescribeSSLPolicies", "elasticloadbalancing:DescribeRules",
+      "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes",
+      "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeTags",
+      "elasticloadbalancing:DescribeTrustStores", "elasticloadbalancing:DescribeListenerAttributes",
+      "elasticloadbalancing:DescribeCapacityReservation",
+      "acm:ListCertificates", "acm:DescribeCertificate",
+      "iam:ListServerCertificates", "iam:GetServerCertificate",
+      "wafv2:GetWebACL", "wafv2:GetWebACLForResource",
+    ]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "WebAclAssociation"
+    actions   = ["wafv2:AssociateWebACL", "wafv2:DisassociateWebACL"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "IngressInClusterVpc"
+    actions   = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"]
+    resources = [local.sg_arn]
+    condition {
+      test     = "ArnEquals"
+      variable = "ec2:Vpc"
+      values   = [local.vpc]
+    }
+  }
+
+  statement {
+    sid       = "CreateSecurityGroup"
+    actions   = ["ec2:CreateSecurityGroup"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "TagNewSecurityGroup"
+    actions   = ["ec2:CreateTags"]
+    resources = [local.sg_arn]
+    condition {
+      test     = "StringEquals"
+      variable = "ec2:CreateAction"
+      values   = ["CreateSecurityGroup"]
+    }
+    condition {
+      test     = "Null"
+      variable = "aws:RequestTag/${local.cluster_tag}"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid       = "RetagOwnedSecurityGroup"
+    actions   = ["ec2:CreateTags", "ec2:DeleteTags"]
+    resources = [local.sg_arn]
+    condition {
+      test     = "Null"
+      variable = "aws:RequestTag/${local.cluster_tag}"
+      values   = ["true"]
+    }
+    condition {
+      test     = "Null"
+      variable = "aws:ResourceTag/${local.cluster_tag}"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid       = "ManageOwnedSecurityGroup"
+    actions   = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"]
+    resources = [local.sg_arn]
+    condition {
+      test     = "Null"
+      variable = "aws:ResourceTag/${local.cluster_tag}"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid       = "CreateTaggedLoadBalancer"
+    actions   = ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"]
+    resources = ["*"]
+    condition {
+      test     = "Null"
+      variable = "aws:RequestTag/${local.cluster_tag}"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid = "ListenersAndRules"
+    actions = [
+      "elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener",
+      "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule",
+    ]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "RetagOwnedLoadBalancer"
+    actions   = ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"]
+    resources = local.owned_lbs
+    condition {
+      test     = "Null"
+      variable = "aws:RequestTag/${local.cluster_tag}"
+      values   = ["true"]
+    }
+    condition {
+      test     = "Null"
+      variable = "aws:ResourceTag/${local.cluster_tag}"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid     = "TagListenersAndRules"
+    actions = ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"]
+    resources = [
+      "${local.elb}:listener/app/*/*/*", "${local.elb}:listener/net/*/*/*",
+      "${local.elb}:listener-rule/app/*/*/*", "${local.elb}:listener-rule/net/*/*/*",
+    ]
+  }
+
+  statement {
+    sid = "ModifyOwnedLoadBalancer"
+    actions = [
+      "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType",
+      "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets",
+      "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",
+      "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup",
+      "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:ModifyCapacityReservation",
+      "elasticloadbalancing:ModifyIpPools",
+    ]
+    resources = ["*"]
+    condition {
+      test     = "Null"
+      variable = "aws:ResourceTag/${local.cluster_tag}"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid       = "TagOnCreate"
+    actions   = ["elasticloadbalancing:AddTags"]
+    resources = local.owned_lbs
+    condition {
+      test     = "StringEquals"
+      variable = "elasticloadbalancing:CreateAction"
+      values   = ["CreateTargetGroup", "CreateLoadBalancer"]
+    }
+    condition {
+      test     = "Null"
+      variable = "aws:RequestTag/${local.cluster_tag}"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid       = "RegisterPodIps"
+    actions   = ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"]
+    resources = ["${local.elb}:targetgroup/*/*"]
+  }
+
+  statement {
+    sid = "ListenerSettings"
+    actions = [
+      "elasticloadbalancing:SetWebAcl", "elasticloadbalancing:ModifyListener",
+      "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates",
+      "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities",
+    ]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_policy" "this" {
+  name        = "${var.name_prefix}-lb-controller"
+  description = "AWS Load Balancer Controller (ALB for the inventory Ingress)."
+  policy      = data.aws_iam_policy_document.this.json
+  tags        = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "this" {
+  role       = aws_iam_role.this.name
+  policy_arn = aws_iam_policy.this.arn
+}

@@ -1,0 +1,144 @@
+# Alarms on the services themselves. The queue alarms (modules/alarms) cannot
+# see a dead inventory, a flood of 5xx or a crash-looping pricing: all of them
+# leave the queue empty, and an empty queue reads as healthy. Every alarm
+# notifies the alarms module's topic on ALARM and on OK.
+
+locals {
+  actions = [var.alarm_topic_arn]
+  # Service metrics: the collector's EMF events (see metric_declarations in
+  # scripts/render/observability.ts), dimensioned by Service.
+  ns = var.metrics_namespace
+  all_alarms = concat(
+    [aws_cloudwatch_metric_alarm.inventory_5xx, aws_cloudwatch_metric_alarm.inventory_publish_failures, aws_cloudwatch_metric_alarm.pricing_failed, aws_cloudwatch_metric_alarm.pricing_poison, aws_cloudwatch_metric_alarm.price_queue_age],
+    aws_cloudwatch_metric_alarm.updates_arriving,
+  )
+}
+
+resource "aws_cloudwatch_metric_alarm" "inventory_5xx" {
+  alarm_name          = "${var.name_prefix}-inventory-5xx-rate"
+  alarm_description   = "More than ${var.inventory_5xx_percent}% of inventory answers were 5xx for ${var.evaluation_minutes} minutes (with at least ${var.inventory_min_requests} requests a minute). Query \"inventory 5xx answers\"; check SQS permissions and the pods."
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.inventory_5xx_percent
+  evaluation_periods  = var.evaluation_minutes
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+
+  metric_query {
+    id          = "rate"
+    label       = "5xx share of answers (%)"
+    expression  = "IF(total >= ${var.inventory_min_requests}, 100 * FILL(s5, 0) / total, 0)"
+    return_data = true
+  }
+
+  metric_query {
+    id = "total"
+    # A status class with no answers in a minute has no data point: count 0.
+    expression = "FILL(s2, 0) + FILL(s4, 0) + FILL(s5, 0)"
+  }
+
+  dynamic "metric_query" {
+    for_each = { s2 = "2xx", s4 = "4xx", s5 = "5xx" }
+    content {
+      id = metric_query.key
+      metric {
+        namespace   = local.ns
+        metric_name = "inventory_http_requests_total"
+        dimensions  = { Service = "inventory", status_class = metric_query.value }
+        stat        = "Sum"
+        period      = 60
+      }
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "inventory_publish_failures" {
+  alarm_name          = "${var.name_prefix}-inventory-publish-failures"
+  alarm_description   = "More than ${var.publish_failures_threshold} SendMessageBatch calls failed within ${var.evaluation_minutes} minutes: updates are being refused with 503. Check SQS, the queue policy and the inventory role."
+  namespace           = local.ns
+  metric_name         = "inventory_sqs_calls_total"
+  dimensions          = { Service = "inventory", action = "SendMessageBatch", outcome = "error" }
+  statistic           = "Sum"
+  period              = var.evaluation_minutes * 60
+  evaluation_periods  = 1
+  threshold           = var.publish_failures_threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "pricing_failed" {
+  alarm_name          = "${var.name_prefix}-pricing-failed"
+  alarm_description   = "More than ${var.pricing_failed_threshold} messages returned for a retry within ${var.evaluation_minutes} minutes: price decisions cannot be sent. Check price-change-queue and the pricing role."
+  namespace           = local.ns
+  metric_name         = "pricing_failed_total"
+  dimensions          = { Service = "pricing" }
+  statistic           = "Sum"
+  period              = var.evaluation_minutes * 60
+  evaluation_periods  = 1
+  threshold           = var.pricing_failed_threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "pricing_poison" {
+  alarm_name          = "${var.name_prefix}-pricing-poison"
+  alarm_description   = "More than ${var.pricing_poison_threshold} unreadable stock updates within ${var.evaluation_minutes} minutes: a producer sends bad messages. Query \"poison messages\"; they end in the DLQ."
+  namespace           = local.ns
+  metric_name         = "pricing_poison_total"
+  dimensions          = { Service = "pricing" }
+  statistic           = "Sum"
+  period              = var.evaluation_minutes * 60
+  evaluation_periods  = 1
+  threshold           = var.pricing_poison_threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+}
+
+# "Updates are arriving": fewer than the floor sent to the inventory queue in
+# the window. No data at all (nobody sends, or inventory is down) breaches.
+# Off where quiet hours are normal (dev); on in prod.
+resource "aws_cloudwatch_metric_alarm" "updates_arriving" {
+  count = var.updates_arriving_enabled ? 1 : 0
+
+  alarm_name          = "${var.name_prefix}-updates-arriving"
+  alarm_description   = "Fewer than ${var.updates_arriving_floor} stock updates reached ${var.queue_name} in ${var.updates_arriving_minutes} minutes. Is inventory up and reachable, are clients sending, do they get 401s?"
+  namespace           = "AWS/SQS"
+  metric_name         = "NumberOfMessagesSent"
+  dimensions          = { QueueName = var.queue_name }
+  statistic           = "Sum"
+  period              = var.updates_arriving_minutes * 60
+  evaluation_periods  = 1
+  threshold           = var.updates_arriving_floor
+  comparison_operator = "LessThanThreshold"
+  treat_missing_data  = "breaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "price_queue_age" {
+  alarm_name          = "${var.name_prefix}-price-queue-oldest-message"
+  alarm_description   = "The oldest price decision in ${var.price_queue_name} has waited more than ${var.price_queue_age_seconds} s: its downstream consumer is down or too slow."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  dimensions          = { QueueName = var.price_queue_name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = var.evaluation_minutes
+  threshold           = var.price_queue_age_seconds
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+}

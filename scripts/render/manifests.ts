@@ -8,10 +8,22 @@ import { join, relative, sep } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { K8S } from "../../src/shared/names.ts";
 import { imageVersion, ROOT, type DeployEnv, type RenderOptions } from "./options.ts";
+import { spreadPods } from "./placement.ts";
 
 export const MANIFEST_DIR = join(ROOT, "manifests");
 /** Only rendered with --keda (the cluster needs KEDA's CRDs). */
 export const KEDA_TEMPLATE = "pricing/keda.yaml";
+/**
+ * Applied once by a cluster admin, never by the pipeline (docs/deploy-aws.md,
+ * bootstrap): the Namespace and its Pod Security labels are cluster-scoped,
+ * and the pipeline may edit only inside the namespace.
+ */
+export const BOOTSTRAP_TEMPLATE = "namespace.yaml";
+
+/** The Secrets Manager secret holding inventory's API tokens (modules/tokens names it the same way). */
+export function tokensSecretName(env: DeployEnv): string {
+  return `stockprice-${env}/inventory-api-tokens`;
+}
 
 /**
  * What differs between environments, and nothing else. Inventory scales on
@@ -38,6 +50,8 @@ export interface K8sObject {
 export const KIND_ORDER = [
   "Namespace",
   "ServiceAccount",
+  "SecretStore",
+  "ExternalSecret",
   "ConfigMap",
   "Service",
   "Deployment",
@@ -125,9 +139,10 @@ export function renderManifests(options: RenderOptions, templates: Template[] = 
     PRICING_ROLE_ARN: options.pricingRoleArn,
     PRICE_QUEUE_URL: options.priceQueueUrl,
     PRICING_POLICY: options.policy,
+    TOKENS_SECRET_NAME: tokensSecretName(options.env),
   };
 
-  const used = templates.filter((t) => options.keda || t.file !== KEDA_TEMPLATE);
+  const used = templates.filter((t) => (options.keda || t.file !== KEDA_TEMPLATE) && t.file !== BOOTSTRAP_TEMPLATE);
   // ConfigMaps first: the Deployments carry a digest of their data, so a
   // settings change alone still rolls the pods.
   const configMaps = used.flatMap((t) => t.docs.filter((o) => o.kind === "ConfigMap").map((o) => fill(o, values, `manifests/${t.file}`)));
@@ -156,6 +171,8 @@ export function renderManifests(options: RenderOptions, templates: Template[] = 
       Object.assign(spec(o), { minReplicaCount: table.pricing.kedaMin, maxReplicaCount: table.pricing.kedaMax });
     }
   }
+
+  spreadPods(objects);
 
   const seen = new Set<string>();
   for (const o of objects) {

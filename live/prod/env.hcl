@@ -7,4 +7,10 @@ locals {
   release_tags    = ["v*"]
   manual_approval = true
   oncall          = [{ protocol = "email", endpoint = "oncall@example.com" }]
+  # Monthly AWS Budgets amount in USD (README, "The whole bill").
+  monthly_budget_usd = 1300
+  # Deletion protection: the stateful units generate prevent_destroy
+  # override files (generate "prevent_destroy" in live/_envcommon), and
+  # scripts/teardown.ts refuses prod.
+  prevent_destroy = true
 }

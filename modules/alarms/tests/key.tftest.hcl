@@ -6,6 +6,7 @@ variables {
   queue_name       = "inventory-update-queue"
   dlq_name         = "inventory-update-dlq"
   price_queue_name = "price-change-queue"
+  monthly_budget_usd = 100
 }
 
 override_data {

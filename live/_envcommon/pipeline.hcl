@@ -63,6 +63,8 @@ inputs = {
   release_tags        = local.env.release_tags
   manual_approval     = local.env.manual_approval
   deploy_env          = local.env.env
+  # Prod deploys the digests dev built (buildspec-promote.yml).
+  promote_from_digests = local.env.promote_from_digests
   cluster_name        = dependency.eks.outputs.cluster_name
   cluster_arn         = dependency.eks.outputs.cluster_arn
   ecr_repository_urls = dependency.ecr.outputs.repository_urls

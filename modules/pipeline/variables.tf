@@ -130,3 +130,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "promote_from_digests" {
+  description = "true: deploy the images another environment built (prod), found by digest through ECR replication; the build project runs buildspec-promote.yml, unprivileged, without ECR push. false: build, test and push (dev, buildspec.yml)."
+  type        = bool
+  default     = false
+}

@@ -11,6 +11,4 @@ inputs = {
   keep_images = 100
   # Dev's account (live/dev/account.hcl) replicates its images here.
   replication_source_accounts = ["111111111111"]
-  # A copy in a recovery region (docs/deploy-aws.md, "Recovery"); [] for none.
-  replicate_to_regions = ["eu-central-1"]
 }

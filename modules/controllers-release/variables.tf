@@ -30,3 +30,9 @@ variable "cluster_autoscaler_chart_version" {
   type        = string
   default     = "9.59.0"
 }
+
+variable "tags" {
+  description = "Accepted because live/root.hcl passes tags to every unit; helm releases carry no AWS tags."
+  type        = map(string)
+  default     = {}
+}

@@ -46,6 +46,12 @@ export function evaluate(value: unknown, ctx: Record<string, unknown>): unknown 
   if (typeof value === "string") {
     const whole = /^\$\{([A-Za-z_][\w.[\]-]*)\}$/.exec(value);
     if (whole) return lookup(whole[1], ctx);
+    const not = /^\$\{!([A-Za-z_][\w.[\]-]*)\}$/.exec(value);
+    if (not) {
+      const v = lookup(not[1], ctx);
+      if (typeof v !== "boolean") throw new Error(`cannot evaluate \${!${not[1]}}: not a bool`);
+      return !v;
+    }
     return value.replace(/\$\{([^}]*)\}/g, (_, expr: string) => {
       if (!/^[A-Za-z_][\w.[\]-]*$/.test(expr)) throw new Error(`cannot evaluate \${${expr}} offline`);
       const v = lookup(expr, ctx);
@@ -99,9 +105,16 @@ export async function resolveUnits(root: string): Promise<ResolvedUnit[]> {
       const dependency = Object.fromEntries(unit.dependencies.map((d) => [d.name, { outputs: d.mockOutputs ?? {} }]));
       const ctx = { local: locals, dependency };
       const values = evaluate(unit.inputs, ctx) as Record<string, unknown>;
+      // Generate blocks of root.hcl, then the included files, then the unit
+      // (a later block of the same name replaces an earlier one, as an
+      // include merge does); a block whose `disable` is true writes nothing.
+      const blocks = new Map<string, Hcl>();
+      for (const f of [rootHcl, ...includes, own]) {
+        for (const [name, list] of Object.entries((f.generate ?? {}) as Record<string, Hcl[]>)) blocks.set(name, list[0]);
+      }
       const generated: Record<string, string> = {};
-      for (const [, blocks] of Object.entries((rootHcl.generate ?? {}) as Record<string, Hcl[]>)) {
-        const g = blocks[0];
+      for (const g of blocks.values()) {
+        if (g.disable !== undefined && evaluate(g.disable, ctx) === true) continue;
         generated[String(g.path)] = String(evaluate(g.contents, ctx));
       }
       out.push({ ...unit, id, values, generated, locals });

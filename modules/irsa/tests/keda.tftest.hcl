@@ -7,6 +7,7 @@ variables {
   oidc_issuer_url     = "https://oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
   inventory_queue_arn = "arn:aws:sqs:eu-west-1:123456789012:inventory-update-queue"
   price_queue_arn     = "arn:aws:sqs:eu-west-1:123456789012:price-change-queue"
+  inventory_dlq_arn   = "arn:aws:sqs:eu-west-1:123456789012:inventory-update-dlq"
 }
 
 override_data {

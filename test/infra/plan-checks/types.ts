@@ -2,7 +2,7 @@
 // test/infra/plan.test.ts runs every check on every unit its pattern names
 // ("dev/alarms", "*/alarms", "prod/*"), after the plans.
 
-import type { Plan } from "../../helpers/plan.ts";
+import type { Plan, PlanJson } from "../../helpers/plan.ts";
 import type { ResolvedUnit } from "../../helpers/terragrunt.ts";
 
 export interface PlanCheck {
@@ -11,6 +11,11 @@ export interface PlanCheck {
   units: string;
   /** Throws (assert) when the plan breaks the promise. */
   check: (plan: Plan, unit: ResolvedUnit) => void;
+  /**
+   * Broken copies: each edits a copy of a matching unit's plan JSON (or of
+   * the unit) so that the promise is broken; the check must then throw.
+   */
+  broken?: Array<{ name: string; edit: (plan: PlanJson, unit: ResolvedUnit) => void }>;
 }
 
 export function unitsMatching(pattern: string, ids: string[]): string[] {

@@ -61,6 +61,7 @@ for (const u of units) {
     const run = await ready(t);
     if (!run) return;
     const r = run.units.get(u.id)!;
+    if (r.outcome.status === "skip") return t.skip(r.outcome.reason);
     report(t, r.outcome);
     assert.ok(r.plan && r.plan.resources.length > 0, `live/${u.id} plans no resource`);
   });

@@ -14,15 +14,33 @@ import type { Plan, PlanJson, ResourceChange } from "../../helpers/plan.ts";
 import type { ResolvedUnit } from "../../helpers/terragrunt.ts";
 import type { PlanCheck } from "./types.ts";
 
-const after = (json: PlanJson, address: string): Record<string, any> => json.resource_changes!.find((c) => c.address === address)!.change.after!;
+/** The planned (or, for a data source read at plan time, the read) values of an address in a plan JSON, to break. */
+function after(json: PlanJson, address: string): Record<string, any> {
+  const change = json.resource_changes?.find((c) => c.address === address)?.change.after;
+  const read = (json.prior_state as any)?.values?.root_module?.resources?.find((r: any) => r.address === address)?.values;
+  const found = change ?? read;
+  if (!found) throw new Error(`${address} is not in the plan JSON`);
+  return found;
+}
 
-/** References of one attribute in the plan's configuration (values unknown until apply, such as the topic ARN). */
-function references(plan: Plan, address: string, path: string[]): string[] {
-  const resources = ((plan.json.configuration as any)?.root_module?.resources ?? []) as Array<{ address: string; expressions?: any }>;
-  let node: any = resources.find((r) => r.address === address)?.expressions;
-  for (const p of path) node = Array.isArray(node) ? node.flatMap((n) => n?.[p] ?? []) : node?.[p];
-  const list = Array.isArray(node) ? node : [node];
-  return list.flatMap((n: any) => n?.references ?? []);
+/** Attributes of a planned resource whose values are known only after apply (such as the ARN of a topic the same plan creates). */
+function unknownAfterPlan(plan: Plan, address: string): Record<string, any> {
+  return plan.changes.find((c) => c.address === address)?.change.after_unknown ?? {};
+}
+
+/** Statements of an IAM policy planned as a JSON string (a key, role or registry policy). */
+interface JsonStatement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource?: string | string[];
+  Principal?: Record<string, string | string[]>;
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+function policyStatements(text: string): JsonStatement[] {
+  const st = JSON.parse(text).Statement as JsonStatement | JsonStatement[];
+  return Array.isArray(st) ? st : [st];
 }
 
 const ACCESS_POLICY = "arn:aws:eks::aws:cluster-access-policy/";
@@ -62,14 +80,14 @@ const replication: PlanCheck = {
       assert.ok(destinations.some((d) => d.registry_id === accountOf("prod")), `no destination in prod's account ${accountOf("prod")}: ${JSON.stringify(destinations)}`);
       assert.deepEqual(rules.flatMap((r) => r.repository_filter.map((f: any) => f.filter)), ["stockprice/"]);
     } else {
-      const statements = plan.statements("data.aws_iam_policy_document.registry[0]");
-      const principals = statements.flatMap((s) => s.principals ?? []).flatMap((p) => p.identifiers);
-      assert.deepEqual(principals, [`arn:aws:iam::${accountOf("dev")}:root`]);
-      assert.deepEqual(statements.flatMap((s) => s.actions ?? []).sort(), ["ecr:CreateRepository", "ecr:ReplicateImage"]);
+      const statements = policyStatements(plan.one("aws_ecr_registry_policy.this[0]").policy);
+      assert.deepEqual(statements.flatMap((s) => list(s.Principal?.AWS)), [`arn:aws:iam::${accountOf("dev")}:root`]);
+      assert.deepEqual(statements.flatMap((s) => list(s.Action)).sort(), ["ecr:CreateRepository", "ecr:ReplicateImage"]);
     }
   },
   broken: [
     { name: "replication to the wrong account", edit: (j, u) => { if (u.env === "dev") after(j, "aws_ecr_replication_configuration.this[0]").replication_configuration[0].rule[0].destination = [{ region: "eu-west-1", registry_id: "999999999999" }]; else u.env = "dev"; } },
+    { name: "prod admits any account", edit: (j, u) => { u.env = "prod"; const r = j.resource_changes!.find((c) => c.address === "aws_ecr_registry_policy.this[0]"); if (r) r.change.after!.policy = r.change.after!.policy.replaceAll(`arn:aws:iam::${accountOf("dev")}:root`, "*"); } },
   ],
 };
 
@@ -155,12 +173,19 @@ const protectedUnits: PlanCheck = {
 // ---------- scan findings and the budget ----------
 
 const TOPIC = "data.aws_iam_policy_document.topic";
-const KEY = "data.aws_iam_policy_document.topic_key";
+const KEY = "aws_kms_key.topic[0]";
 
+/** The topic policy lets the service publish, and the topic's key policy lets it encrypt. */
 function servicePublishes(plan: Plan, service: string): boolean {
   const topic = plan.statements(TOPIC).some((s) => (s.actions ?? []).includes("sns:Publish") && (s.principals ?? []).some((p) => p.type === "Service" && p.identifiers.includes(service)));
-  const key = plan.statements(KEY).some((s) => ["kms:GenerateDataKey*", "kms:Decrypt"].every((a) => (s.actions ?? []).includes(a)) && (s.principals ?? []).some((p) => p.type === "Service" && p.identifiers.includes(service)));
+  const key = policyStatements(plan.one(KEY).policy).some((s) => s.Effect === "Allow" && ["kms:GenerateDataKey*", "kms:Decrypt"].every((a) => list(s.Action).includes(a)) && list(s.Principal?.Service).includes(service));
   return topic && key;
+}
+
+/** The one topic the plan creates receives it: the ARN is set, known only after apply. */
+function toTheTopic(plan: Plan, unknown: unknown): void {
+  assert.equal(plan.ofType("aws_sns_topic").length, 1, "one alerts topic");
+  assert.equal(unknown, true, "not sent to the topic this plan creates");
 }
 
 const scanFindings: PlanCheck = {
@@ -172,12 +197,13 @@ const scanFindings: PlanCheck = {
     const severities = (pattern.detail.$or as Array<Record<string, any>>).map((o) => Object.entries(o["finding-severity-counts"])[0]);
     assert.deepEqual(severities.map(([s]) => s).sort(), ["CRITICAL", "HIGH"]);
     for (const [, cond] of severities) assert.deepEqual(cond, [{ numeric: [">", 0] }]);
-    assert.deepEqual(references(plan, "aws_cloudwatch_event_target.scan_findings", ["arn"]).filter((r) => r === "aws_sns_topic.this.arn"), ["aws_sns_topic.this.arn"]);
+    toTheTopic(plan, unknownAfterPlan(plan, "aws_cloudwatch_event_target.scan_findings").arn);
     assert.ok(servicePublishes(plan, "events.amazonaws.com"), "events.amazonaws.com cannot publish to the encrypted topic");
   },
   broken: [
     { name: "CRITICAL only", edit: (j) => { const r = after(j, "aws_cloudwatch_event_rule.scan_findings"); const p = JSON.parse(r.event_pattern); p.detail.$or = p.detail.$or.filter((o: any) => !o["finding-severity-counts"].HIGH); r.event_pattern = JSON.stringify(p); } },
-    { name: "no KMS grant for EventBridge", edit: (j) => { for (const s of after(j, KEY).statement) for (const p of s.principals ?? []) p.identifiers = p.identifiers.filter((i: string) => i !== "events.amazonaws.com"); } },
+    { name: "no KMS grant for EventBridge", edit: (j) => { const k = after(j, KEY); k.policy = k.policy.replaceAll('"events.amazonaws.com"', '"cloudwatch.amazonaws.com"'); } },
+    { name: "a target that is not the topic", edit: (j) => { const t = j.resource_changes!.find((c) => c.address === "aws_cloudwatch_event_target.scan_findings")!; t.change.after!.arn = "arn:aws:sqs:eu-west-1:111111111111:elsewhere"; t.change.after_unknown = {}; } },
   ],
 };
 
@@ -190,7 +216,7 @@ const budget: PlanCheck = {
     assert.equal(Number(b.limit_amount), Number(unit.values.monthly_budget_usd));
     const kinds = (b.notification as Array<Record<string, any>>).map((n) => `${n.notification_type}>${n.threshold}%`).sort();
     assert.deepEqual(kinds, ["ACTUAL>80%", "FORECASTED>100%"]);
-    assert.ok(references(plan, "aws_budgets_budget.monthly", ["notification", "subscriber_sns_topic_arns"]).includes("aws_sns_topic.this.arn"), "the notifications do not go to the alerts topic");
+    for (const n of unknownAfterPlan(plan, "aws_budgets_budget.monthly").notification as Array<Record<string, unknown>>) toTheTopic(plan, n.subscriber_sns_topic_arns);
     assert.ok(servicePublishes(plan, "budgets.amazonaws.com"), "budgets.amazonaws.com cannot publish to the encrypted topic");
   },
   broken: [
@@ -217,12 +243,26 @@ const autoscaler: PlanCheck = {
   name: "autoscaler plan: IRSA for kube-system:cluster-autoscaler; it may scale only groups this cluster owns",
   units: "*/autoscaler",
   check(plan, unit) {
-    const trust = plan.statements("data.aws_iam_policy_document.trust");
-    assert.ok(trust.some((s) => (s.condition ?? []).some((c) => c.variable.endsWith(":sub") && c.values.includes("system:serviceaccount:kube-system:cluster-autoscaler"))));
-    const scale = plan.allowed("data.aws_iam_policy_document.this").get("autoscaling:SetDesiredCapacity")!;
-    assert.ok(scale.every((s) => (s.condition ?? []).some((c) => c.variable === `aws:ResourceTag/k8s.io/cluster-autoscaler/${unit.values.cluster_name}` && c.values.includes("owned"))), "SetDesiredCapacity not limited to owned groups");
+    const trust = policyStatements(plan.one("aws_iam_role.this").assume_role_policy);
+    const subjects = trust.flatMap((s) => Object.entries(s.Condition?.StringEquals ?? {}).filter(([k]) => k.endsWith(":sub")).flatMap(([, v]) => list(v)));
+    assert.deepEqual(subjects, ["system:serviceaccount:kube-system:cluster-autoscaler"]);
+    const scale = policyStatements(plan.one("aws_iam_role_policy.this").policy).filter((s) => list(s.Action).includes("autoscaling:SetDesiredCapacity"));
+    assert.ok(scale.length > 0, "the autoscaler cannot scale");
+    for (const s of scale) {
+      assert.deepEqual(list(s.Condition?.StringEquals?.[`aws:ResourceTag/k8s.io/cluster-autoscaler/${unit.values.cluster_name}`]), ["owned"], "SetDesiredCapacity not limited to groups this cluster owns");
+    }
   },
-  broken: [{ name: "scaling any group", edit: (j) => { for (const s of after(j, "data.aws_iam_policy_document.this").statement) delete s.condition; } }],
+  broken: [
+    {
+      name: "scaling any group",
+      edit: (j) => {
+        const p = after(j, "aws_iam_role_policy.this");
+        const doc = JSON.parse(p.policy);
+        for (const st of doc.Statement) delete st.Condition;
+        p.policy = JSON.stringify(doc);
+      },
+    },
+  ],
 };
 
 export const checks: PlanCheck[] = [promotion, replication, access, people, protect, protectedUnits, scanFindings, budget, tokens, autoscaler];

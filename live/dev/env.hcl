@@ -8,7 +8,7 @@ locals {
   manual_approval = false
   oncall          = [{ protocol = "email", endpoint = "oncall-dev@example.com" }]
   # Monthly AWS Budgets amount in USD (README, "The whole bill").
-  monthly_budget_usd = 450
+  monthly_budget_usd = 400
   # Deletion protection off: dev can be torn down (scripts/teardown.ts).
   prevent_destroy = false
   # Access entries (replace with your roles): the platform team administers

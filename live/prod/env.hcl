@@ -8,7 +8,7 @@ locals {
   manual_approval = true
   oncall          = [{ protocol = "email", endpoint = "oncall@example.com" }]
   # Monthly AWS Budgets amount in USD (README, "The whole bill").
-  monthly_budget_usd = 1300
+  monthly_budget_usd = 700
   # Deletion protection: the stateful units generate prevent_destroy
   # override files (generate "prevent_destroy" in live/_envcommon), and
   # scripts/teardown.ts refuses prod.

@@ -179,7 +179,10 @@ resource "aws_eks_access_entry" "deploy" {
   cluster_name  = var.cluster_name
   principal_arn = aws_iam_role.codepipeline.arn
   type          = "STANDARD"
-  tags          = var.tags
+  # The custom resources it renders (ExternalSecret, KEDA) are granted to
+  # this group by a namespaced Role of the bootstrap (manifests/bootstrap).
+  kubernetes_groups = [var.deployer_group]
+  tags              = var.tags
 }
 
 resource "aws_eks_access_policy_association" "deploy" {

@@ -136,3 +136,9 @@ variable "promote_from_digests" {
   type        = bool
   default     = false
 }
+
+variable "deployer_group" {
+  description = "Kubernetes group of the pipeline's access entry; manifests/bootstrap/deployer-rbac.yaml binds it to the custom resources (External Secrets, KEDA) in the namespace."
+  type        = string
+  default     = "stockprice-deployers"
+}

@@ -19,6 +19,12 @@ export const KEDA_TEMPLATE = "pricing/keda.yaml";
  * and the pipeline may edit only inside the namespace.
  */
 export const BOOTSTRAP_TEMPLATE = "namespace.yaml";
+/** Also the admin's, applied with the Namespace: RBAC for the custom resources the pipeline applies. */
+export const BOOTSTRAP_DIR = "bootstrap/";
+
+export function isBootstrap(file: string): boolean {
+  return file === BOOTSTRAP_TEMPLATE || file.startsWith(BOOTSTRAP_DIR);
+}
 
 /** The Secrets Manager secret holding inventory's API tokens (modules/tokens names it the same way). */
 export function tokensSecretName(env: DeployEnv): string {
@@ -142,7 +148,7 @@ export function renderManifests(options: RenderOptions, templates: Template[] = 
     TOKENS_SECRET_NAME: tokensSecretName(options.env),
   };
 
-  const used = templates.filter((t) => (options.keda || t.file !== KEDA_TEMPLATE) && t.file !== BOOTSTRAP_TEMPLATE);
+  const used = templates.filter((t) => (options.keda || t.file !== KEDA_TEMPLATE) && !isBootstrap(t.file));
   // ConfigMaps first: the Deployments carry a digest of their data, so a
   // settings change alone still rolls the pods.
   const configMaps = used.flatMap((t) => t.docs.filter((o) => o.kind === "ConfigMap").map((o) => fill(o, values, `manifests/${t.file}`)));

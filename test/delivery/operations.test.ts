@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { renderManifests, resolveOptions, UsageError, type K8sObject } from "../../scripts/render.ts";
-import { tokensSecretName } from "../../scripts/render/manifests.ts";
+import { isBootstrap, loadTemplates, tokensSecretName } from "../../scripts/render/manifests.ts";
 import { SPREAD_KEYS } from "../../scripts/render/placement.ts";
 import { externalSecretErrors } from "./external-secrets.ts";
 import { baseOptions, clone, deployments, find, variants, type Obj } from "./support.ts";
@@ -84,6 +84,37 @@ describe("the pipeline applies only namespaced objects", () => {
     const objects = clone(renderManifests(baseOptions({ env: "prod" })));
     objects.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: "stockprice" } });
     assert.deepEqual(outsideNamespace(objects), ["Namespace/stockprice"]);
+  });
+});
+
+/** Custom kinds (outside the built-in API groups) a rendered file holds that the bootstrap Role does not grant. */
+export function ungrantedCustomKinds(objects: readonly K8sObject[], role: Obj): string[] {
+  const builtIn = /^(v1|apps\/v1|autoscaling\/v2|policy\/v1)$/;
+  const granted = new Set((role.rules as Obj[]).flatMap((r) => (r.apiGroups as string[]).flatMap((g) => (r.resources as string[]).map((res) => `${g}/${res}`))));
+  const wanted = ["create", "update", "patch", "delete", "get"];
+  return [...new Set(objects.filter((o) => !builtIn.test(o.apiVersion)).map((o) => `${o.apiVersion.split("/")[0]}/${o.kind.toLowerCase()}s`))]
+    .filter((k) => !granted.has(k) || !(role.rules as Obj[]).some((r) => (r.resources as string[]).includes(k.split("/")[1]) && wanted.every((v) => (r.verbs as string[]).includes(v))));
+}
+
+const bootstrap = loadTemplates().filter((t) => isBootstrap(t.file)).flatMap((t) => t.docs);
+
+describe("the bootstrap grants the pipeline's group the custom kinds it applies, namespaced, without RBAC", () => {
+  const role = find(bootstrap, "Role", "stockprice-deployer-crds");
+  const binding = find(bootstrap, "RoleBinding", "stockprice-deployer-crds");
+
+  test("every variant's custom kinds are granted; the binding names the pipeline's group", () => {
+    for (const v of variants()) assert.deepEqual(ungrantedCustomKinds(v.objects, role), [], v.name);
+    assert.deepEqual(binding.subjects, [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "stockprice-deployers" }]);
+    assert.equal(binding.roleRef.name, role.metadata.name);
+    for (const o of bootstrap) assert.ok(o.kind === "Namespace" || o.metadata.namespace === "stockprice", `${o.kind}/${o.metadata.name} is namespaced`);
+    assert.ok(!(role.rules as Obj[]).some((r) => (r.apiGroups as string[]).includes("rbac.authorization.k8s.io") || (r.resources as string[]).includes("*")), "no RBAC, no wildcard");
+  });
+
+  test("broken: a Role without the External Secrets kinds", () => {
+    const r = clone(role);
+    r.rules = r.rules.filter((x: Obj) => !x.apiGroups.includes("external-secrets.io"));
+    const objects = renderManifests(baseOptions({ env: "prod", keda: true }));
+    assert.deepEqual(ungrantedCustomKinds(objects, r).sort(), ["external-secrets.io/externalsecrets", "external-secrets.io/secretstores"]);
   });
 });
 

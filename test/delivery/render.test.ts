@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { ENVIRONMENTS, FLAGS, KIND_ORDER, renderManifests, resolveOptions, toYaml, UsageError, type K8sObject } from "../../scripts/render.ts";
-import { BOOTSTRAP_TEMPLATE, loadTemplates, MANIFEST_DIR } from "../../scripts/render/manifests.ts";
+import { isBootstrap, loadTemplates, MANIFEST_DIR } from "../../scripts/render/manifests.ts";
 import { QUEUE_NAMES } from "../../src/shared/names.ts";
 import { baseOptions, find, POLICY_FILE, ROOT, SAMPLE_POLICY, variants } from "./support.ts";
 
@@ -187,7 +187,7 @@ describe("CLI", () => {
 describe("rendering", () => {
   test("every template file is used by some variant", () => {
     const rendered = new Set(variants().flatMap((v) => v.objects.map((o) => `${o.kind}/${o.metadata.name}`)));
-    for (const t of loadTemplates(MANIFEST_DIR).filter((x) => x.file !== BOOTSTRAP_TEMPLATE)) {
+    for (const t of loadTemplates(MANIFEST_DIR).filter((x) => !isBootstrap(x.file))) {
       for (const o of t.docs) assert.ok(rendered.has(`${o.kind}/${o.metadata.name}`), `manifests/${t.file}: ${o.kind}/${o.metadata.name} never rendered`);
     }
   });

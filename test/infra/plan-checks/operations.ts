@@ -100,6 +100,8 @@ const access: PlanCheck = {
     const a = plan.one("aws_eks_access_policy_association.deploy");
     assert.equal(a.policy_arn, `${ACCESS_POLICY}AmazonEKSEditPolicy`);
     assert.deepEqual(a.access_scope, [{ type: "namespace", namespaces: ["stockprice"] }]);
+    // The bootstrap Role (manifests/bootstrap) grants this group the custom kinds.
+    assert.deepEqual(plan.one("aws_eks_access_entry.deploy").kubernetes_groups, ["stockprice-deployers"]);
   },
   broken: [
     { name: "cluster admin", edit: (j) => (after(j, "aws_eks_access_policy_association.deploy").policy_arn = `${ACCESS_POLICY}AmazonEKSClusterAdminPolicy`) },

@@ -63,8 +63,6 @@ inputs = {
   release_tags        = local.env.release_tags
   manual_approval     = local.env.manual_approval
   deploy_env          = local.env.env
-  # Prod deploys the digests dev built (buildspec-promote.yml).
-  promote_from_digests = local.env.promote_from_digests
   cluster_name        = dependency.eks.outputs.cluster_name
   cluster_arn         = dependency.eks.outputs.cluster_arn
   ecr_repository_urls = dependency.ecr.outputs.repository_urls
@@ -76,4 +74,6 @@ inputs = {
   # The deploy action runs in the cluster's VPC (the private endpoint).
   deploy_subnet_ids        = dependency.network.outputs.private_subnet_ids
   deploy_security_group_id = dependency.eks.outputs.deploy_security_group_id
+  # Prod deploys the digests dev built (buildspec-promote.yml).
+  promote_from_digests = local.env.promote_from_digests
 }

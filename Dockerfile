@@ -6,14 +6,18 @@
 # the distroless Node 24 image, nonroot variant: no shell, no npm, no
 # node_modules; only the bundle, its source map and the licence notices.
 #
-# Base images are pinned by tag. The distroless tag moves with Node 24 patch
-# releases and Debian security updates; to pin exactly, append the digest the
-# registry reports (FROM ...:nonroot@sha256:...) and bump it deliberately.
+# Base images are pinned by digest: the tag says what it is, the digest makes
+# the build repeatable (the same bytes in dev and in the prod promotion). The
+# tag alone would move with Node 24 patch releases and Debian security fixes.
+# To bump (README, "Base image digests"): read the new index digest with
+#   crane digest public.ecr.aws/docker/library/node:24.X.Y-bookworm-slim
+#   crane digest gcr.io/distroless/nodejs24-debian12:nonroot
+# (or docker buildx imagetools inspect IMAGE), replace both below, commit.
 
 # Build stage: the same Node release the repository pins (package.json "node"),
 # the Docker official image through its ECR Public mirror (no Docker Hub rate
 # limit in CodeBuild).
-FROM public.ecr.aws/docker/library/node:24.21.0-bookworm-slim AS build
+FROM public.ecr.aws/docker/library/node:24.21.0-bookworm-slim@sha256:2fe369e969550cde8e867afc3fe370b260140cab4a23d467074295b42163d553 AS build
 ARG SERVICE
 WORKDIR /app
 RUN case "${SERVICE}" in inventory|pricing) ;; *) echo "build with --build-arg SERVICE=inventory|pricing (got '${SERVICE}')" >&2; exit 2 ;; esac
@@ -26,7 +30,7 @@ COPY build.mjs tsconfig.json ./
 COPY src ./src
 RUN node build.mjs "${SERVICE}"
 
-FROM gcr.io/distroless/nodejs24-debian12:nonroot
+FROM gcr.io/distroless/nodejs24-debian12:nonroot@sha256:14d42e2511532589a7c7e01a753667a74fcc96266e137e8125006b87b0c32d0a
 ARG SERVICE
 ARG REVISION=unknown
 ARG VERSION=dev

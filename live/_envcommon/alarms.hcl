@@ -25,4 +25,6 @@ inputs = {
   backlog_threshold = 50
   backlog_minutes   = 5
   subscriptions     = local.env.oncall
+  # README, "The whole bill": the fixed monthly cost plus room for traffic.
+  monthly_budget_usd = local.env.monthly_budget_usd
 }

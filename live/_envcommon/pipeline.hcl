@@ -86,4 +86,6 @@ inputs = {
   deploy_subnet_ids        = dependency.network.outputs.private_subnet_ids
   deploy_security_group_id = dependency.eks.outputs.deploy_security_group_id
   ingress                  = merge(local.env.ingress, { waf_acl_arn = dependency.edge.outputs.web_acl_arn })
+  # Prod deploys the digests dev built (buildspec-promote.yml).
+  promote_from_digests = local.env.promote_from_digests
 }

@@ -16,4 +16,14 @@ locals {
     certificate_arn = ""
     hostname        = ""
   }
+  # Monthly AWS Budgets amount in USD (README, "The whole bill").
+  monthly_budget_usd = 400
+  # Deletion protection off: dev can be torn down (scripts/teardown.ts).
+  prevent_destroy = false
+  # Access entries (replace with your roles): the platform team administers
+  # the cluster, the on-call reads it (README, "Who can do what").
+  admin_role_arns  = ["arn:aws:iam::111111111111:role/platform-admin"]
+  oncall_role_arns = ["arn:aws:iam::111111111111:role/oncall-readonly"]
+  # Build once (dev), promote by digest (prod): modules/pipeline, promotion.tf.
+  promote_from_digests = false
 }

@@ -16,4 +16,16 @@ locals {
     certificate_arn = ""
     hostname        = ""
   }
+  # Monthly AWS Budgets amount in USD (README, "The whole bill").
+  monthly_budget_usd = 700
+  # Deletion protection: the stateful units generate prevent_destroy
+  # override files (generate "prevent_destroy" in live/_envcommon), and
+  # scripts/teardown.ts refuses prod.
+  prevent_destroy = true
+  # Access entries (replace with your roles): the platform team administers
+  # the cluster, the on-call reads it (README, "Who can do what").
+  admin_role_arns  = ["arn:aws:iam::222222222222:role/platform-admin"]
+  oncall_role_arns = ["arn:aws:iam::222222222222:role/oncall-readonly"]
+  # Build once (dev), promote by digest (prod): modules/pipeline, promotion.tf.
+  promote_from_digests = true
 }

@@ -30,6 +30,19 @@ data "aws_iam_policy_document" "topic_key" {
       identifiers = ["cloudwatch.amazonaws.com"]
     }
   }
+
+  # Scan findings (EventBridge) and the budget alert (AWS Budgets) publish
+  # to the same topic: scan-findings.tf, budget.tf.
+  statement {
+    sid       = "EventsAndBudgetsPublish"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com", "budgets.amazonaws.com"]
+    }
+  }
 }
 
 resource "aws_kms_key" "topic" {
@@ -64,6 +77,40 @@ data "aws_iam_policy_document" "topic" {
     principals {
       type        = "Service"
       identifiers = ["cloudwatch.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+
+  statement {
+    sid       = "ScanFindings"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.this.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_cloudwatch_event_rule.scan_findings.arn]
+    }
+  }
+
+  statement {
+    sid       = "BudgetAlerts"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.this.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["budgets.amazonaws.com"]
     }
 
     condition {

@@ -108,3 +108,20 @@ variable "pager_subscriptions" {
     error_message = "pager_subscriptions[*].subscription_role_arn is required when protocol is firehose."
   }
 }
+
+
+variable "monthly_budget_usd" {
+  description = "Monthly cost budget of the account in USD (1-1000000); the alerts topic hears at 80 % actual and 100 % forecast. Start from the README's fixed monthly cost of the environment plus the traffic you expect."
+  type        = number
+
+  validation {
+    condition     = var.monthly_budget_usd >= 1 && var.monthly_budget_usd <= 1000000
+    error_message = "monthly_budget_usd must be between 1 and 1000000 (USD per month)."
+  }
+}
+
+variable "scan_repository_prefix" {
+  description = "ECR repository name prefix whose scan findings (HIGH and CRITICAL) reach the alerts topic, e.g. \"stockprice/\"."
+  type        = string
+  default     = "stockprice/"
+}

@@ -26,3 +26,34 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "replicate_to_accounts" {
+  description = "Registries this one replicates to in other accounts, as [{account_id, region}]: dev lists prod, which then deploys the digests dev built. The destination must list this account in replication_source_accounts."
+  type = list(object({
+    account_id = string
+    region     = string
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for d in var.replicate_to_accounts : can(regex("^[0-9]{12}$", d.account_id))])
+    error_message = "replicate_to_accounts[*].account_id must be a 12-digit AWS account ID."
+  }
+}
+
+variable "replicate_to_regions" {
+  description = "Other regions of this account to replicate the images to (optional; a recovery region, docs/deploy-aws.md). Empty: no cross-region copy."
+  type        = list(string)
+  default     = []
+}
+
+variable "replication_source_accounts" {
+  description = "Accounts whose registries may replicate into this one (prod lists dev's account). Empty: no registry policy."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.replication_source_accounts : can(regex("^[0-9]{12}$", a))])
+    error_message = "replication_source_accounts must be 12-digit AWS account IDs."
+  }
+}

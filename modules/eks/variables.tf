@@ -152,3 +152,20 @@ variable "telemetry_namespace" {
   type        = string
   default     = "stockprice-telemetry"
 }
+
+variable "oncall_view_arns" {
+  description = "IAM role ARNs of the on-call, given read-only access entries (AmazonEKSViewPolicy, cluster wide: no Secrets, no writes)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.oncall_view_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", a))])
+    error_message = "oncall_view_arns must be IAM role ARNs (arn:aws:iam::ACCOUNT:role/NAME)."
+  }
+}
+
+variable "external_secrets_namespace" {
+  description = "Namespace of External Secrets Operator; a Fargate profile takes all its pods."
+  type        = string
+  default     = "external-secrets"
+}

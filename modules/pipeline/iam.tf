@@ -38,19 +38,27 @@ data "aws_iam_policy_document" "codebuild" {
   }
 
   # The one action ECR authorizes only on "*": it issues the login token.
-  statement {
-    sid       = "EcrLogin"
-    actions   = ["ecr:GetAuthorizationToken"]
-    resources = ["*"]
+  # Login and push only where images are built: a promoting project (prod)
+  # pushes nothing, it only reads digests.
+  dynamic "statement" {
+    for_each = var.promote_from_digests ? [] : [1]
+    content {
+      sid       = "EcrLogin"
+      actions   = ["ecr:GetAuthorizationToken"]
+      resources = ["*"]
+    }
   }
 
-  statement {
-    sid = "EcrPush"
-    actions = [
-      "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
-      "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
-    ]
-    resources = values(var.ecr_repository_arns)
+  dynamic "statement" {
+    for_each = var.promote_from_digests ? [] : [1]
+    content {
+      sid = "EcrPush"
+      actions = [
+        "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+        "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
+      ]
+      resources = values(var.ecr_repository_arns)
+    }
   }
 
   # A retry of the same commit finds its images and skips build and push
@@ -160,27 +168,32 @@ resource "aws_iam_role_policy" "codepipeline" {
   policy = data.aws_iam_policy_document.codepipeline.json
 }
 
-# The EKS deploy action applies manifests.yaml as the pipeline role. That
-# file starts with the Namespace (with its Pod Security labels), a cluster-
-# scoped object that the namespace-scoped edit policy cannot create, so the
-# role is cluster admin. To narrow it, create the namespace once by hand,
-# drop it from the rendered manifests, and use AmazonEKSEditPolicy scoped to
-# the namespace instead. Created here (not in the eks module) so that the
-# eks unit does not depend on the pipeline unit: the graph stays a DAG.
+# The EKS deploy action applies manifests.yaml as the pipeline role, with
+# AmazonEKSEditPolicy in the application namespace only: it can create and
+# change the namespaced objects the render step writes, nothing cluster-
+# scoped, nothing in another namespace. The Namespace and its Pod Security
+# labels are applied once by an admin (docs/deploy-aws.md, bootstrap), so a
+# compromised build can neither relax Pod Security nor reach kube-system.
+# Created here (not in the eks module) so that the eks unit does not depend
+# on the pipeline unit: the graph stays a DAG.
 resource "aws_eks_access_entry" "deploy" {
   cluster_name  = var.cluster_name
   principal_arn = aws_iam_role.codepipeline.arn
   type          = "STANDARD"
-  tags          = var.tags
+  # The custom resources it renders (ExternalSecret, KEDA) are granted to
+  # this group by a namespaced Role of the bootstrap (manifests/bootstrap).
+  kubernetes_groups = [var.deployer_group]
+  tags              = var.tags
 }
 
 resource "aws_eks_access_policy_association" "deploy" {
   cluster_name  = var.cluster_name
   principal_arn = aws_iam_role.codepipeline.arn
-  policy_arn    = "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+  policy_arn    = "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/AmazonEKSEditPolicy"
 
   access_scope {
-    type = "cluster"
+    type       = "namespace"
+    namespaces = [var.namespace]
   }
 
   depends_on = [aws_eks_access_entry.deploy]

@@ -78,7 +78,7 @@ resource "aws_codebuild_project" "this" {
 
   source {
     type      = "CODEPIPELINE"
-    buildspec = "buildspec.yml"
+    buildspec = local.buildspec # promotion.tf
   }
 
   artifacts {
@@ -96,7 +96,7 @@ resource "aws_codebuild_project" "this" {
     compute_type    = "BUILD_GENERAL1_MEDIUM"
     image           = var.codebuild_image
     type            = "LINUX_CONTAINER"
-    privileged_mode = true # docker build
+    privileged_mode = !var.promote_from_digests # docker build, only where images are built
 
     dynamic "environment_variable" {
       for_each = merge({

@@ -157,3 +157,15 @@ variable "log_retention_days" {
     error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
   }
 }
+
+variable "promote_from_digests" {
+  description = "true: deploy the images another environment built (prod), found by digest through ECR replication; the build project runs buildspec-promote.yml, unprivileged, without ECR push. false: build, test and push (dev, buildspec.yml)."
+  type        = bool
+  default     = false
+}
+
+variable "deployer_group" {
+  description = "Kubernetes group of the pipeline's access entry; manifests/bootstrap/deployer-rbac.yaml binds it to the custom resources (External Secrets, KEDA) in the namespace."
+  type        = string
+  default     = "stockprice-deployers"
+}

@@ -9,10 +9,28 @@ import { parseAllDocuments, stringify } from "yaml";
 import { K8S } from "../../src/shared/names.ts";
 import { imageVersion, ROOT, type DeployEnv, type RenderOptions } from "./options.ts";
 import { finishIngress, INGRESS_TEMPLATE, ingressValues } from "./ingress.ts";
+import { spreadPods } from "./placement.ts";
 
 export const MANIFEST_DIR = join(ROOT, "manifests");
 /** Only rendered with --keda (the cluster needs KEDA's CRDs). */
 export const KEDA_TEMPLATE = "pricing/keda.yaml";
+/**
+ * Applied once by a cluster admin, never by the pipeline (docs/deploy-aws.md,
+ * bootstrap): the Namespace and its Pod Security labels are cluster-scoped,
+ * and the pipeline may edit only inside the namespace.
+ */
+export const BOOTSTRAP_TEMPLATE = "namespace.yaml";
+/** Also the admin's, applied with the Namespace: RBAC for the custom resources the pipeline applies. */
+export const BOOTSTRAP_DIR = "bootstrap/";
+
+export function isBootstrap(file: string): boolean {
+  return file === BOOTSTRAP_TEMPLATE || file.startsWith(BOOTSTRAP_DIR);
+}
+
+/** The Secrets Manager secret holding inventory's API tokens (modules/tokens names it the same way). */
+export function tokensSecretName(env: DeployEnv): string {
+  return `stockprice-${env}/inventory-api-tokens`;
+}
 
 /**
  * What differs between environments, and nothing else. Inventory scales on
@@ -39,6 +57,8 @@ export interface K8sObject {
 export const KIND_ORDER = [
   "Namespace",
   "ServiceAccount",
+  "SecretStore",
+  "ExternalSecret",
   "ConfigMap",
   "Service",
   // Before the Deployment: the controller injects the ALB readiness gate only
@@ -130,9 +150,10 @@ export function renderManifests(options: RenderOptions, templates: Template[] = 
     PRICE_QUEUE_URL: options.priceQueueUrl,
     PRICING_POLICY: options.policy,
     ...(options.ingress ? ingressValues(options.env, options.ingress) : {}),
+    TOKENS_SECRET_NAME: tokensSecretName(options.env),
   };
 
-  const used = templates.filter((t) => (options.keda || t.file !== KEDA_TEMPLATE) && (options.ingress || t.file !== INGRESS_TEMPLATE));
+  const used = templates.filter((t) => (options.keda || t.file !== KEDA_TEMPLATE) && (options.ingress || t.file !== INGRESS_TEMPLATE) && !isBootstrap(t.file));
   // ConfigMaps first: the Deployments carry a digest of their data, so a
   // settings change alone still rolls the pods.
   const configMaps = used.flatMap((t) => t.docs.filter((o) => o.kind === "ConfigMap").map((o) => fill(o, values, `manifests/${t.file}`)));
@@ -163,6 +184,7 @@ export function renderManifests(options: RenderOptions, templates: Template[] = 
   }
 
   if (options.ingress) finishIngress(objects, options.ingress);
+  spreadPods(objects);
 
   const seen = new Set<string>();
   for (const o of objects) {

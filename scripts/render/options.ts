@@ -137,14 +137,28 @@ function oneOf<const V extends string>(flag: string, values: readonly V[], raw: 
   return raw as V;
 }
 
+/**
+ * Prod runs only what dev built and tested: an image by digest, never by a
+ * tag that could be pushed again (build once, promote by digest).
+ */
+export function promoted(env: DeployEnv, flag: string, image: string): string {
+  if (env === "prod" && IMAGE.exec(image)?.[4] === undefined) {
+    throw new UsageError(flag, `must name the image by digest in prod (REGISTRY/REPOSITORY@sha256:DIGEST, the digest dev pushed), got "${image}"`);
+  }
+  return image;
+}
+
+/** Digest of the placeholder images (prod needs a digest even locally). */
+export const PLACEHOLDER_DIGEST = `sha256:${"0".repeat(64)}`;
+
 /** Placeholder values for a local run, shaped like the real ones. */
 export function placeholders(env: DeployEnv, region: string) {
   const registry = `${PLACEHOLDER_ACCOUNT}.dkr.ecr.${region}.amazonaws.com`;
   const queue = (name: string) => `https://sqs.${region}.amazonaws.com/${PLACEHOLDER_ACCOUNT}/${name}`;
   const role = (name: string) => `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:role/stockprice-${env}-${name}`;
   return {
-    inventoryImage: `${registry}/inventory:${env}`,
-    pricingImage: `${registry}/pricing:${env}`,
+    inventoryImage: env === "prod" ? `${registry}/inventory@${PLACEHOLDER_DIGEST}` : `${registry}/inventory:${env}`,
+    pricingImage: env === "prod" ? `${registry}/pricing@${PLACEHOLDER_DIGEST}` : `${registry}/pricing:${env}`,
     inventoryRoleArn: role("inventory"),
     pricingRoleArn: role("pricing"),
     inventoryQueueUrl: queue(QUEUE_NAMES.inventory),
@@ -267,8 +281,8 @@ export function resolveOptions(argv: readonly string[], env: Env, cwd = process.
     env: deployEnv,
     region,
     ingress,
-    inventoryImage: image("inventoryImage"),
-    pricingImage: image("pricingImage"),
+    inventoryImage: promoted(deployEnv, FLAGS.inventoryImage.flag, image("inventoryImage")),
+    pricingImage: promoted(deployEnv, FLAGS.pricingImage.flag, image("pricingImage")),
     inventoryRoleArn: roleArn("inventoryRoleArn"),
     pricingRoleArn: roleArn("pricingRoleArn"),
     inventoryQueueUrl: queueUrl("inventoryQueueUrl"),

@@ -29,14 +29,15 @@ export const SAMPLE_ENV: Record<string, string> = {
   AWS_ACCOUNT_ID: "210987654321",
   ECR_INVENTORY_URI: "210987654321.dkr.ecr.eu-central-1.amazonaws.com/stockprice-inventory",
   ECR_PRICING_URI: "210987654321.dkr.ecr.eu-central-1.amazonaws.com/stockprice-pricing",
-  INVENTORY_ROLE_ARN: "arn:aws:iam::210987654321:role/stockprice-prod-inventory",
-  PRICING_ROLE_ARN: "arn:aws:iam::210987654321:role/stockprice-prod-pricing",
+  INVENTORY_ROLE_ARN: "arn:aws:iam::210987654321:role/stockprice-dev-inventory",
+  PRICING_ROLE_ARN: "arn:aws:iam::210987654321:role/stockprice-dev-pricing",
   INVENTORY_QUEUE_URL: "https://sqs.eu-central-1.amazonaws.com/210987654321/inventory-update-queue",
   PRICE_QUEUE_URL: "https://sqs.eu-central-1.amazonaws.com/210987654321/price-change-queue",
-  DEPLOY_ENV: "prod",
-  EKS_CLUSTER_NAME: "stockprice-prod",
+  // buildspec.yml is dev's (build, test, push); prod promotes with buildspec-promote.yml.
+  DEPLOY_ENV: "dev",
+  EKS_CLUSTER_NAME: "stockprice-dev",
   PRICING_CAPACITY: "spot",
-  PRICING_POLICY: "live/prod/policy.yaml",
+  PRICING_POLICY: "live/dev/policy.yaml",
   INGRESS_SCHEME: "internet-facing",
   INGRESS_CERTIFICATE_ARN: "arn:aws:acm:eu-central-1:210987654321:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
   AWS_REGION: "eu-central-1",
@@ -108,8 +109,8 @@ export function buildspecViolations(doc: Obj): string[] {
 }
 
 /** The render command with the sample variables expanded, as argv. */
-function renderArgv(doc: Obj, env: Record<string, string>): string[] {
-  const cmd = commands(doc, "post_build").find((c) => c.startsWith("npm run render -- "))!;
+export function renderArgv(doc: Obj, env: Record<string, string>): string[] {
+  const cmd = Object.keys(doc.phases ?? {}).flatMap((p) => commands(doc, p)).find((c) => c.startsWith("npm run render -- "))!;
   const expanded = cmd.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, v: string) => env[v] ?? "");
   return [...expanded.slice("npm run render -- ".length).matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
 }
@@ -139,13 +140,13 @@ describe("buildspec.yml", () => {
     assert.deepEqual(o.ingress, { scheme: env.INGRESS_SCHEME, certificateArn: env.INGRESS_CERTIFICATE_ARN });
   });
 
-  test("prod renders prod's own policy into the pricing ConfigMap (PRICING_POLICY, as the pipeline sets it)", () => {
+  test("dev renders dev's own policy into the pricing ConfigMap (PRICING_POLICY, as the pipeline sets it)", () => {
     const env: Record<string, string> = { ...SAMPLE_ENV, IMAGE_TAG: "89abcde" };
     const o = resolveOptions(renderArgv(spec, env), {}, ROOT);
-    assert.equal(o.policyFile, join(ROOT, "live", "prod", "policy.yaml"));
+    assert.equal(o.policyFile, join(ROOT, "live", "dev", "policy.yaml"));
     const configMap = renderManifests(o).find((x) => x.kind === "ConfigMap" && x.metadata.name === "pricing-policy") as unknown as { data: Record<string, string> };
-    assert.equal(configMap.data["policy.yaml"], readFileSync(join(ROOT, "live", "prod", "policy.yaml"), "utf8"));
-    assert.notEqual(configMap.data["policy.yaml"], readFileSync(join(ROOT, "examples", "policy.yaml"), "utf8"), "prod must not price from the example");
+    assert.equal(configMap.data["policy.yaml"], readFileSync(join(ROOT, "live", "dev", "policy.yaml"), "utf8"));
+    assert.notEqual(configMap.data["policy.yaml"], readFileSync(join(ROOT, "examples", "policy.yaml"), "utf8"), "dev must not price from the example");
   });
 
   test("every environment's policy is a valid pricing policy", () => {

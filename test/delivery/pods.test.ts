@@ -93,7 +93,7 @@ describe("the API tokens come from a Secret the manifests never contain", () => 
 });
 
 describe("the pod rules catch broken input", () => {
-  const objects = all.find((v) => v.name === "prod/spot")!.objects;
+  const objects = all.find((v) => v.name === "dev/spot")!.objects;
   const cases: Array<[string, (d: Obj) => void, RegExp]> = [
     ["root user", (d) => (d.spec.template.spec.securityContext.runAsUser = 0), /runAsUser must be 65532/],
     ["runAsNonRoot missing", (d) => delete d.spec.template.spec.securityContext.runAsNonRoot, /runAsNonRoot must be true/],

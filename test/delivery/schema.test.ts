@@ -10,6 +10,7 @@ import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
 import type { K8sObject } from "../../scripts/render.ts";
+import { ESO_KINDS } from "./external-secrets.ts";
 import { strictFieldErrors } from "./strict-fields.ts";
 import { clone, find, variants, type Obj } from "./support.ts";
 
@@ -32,7 +33,7 @@ export function schemaErrors(objects: readonly K8sObject[]): string[] {
     const key = `${o.apiVersion}/${o.kind}`;
     const Model = MODELS[key];
     if (!Model) {
-      if (!KEDA_KINDS.includes(key)) out.push(`${o.kind}/${o.metadata?.name}: no schema for ${key}`);
+      if (!KEDA_KINDS.includes(key) && !ESO_KINDS.includes(key)) out.push(`${o.kind}/${o.metadata?.name}: no schema for ${key}`);
       continue;
     }
     try {

@@ -102,7 +102,8 @@ export async function irsaActions(root: string): Promise<Record<"inventory" | "p
 }
 
 /** Actions that AWS authorizes only on "*" (no resource-level permissions). */
-const STAR_ONLY = /^(ecr:GetAuthorizationToken|ec2:Describe[A-Za-z]+)$/;
+// Calls IAM authorizes only on "*" (the autoscaler's discovery calls among them).
+const STAR_ONLY = /^(ecr:GetAuthorizationToken|ec2:Describe[A-Za-z]+|autoscaling:Describe[A-Za-z]+|ec2:GetInstanceTypesFromInstanceRequirements)$/;
 
 /**
  * Write actions that AWS's reference policy for the load balancer controller

@@ -192,8 +192,31 @@ async function runModule(ctx: Context, name: string, allUnits: ResolvedUnit[]) {
   return { result, unitOutcomes };
 }
 
+/** Files a unit's generate blocks write besides the provider, as one comparable key. */
+function generatedKey(u: ResolvedUnit): string {
+  return JSON.stringify(Object.entries(u.generated).filter(([, c]) => !/^\s*provider\s+"/m.test(c)).sort());
+}
+
+/**
+ * Units whose generate blocks write different files (prod's
+ * prevent_destroy override, say) are planned in copies of the initialised
+ * module, one per set of files, in parallel; the module's own tests run in
+ * the first.
+ */
 async function runTests(dir: string, units: ResolvedUnit[], ownTests: string[], env: NodeJS.ProcessEnv, result: ModuleResult, out: UnitResult[]) {
   if (units.length === 0 && ownTests.length === 0) return;
+  const groups = new Map<string, ResolvedUnit[]>();
+  for (const u of units) groups.set(generatedKey(u), [...(groups.get(generatedKey(u)) ?? []), u]);
+  const lists = groups.size > 0 ? [...groups.values()] : [[]];
+  const dirs = lists.map((_, i) => (i === 0 ? dir : `${dir}~${i}`));
+  for (const d of dirs.slice(1)) {
+    cpSync(dir, d, { recursive: true, verbatimSymlinks: true });
+    rmSync(join(d, "tests"), { recursive: true, force: true });
+  }
+  await Promise.all(lists.map((group, i) => runTestsIn(dirs[i], group, i === 0 ? ownTests : [], env, result, out)));
+}
+
+async function runTestsIn(dir: string, units: ResolvedUnit[], ownTests: string[], env: NodeJS.ProcessEnv, result: ModuleResult, out: UnitResult[]) {
   mkdirSync(join(dir, "tests"), { recursive: true });
   writeFileSync(join(dir, "_offline_provider.tf"), OFFLINE_PROVIDER);
   const files = new Map<string, ResolvedUnit>();

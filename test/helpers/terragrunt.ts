@@ -62,10 +62,16 @@ function splitTopLevel(text: string): string[] {
   return parts.map((p) => p.trim()).filter(Boolean);
 }
 
-/** A reference, a quoted string, an object literal of those, or merge() of those. */
+/** A reference, !reference (bool), a quoted string, an object literal of those, or merge() of those. */
 function expression(expr: string, ctx: Record<string, unknown>): unknown {
   const e = expr.trim();
   if (REFERENCE.test(e)) return lookup(e, ctx);
+  const not = /^!([A-Za-z_][\w.[\]-]*)$/.exec(e);
+  if (not) {
+    const v = lookup(not[1], ctx);
+    if (typeof v !== "boolean") throw new Error(`cannot evaluate \${${expr}}: not a bool`);
+    return !v;
+  }
   if (/^"[^"$%]*"$/.test(e)) return JSON.parse(e);
   const object = /^\{([\s\S]*)\}$/.exec(e);
   if (object) {
@@ -142,9 +148,16 @@ export async function resolveUnits(root: string): Promise<ResolvedUnit[]> {
       const dependency = Object.fromEntries(unit.dependencies.map((d) => [d.name, { outputs: d.mockOutputs ?? {} }]));
       const ctx = { local: locals, dependency };
       const values = evaluate(unit.inputs, ctx) as Record<string, unknown>;
+      // Generate blocks of root.hcl, then the included files, then the unit
+      // (a later block of the same name replaces an earlier one, as an
+      // include merge does); a block whose `disable` is true writes nothing.
+      const blocks = new Map<string, Hcl>();
+      for (const f of [rootHcl, ...includes, own]) {
+        for (const [name, list] of Object.entries((f.generate ?? {}) as Record<string, Hcl[]>)) blocks.set(name, list[0]);
+      }
       const generated: Record<string, string> = {};
-      for (const [, blocks] of Object.entries((rootHcl.generate ?? {}) as Record<string, Hcl[]>)) {
-        const g = blocks[0];
+      for (const g of blocks.values()) {
+        if (g.disable !== undefined && evaluate(g.disable, ctx) === true) continue;
         generated[String(g.path)] = String(evaluate(g.contents, ctx));
       }
       out.push({ ...unit, id, values, generated, locals });

@@ -24,7 +24,7 @@ test("every .tf and .hcl file parses", async () => {
 });
 
 /** The design's modules; later features add folders beside them (listed by moduleNames). */
-const CORE_MODULES = ["alarms", "ecr", "eks", "irsa", "network", "pipeline", "queue"];
+const CORE_MODULES = ["alarms", "autoscaler", "controllers-release", "ecr", "eks", "irsa", "network", "pipeline", "queue", "state-bucket", "tokens"];
 
 test("every module has the five files; variables have description and type; outputs a description", async () => {
   const modules = moduleNames(ROOT);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { listFiles, moduleNames } from "../helpers/hcl.ts";
 import { ROOT } from "../helpers/infra-checks.ts";
-import { runInfra, terraformUnavailable, type InfraRun, type Outcome } from "../helpers/terraform.ts";
+import { Plan, runInfra, terraformUnavailable, type InfraRun, type Outcome } from "../helpers/terraform.ts";
 import { resolveUnits } from "../helpers/terragrunt.ts";
 import { loadChecks, unitsMatching } from "./plan-checks/types.ts";
 
@@ -93,6 +93,22 @@ for (const c of checks) {
     }
     if (skipped.length === targets.length) t.skip(skipped.join("; "));
   });
+}
+
+for (const c of checks) {
+  for (const b of c.broken ?? []) {
+    test(`${c.name} — fails on a broken copy: ${b.name}`, async (t) => {
+      const run = await ready(t);
+      if (!run) return;
+      const id = unitsMatching(c.units, units.map((u) => u.id)).find((x) => run.units.get(x)?.plan);
+      if (!id) return t.skip(`no planned unit matches ${c.units}`);
+      const r = run.units.get(id)!;
+      const json = structuredClone(r.plan!.json);
+      const unit = structuredClone(r.unit);
+      b.edit(json, unit);
+      assert.throws(() => c.check(new Plan(json), unit), `live/${id}: the check passed a broken copy (${b.name})`);
+    });
+  }
 }
 
 test("planned resources per unit, and the time the plans took", async (t) => {

@@ -9,4 +9,6 @@ include "envcommon" {
 
 inputs = {
   keep_images = 100
+  # Dev's account (live/dev/account.hcl) replicates its images here.
+  replication_source_accounts = ["111111111111"]
 }

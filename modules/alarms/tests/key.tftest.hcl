@@ -2,10 +2,11 @@
 # test (test/infra/plan.test.ts), which adds offline provider settings.
 
 variables {
-  name_prefix      = "stockprice-test"
-  queue_name       = "inventory-update-queue"
-  dlq_name         = "inventory-update-dlq"
-  price_queue_name = "price-change-queue"
+  name_prefix        = "stockprice-test"
+  queue_name         = "inventory-update-queue"
+  dlq_name           = "inventory-update-dlq"
+  price_queue_name   = "price-change-queue"
+  monthly_budget_usd = 100
 }
 
 override_data {

@@ -4,7 +4,7 @@
 
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Plan } from "../../helpers/plan.ts";
+import type { Plan, PlanJson } from "../../helpers/plan.ts";
 import type { ResolvedUnit } from "../../helpers/terragrunt.ts";
 
 export interface PlanCheck {
@@ -13,6 +13,11 @@ export interface PlanCheck {
   units: string;
   /** Throws (assert) when the plan breaks the promise. */
   check: (plan: Plan, unit: ResolvedUnit) => void;
+  /**
+   * Broken copies: each edits a copy of a matching unit's plan JSON (or of
+   * the unit) so that the promise is broken; the check must then throw.
+   */
+  broken?: Array<{ name: string; edit: (plan: PlanJson, unit: ResolvedUnit) => void }>;
 }
 
 export function unitsMatching(pattern: string, ids: string[]): string[] {

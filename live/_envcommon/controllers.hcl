@@ -1,0 +1,31 @@
+locals {
+  region = read_terragrunt_config(find_in_parent_folders("region.hcl")).locals
+}
+
+terraform {
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/controllers-release"
+}
+
+dependency "eks" {
+  config_path = "${get_terragrunt_dir()}/../eks"
+
+  mock_outputs = {
+    cluster_name = "stockprice-mock"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+dependency "autoscaler" {
+  config_path = "${get_terragrunt_dir()}/../autoscaler"
+
+  mock_outputs = {
+    role_arn = "arn:aws:iam::123456789012:role/stockprice-mock-cluster-autoscaler"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
+inputs = {
+  cluster_name        = dependency.eks.outputs.cluster_name
+  region              = local.region.aws_region
+  autoscaler_role_arn = dependency.autoscaler.outputs.role_arn
+}

@@ -1,0 +1,9 @@
+output "external_secrets_version" {
+  description = "Installed external-secrets chart version."
+  value       = helm_release.external_secrets.version
+}
+
+output "cluster_autoscaler_version" {
+  description = "Installed cluster-autoscaler chart version."
+  value       = helm_release.cluster_autoscaler.version
+}

@@ -25,3 +25,18 @@ inputs = {
   cluster_admin_arns = local.env.admin_role_arns
   oncall_view_arns   = local.env.oncall_role_arns
 }
+
+# prevent_destroy where env.hcl asks (prod): the control-plane log group.
+# docs/deploy-aws.md, "Deletion protection".
+generate "prevent_destroy" {
+  path      = "prevent_destroy_override.tf"
+  if_exists = "overwrite_terragrunt"
+  disable   = !local.env.prevent_destroy
+  contents  = <<EOF
+resource "aws_cloudwatch_log_group" "cluster" {
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+EOF
+}

@@ -46,3 +46,24 @@ inputs = {
   oidc_provider_arn = dependency.eks.outputs.oidc_provider_arn
   oidc_issuer_url   = dependency.eks.outputs.oidc_issuer_url
 }
+
+# prevent_destroy where env.hcl asks (prod): the services' and the collector's log groups.
+# docs/deploy-aws.md, "Deletion protection".
+generate "prevent_destroy" {
+  path      = "prevent_destroy_override.tf"
+  if_exists = "overwrite_terragrunt"
+  disable   = !local.env.prevent_destroy
+  contents  = <<EOF
+resource "aws_cloudwatch_log_group" "service" {
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_cloudwatch_log_group" "metrics" {
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+EOF
+}

@@ -89,3 +89,24 @@ inputs = {
   # Prod deploys the digests dev built (buildspec-promote.yml).
   promote_from_digests = local.env.promote_from_digests
 }
+
+# prevent_destroy where env.hcl asks (prod): the CodeBuild and CodePipeline log groups.
+# docs/deploy-aws.md, "Deletion protection".
+generate "prevent_destroy" {
+  path      = "prevent_destroy_override.tf"
+  if_exists = "overwrite_terragrunt"
+  disable   = !local.env.prevent_destroy
+  contents  = <<EOF
+resource "aws_cloudwatch_log_group" "build" {
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_cloudwatch_log_group" "deploy" {
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+EOF
+}

@@ -192,31 +192,51 @@ async function runModule(ctx: Context, name: string, allUnits: ResolvedUnit[]) {
   return { result, unitOutcomes };
 }
 
-/** Files a unit's generate blocks write besides the provider, as one comparable key. */
-function generatedKey(u: ResolvedUnit): string {
-  return JSON.stringify(Object.entries(u.generated).filter(([, c]) => !/^\s*provider\s+"/m.test(c)).sort());
+/** Files a unit's generate blocks write besides the provider. */
+function generatedFiles(u: ResolvedUnit): Array<[string, string]> {
+  return Object.entries(u.generated).filter(([, c]) => !/^\s*provider\s+"/m.test(c)).sort(([a], [b]) => a.localeCompare(b));
 }
 
 /**
- * Units whose generate blocks write different files (prod's
- * prevent_destroy override, say) are planned in copies of the initialised
- * module, one per set of files, in parallel; the module's own tests run in
- * the first.
+ * A file of resource blocks that hold nothing but `lifecycle {
+ * prevent_destroy = true }` (prod's deletion protection): it changes no
+ * planned value, only what a destroy may do.
+ */
+const LIFECYCLE_ONLY = /^(?:\s*resource\s+"\w+"\s+"\w+"\s*\{\s*lifecycle\s*\{\s*prevent_destroy\s*=\s*true\s*\}\s*\})+\s*$/;
+
+/**
+ * Units whose generate blocks write different files are planned in copies
+ * of the initialised module, one per set of files, in parallel; the
+ * module's own tests run in the first. Prevent_destroy overrides do not
+ * split a module: dev and prod share one directory that holds prod's
+ * override, so Terraform still checks the file (an override of a resource
+ * the module lacks is an error) and dev's plan is the same with or without
+ * it (test/infra/plan-checks/operations.ts reads each unit's own files).
  */
 async function runTests(dir: string, units: ResolvedUnit[], ownTests: string[], env: NodeJS.ProcessEnv, result: ModuleResult, out: UnitResult[]) {
   if (units.length === 0 && ownTests.length === 0) return;
-  const groups = new Map<string, ResolvedUnit[]>();
-  for (const u of units) groups.set(generatedKey(u), [...(groups.get(generatedKey(u)) ?? []), u]);
-  const lists = groups.size > 0 ? [...groups.values()] : [[]];
+  const groups = new Map<string, { units: ResolvedUnit[]; files: Map<string, string> }>();
+  for (const u of units) {
+    const files = generatedFiles(u);
+    const shared = files.filter(([, c]) => !LIFECYCLE_ONLY.test(c));
+    let key = JSON.stringify(shared);
+    const fits = (g: { files: Map<string, string> }) => files.every(([p, c]) => !g.files.has(p) || g.files.get(p) === c);
+    if (groups.has(key) && !fits(groups.get(key)!)) key = JSON.stringify(files);
+    const g = groups.get(key) ?? { units: [], files: new Map<string, string>() };
+    g.units.push(u);
+    for (const [p, c] of files) g.files.set(p, c);
+    groups.set(key, g);
+  }
+  const lists = groups.size > 0 ? [...groups.values()] : [{ units: [], files: new Map<string, string>() }];
   const dirs = lists.map((_, i) => (i === 0 ? dir : `${dir}~${i}`));
   for (const d of dirs.slice(1)) {
     cpSync(dir, d, { recursive: true, verbatimSymlinks: true });
     rmSync(join(d, "tests"), { recursive: true, force: true });
   }
-  await Promise.all(lists.map((group, i) => runTestsIn(dirs[i], group, i === 0 ? ownTests : [], env, result, out)));
+  await Promise.all(lists.map((g, i) => runTestsIn(dirs[i], g.units, g.files, i === 0 ? ownTests : [], env, result, out)));
 }
 
-async function runTestsIn(dir: string, units: ResolvedUnit[], ownTests: string[], env: NodeJS.ProcessEnv, result: ModuleResult, out: UnitResult[]) {
+async function runTestsIn(dir: string, units: ResolvedUnit[], generated: Map<string, string>, ownTests: string[], env: NodeJS.ProcessEnv, result: ModuleResult, out: UnitResult[]) {
   mkdirSync(join(dir, "tests"), { recursive: true });
   writeFileSync(join(dir, "_offline_provider.tf"), OFFLINE_PROVIDER);
   const files = new Map<string, ResolvedUnit>();
@@ -225,9 +245,7 @@ async function runTestsIn(dir: string, units: ResolvedUnit[], ownTests: string[]
     files.set(`tests/${file}`, u);
     writeFileSync(join(dir, "tests", file), await unitTestFile(u, dir));
   }
-  for (const [path, contents] of Object.entries(units[0]?.generated ?? {})) {
-    if (!/^\s*provider\s+"/m.test(contents)) writeFileSync(join(dir, path), contents);
-  }
+  for (const [path, contents] of generated) writeFileSync(join(dir, path), contents);
   const t = await run(["test", "-json", "-verbose", "-no-color"], dir, env);
   const lines = parseLines(t.stdout);
   // Problems outside any test file (a broken test file, say) fail every file's result below.

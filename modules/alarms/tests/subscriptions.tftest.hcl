@@ -14,11 +14,12 @@ override_resource {
 }
 
 variables {
-  name_prefix      = "stockprice-test"
-  queue_name       = "inventory-update-queue"
-  dlq_name         = "inventory-update-dlq"
-  price_queue_name = "price-change-queue"
-  subscriptions    = [{ protocol = "email", endpoint = "oncall@example.com" }]
+  name_prefix        = "stockprice-test"
+  queue_name         = "inventory-update-queue"
+  dlq_name           = "inventory-update-dlq"
+  price_queue_name   = "price-change-queue"
+  monthly_budget_usd = 100
+  subscriptions      = [{ protocol = "email", endpoint = "oncall@example.com" }]
   pager_subscriptions = [
     { protocol = "https", endpoint = "https://events.example-incidents.com/integration/abc/enqueue", endpoint_auto_confirms = true },
     { protocol = "sqs", endpoint = "arn:aws:sqs:eu-west-1:123456789012:pager-relay", raw_message_delivery = true },

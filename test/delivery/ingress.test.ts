@@ -11,6 +11,7 @@ import { describe, test } from "node:test";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
 import { renderManifests, resolveOptions, UsageError, type K8sObject } from "../../scripts/render.ts";
 import { INGRESS_FLAGS, loadBalancerName, PRIVATE_PATHS, TLS_POLICY } from "../../scripts/render/ingress.ts";
+import { isBootstrap, loadTemplates } from "../../scripts/render/manifests.ts";
 import { parseFile } from "../helpers/hcl.ts";
 import { ingressPaths, ingressViolations, matches } from "./ingress-checks.ts";
 import { baseOptions, clone, find, POLICY_FILE, ROOT, sampleIngress, variants, type Obj } from "./support.ts";
@@ -108,9 +109,11 @@ describe("the rendered Ingress", () => {
     assert.ok(matches({ path: "/v1", pathType: "Prefix" }, "/v1/inventory") && !matches({ path: "/v1", pathType: "Prefix" }, "/v10/x"), "Prefix matches by segment");
   });
 
-  test("the namespace asks the controller for ALB readiness gates; the Ingress is applied before the Deployment", () => {
+  test("the namespace (applied by the admin bootstrap) asks the controller for ALB readiness gates; the Ingress is applied before the Deployment", () => {
     const objects = withIngress[0].objects;
-    assert.equal(find(objects, "Namespace", "stockprice").metadata.labels["elbv2.k8s.aws/pod-readiness-gate-inject"], "enabled");
+    const namespace = find(loadTemplates().filter((t) => isBootstrap(t.file)).flatMap((t) => t.docs), "Namespace", "stockprice");
+    assert.equal(namespace.metadata.labels?.["elbv2.k8s.aws/pod-readiness-gate-inject"], "enabled");
+    assert.ok(!objects.some((o) => o.kind === "Namespace"), "the pipeline's render leaves the Namespace to the bootstrap");
     const at = (kind: string) => objects.findIndex((o) => o.kind === kind);
     assert.ok(at("Service") < at("Ingress") && at("Ingress") < at("Deployment"));
   });

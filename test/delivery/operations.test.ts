@@ -89,7 +89,7 @@ describe("the pipeline applies only namespaced objects", () => {
 
 /** Custom kinds (outside the built-in API groups) a rendered file holds that the bootstrap Role does not grant. */
 export function ungrantedCustomKinds(objects: readonly K8sObject[], role: Obj): string[] {
-  const builtIn = /^(v1|apps\/v1|autoscaling\/v2|policy\/v1)$/;
+  const builtIn = /^(v1|apps\/v1|autoscaling\/v2|policy\/v1|networking\.k8s\.io\/v1)$/;
   const granted = new Set((role.rules as Obj[]).flatMap((r) => (r.apiGroups as string[]).flatMap((g) => (r.resources as string[]).map((res) => `${g}/${res}`))));
   const wanted = ["create", "update", "patch", "delete", "get"];
   return [...new Set(objects.filter((o) => !builtIn.test(o.apiVersion)).map((o) => `${o.apiVersion.split("/")[0]}/${o.kind.toLowerCase()}s`))]

@@ -147,6 +147,8 @@ describe("CLI", () => {
     const objects = docs.map((d) => d.toJS() as K8sObject);
     assert.equal(objects[0].kind, "ServiceAccount");
     assert.ok(!objects.some((o) => o.kind === "Namespace"), "the Namespace is applied once by an admin, not by the pipeline");
+    const namespace = find(loadTemplates().filter((t) => isBootstrap(t.file)).flatMap((t) => t.docs), "Namespace", "stockprice");
+    for (const mode of ["enforce", "warn", "audit"]) assert.equal(namespace.metadata.labels?.[`pod-security.kubernetes.io/${mode}`], "restricted", `manifests/namespace.yaml: Pod Security ${mode} restricted`);
     const first = (kind: string) => objects.findIndex((o) => o.kind === kind);
     const last = (kind: string) => objects.map((o) => o.kind).lastIndexOf(kind);
     assert.ok(last("ServiceAccount") < first("Deployment") && last("ConfigMap") < first("Deployment"));

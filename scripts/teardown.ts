@@ -5,7 +5,7 @@
 //
 // Prod is refused unless STOCKPRICE_ALLOW_PROD_DESTROY=destroy-stockprice-prod
 // is set in the environment, in as many words. Even then prod's queues, ECR
-// repositories, tokens secret and state bucket guard carry prevent_destroy
+// repositories, log groups, tokens secret and state bucket guard carry prevent_destroy
 // (live/prod/env.hcl): Terraform stops before deleting them until that is
 // set to false and applied (docs/deploy-aws.md, "Deletion protection").
 // Exit 2 on a bad or refused request, otherwise terragrunt's exit code.

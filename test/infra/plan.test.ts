@@ -95,6 +95,9 @@ for (const c of checks) {
   });
 }
 
+// A check's own broken copies edit this run's plan JSON in memory (no
+// terraform); breaks that need Terraform to plan a broken module are in
+// broken-plans.test.ts, which plans once on one broken copy of the tree.
 for (const c of checks) {
   for (const b of c.broken ?? []) {
     test(`${c.name} — fails on a broken copy: ${b.name}`, async (t) => {

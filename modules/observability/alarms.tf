@@ -9,7 +9,9 @@ locals {
   # scripts/render/observability.ts), dimensioned by Service.
   ns = var.metrics_namespace
   all_alarms = concat(
-    [aws_cloudwatch_metric_alarm.inventory_5xx, aws_cloudwatch_metric_alarm.inventory_publish_failures, aws_cloudwatch_metric_alarm.pricing_failed, aws_cloudwatch_metric_alarm.pricing_poison, aws_cloudwatch_metric_alarm.price_queue_age],
+    [aws_cloudwatch_metric_alarm.inventory_5xx],
+    values(aws_cloudwatch_metric_alarm.counts),
+    [aws_cloudwatch_metric_alarm.price_queue_age],
     aws_cloudwatch_metric_alarm.updates_arriving,
   )
 }
@@ -53,50 +55,42 @@ resource "aws_cloudwatch_metric_alarm" "inventory_5xx" {
   }
 }
 
-resource "aws_cloudwatch_metric_alarm" "inventory_publish_failures" {
-  alarm_name          = "${var.name_prefix}-inventory-publish-failures"
-  alarm_description   = "More than ${var.publish_failures_threshold} SendMessageBatch calls failed within ${var.evaluation_minutes} minutes: updates are being refused with 503. Check SQS, the queue policy and the inventory role."
-  namespace           = local.ns
-  metric_name         = "inventory_sqs_calls_total"
-  dimensions          = { Service = "inventory", action = "SendMessageBatch", outcome = "error" }
-  statistic           = "Sum"
-  period              = var.evaluation_minutes * 60
-  evaluation_periods  = 1
-  threshold           = var.publish_failures_threshold
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-  tags                = var.tags
+# Three alarms of one shape: a counter's sum over the window above a threshold.
+locals {
+  count_alarms = {
+    "inventory-publish-failures" = {
+      description = "More than ${var.publish_failures_threshold} SendMessageBatch calls failed within ${var.evaluation_minutes} minutes: updates are being refused with 503. Check SQS, the queue policy and the inventory role."
+      metric_name = "inventory_sqs_calls_total"
+      dimensions  = { Service = "inventory", action = "SendMessageBatch", outcome = "error" }
+      threshold   = var.publish_failures_threshold
+    }
+    "pricing-failed" = {
+      description = "More than ${var.pricing_failed_threshold} messages returned for a retry within ${var.evaluation_minutes} minutes: price decisions cannot be sent. Check price-change-queue and the pricing role."
+      metric_name = "pricing_failed_total"
+      dimensions  = { Service = "pricing" }
+      threshold   = var.pricing_failed_threshold
+    }
+    "pricing-poison" = {
+      description = "More than ${var.pricing_poison_threshold} unreadable stock updates within ${var.evaluation_minutes} minutes: a producer sends bad messages. Query \"poison messages\"; they end in the DLQ."
+      metric_name = "pricing_poison_total"
+      dimensions  = { Service = "pricing" }
+      threshold   = var.pricing_poison_threshold
+    }
+  }
 }
 
-resource "aws_cloudwatch_metric_alarm" "pricing_failed" {
-  alarm_name          = "${var.name_prefix}-pricing-failed"
-  alarm_description   = "More than ${var.pricing_failed_threshold} messages returned for a retry within ${var.evaluation_minutes} minutes: price decisions cannot be sent. Check price-change-queue and the pricing role."
-  namespace           = local.ns
-  metric_name         = "pricing_failed_total"
-  dimensions          = { Service = "pricing" }
-  statistic           = "Sum"
-  period              = var.evaluation_minutes * 60
-  evaluation_periods  = 1
-  threshold           = var.pricing_failed_threshold
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-  tags                = var.tags
-}
+resource "aws_cloudwatch_metric_alarm" "counts" {
+  for_each = local.count_alarms
 
-resource "aws_cloudwatch_metric_alarm" "pricing_poison" {
-  alarm_name          = "${var.name_prefix}-pricing-poison"
-  alarm_description   = "More than ${var.pricing_poison_threshold} unreadable stock updates within ${var.evaluation_minutes} minutes: a producer sends bad messages. Query \"poison messages\"; they end in the DLQ."
+  alarm_name          = "${var.name_prefix}-${each.key}"
+  alarm_description   = each.value.description
   namespace           = local.ns
-  metric_name         = "pricing_poison_total"
-  dimensions          = { Service = "pricing" }
+  metric_name         = each.value.metric_name
+  dimensions          = each.value.dimensions
   statistic           = "Sum"
   period              = var.evaluation_minutes * 60
   evaluation_periods  = 1
-  threshold           = var.pricing_poison_threshold
+  threshold           = each.value.threshold
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.actions

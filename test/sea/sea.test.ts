@@ -4,7 +4,7 @@
 // both exit 0 on SIGTERM. The executables are built first when absent or
 // older than the sources (about 10 s).
 
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -17,8 +17,7 @@ import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, typ
 import { isSeaStale, SEA_SERVICES, seaPath } from "../../scripts/sea.ts";
 import { freePort } from "../../scripts/lib/process.ts";
 import { ROOT } from "../../scripts/local-stack.ts";
-import { readPriceDecisions } from "../../src/shared/events.ts";
-import type { PriceDecidedData } from "../../src/shared/events.ts";
+import { readDecisions } from "../helpers/queue.ts";
 
 let emulator: Emulator;
 let queues: QueueSetup;
@@ -98,15 +97,9 @@ test("the executables run with no node on the PATH: inventory stores an update, 
   await waitHealthy(`http://127.0.0.1:${pricingPort}`, pricing);
 
   const sqs = new SQSClient({ region: EMULATOR_REGION, endpoint: emulator.endpoint, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
-  let decision: PriceDecidedData | undefined;
+  let decision;
   try {
-    const deadline = Date.now() + 20_000;
-    while (!decision && Date.now() < deadline) {
-      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queues.priceUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-      const messages = out.Messages ?? [];
-      if (messages.length) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queues.priceUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
-      decision = messages.flatMap((m) => readPriceDecisions(m.Body ?? "")).find((d) => d.updateId === ids[0]);
-    }
+    decision = (await readDecisions(sqs, queues.priceUrl, new Set([ids[0]]), 20_000)).get(ids[0]);
   } finally {
     sqs.destroy();
   }

@@ -1,13 +1,14 @@
 // Shared by the alarm tests: the backlog alarm, the CloudWatch message schema and a reader of
 // the notifications that arrive on the queue subscribed to the alarm topic.
 
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { Ajv } from "ajv";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AlarmDefinition } from "../../scripts/alarms/definitions.ts";
 import type { SnsEnvelope } from "../../scripts/alarms/sns.ts";
 import type { CloudWatchAlarmMessage } from "../../scripts/alarms/notification.ts";
+import { takeUntil } from "../helpers/queue.ts";
 
 /** The backlog alarm as modules/alarms defines it (its description shortened). */
 export const BACKLOG: AlarmDefinition = {
@@ -48,18 +49,13 @@ export async function waitForNotification(
   seen: Received[],
   timeoutMs: number,
 ): Promise<Received> {
-  const deadline = Date.now() + timeoutMs;
   const { alarm, from, to: state } = change;
   const match = () => seen.find((r) => r.message.AlarmName === alarm && r.message.NewStateValue === state && (from === undefined || r.message.OldStateValue === from));
-  while (!match() && Date.now() < deadline) {
-    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    const messages = out.Messages ?? [];
-    if (messages.length) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
-    for (const m of messages) {
-      const envelope = JSON.parse(m.Body ?? "") as SnsEnvelope;
-      seen.push({ envelope, message: JSON.parse(envelope.Message) });
-    }
-  }
+  const take = (body: string) => {
+    const envelope = JSON.parse(body) as SnsEnvelope;
+    seen.push({ envelope, message: JSON.parse(envelope.Message) });
+  };
+  await takeUntil(sqs, queueUrl, take, () => match() !== undefined, timeoutMs);
   const found = match();
   if (!found) throw new Error(`no ${state} notification for ${alarm} within ${timeoutMs} ms; got: ${seen.map((r) => `${r.message.AlarmName}=${r.message.NewStateValue}`).join(", ")}`);
   return found;

@@ -1,7 +1,7 @@
 // The local stack end to end: emulator + both bundles as child processes,
 // updates over HTTP, decisions read from price-change-queue with the real SDK.
 
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:net";
@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { readPriceDecisions, type PriceDecidedData } from "../../src/shared/events.ts";
 import { createQueues, startEmulator } from "../../scripts/emulator.ts";
 import { PortInUseError, startStack, ROOT } from "../../scripts/local-stack.ts";
 import { startChild } from "../../scripts/lib/process.ts";
+import { readDecisions } from "../helpers/queue.ts";
 
 // Hand-computed from examples/policy.yaml: base, band percent (half up), limits, .99 ending.
 const EXPECTED: Array<[sku: string, quantity: number, price: number, rule: string]> = [
@@ -60,20 +60,6 @@ async function portFree(port: number): Promise<boolean> {
   } finally {
     if (s.listening) await new Promise((r) => s.close(r));
   }
-}
-
-async function readDecisions(sqs: SQSClient, queueUrl: string, ids: Set<string>, timeoutMs: number): Promise<Map<string, PriceDecidedData>> {
-  const found = new Map<string, PriceDecidedData>();
-  const deadline = Date.now() + timeoutMs;
-  while (found.size < ids.size && Date.now() < deadline) {
-    const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    const messages = r.Messages ?? [];
-    if (messages.length) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
-    for (const d of messages.flatMap((m) => readPriceDecisions(m.Body ?? ""))) {
-      if (ids.has(d.updateId)) found.set(d.updateId, d);
-    }
-  }
-  return found;
 }
 
 test("updates posted to the stack come out as price decisions; stop leaves no process and no port behind", { timeout: 60_000 }, async () => {

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { HEAP_FLAGS } from "../../src/shared/env.ts";
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, type QueueSetup } from "../emulator.ts";
 import { spawnNode, type Child } from "../lib/process.ts";
 import { RssSampler } from "./procs.ts";
@@ -36,9 +37,11 @@ export interface FaultStackOptions {
   visibilityS: number;
   maxReceive: number;
   inventoryEnv?: Record<string, string>;
-  /** Node flags for the inventory process (e.g. --max-old-space-size). */
+  /** Node flags for the inventory process, after the Deployments' heap cap. */
   inventoryNodeArgs?: string[];
   pricingEnv?: Record<string, string>;
+  /** Node flags for the pricing process, after the Deployments' heap cap. */
+  pricingNodeArgs?: string[];
   /** Put a recording proxy between the services and the emulator. */
   proxy?: ProxyHooks;
 }
@@ -102,7 +105,7 @@ export class FaultStack {
   }
 
   async startInventory(): Promise<Child> {
-    const p = this.#track(spawnNode("inventory", [...(this.o.inventoryNodeArgs ?? []), join(ROOT, "dist", "inventory.mjs")], { ...this.#serviceEnv(), AUTH_TOKENS: this.token, ...this.o.inventoryEnv }));
+    const p = this.#track(spawnNode("inventory", [...HEAP_FLAGS, ...(this.o.inventoryNodeArgs ?? []), join(ROOT, "dist", "inventory.mjs")], { ...this.#serviceEnv(), AUTH_TOKENS: this.token, ...this.o.inventoryEnv }));
     const line = await p.waitFor(/inventory\.ready/, 15_000);
     const port = /"port":(\d+)/.exec(p.lines.find((l) => l.includes("inventory.listening")) ?? "")?.[1];
     if (!port) throw new Error(`inventory: no port in its log (${line})`);
@@ -121,7 +124,7 @@ export class FaultStack {
       RECEIVE_WAIT_S: "1",
       ...this.o.pricingEnv,
     };
-    const p = this.#track(spawnNode("pricing", [join(ROOT, "dist", "pricing.mjs")], env));
+    const p = this.#track(spawnNode("pricing", [...HEAP_FLAGS, ...(this.o.pricingNodeArgs ?? []), join(ROOT, "dist", "pricing.mjs")], env));
     await p.waitFor(/pricing\.ready/, 15_000);
     this.pricing = p;
     return p;

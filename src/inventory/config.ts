@@ -1,7 +1,8 @@
 // Every environment variable the inventory service reads, in one table.
 
 import { bool, int, parseEnv, str, type Env, type Parsed } from "../shared/config.ts";
-import { LOG_LEVEL_VAR, serviceEnv } from "../shared/env.ts";
+import { LOG_LEVEL_VAR, NODE_OPTIONS_VAR, serviceEnv } from "../shared/env.ts";
+import { MEMORY_RELEASE_VAR } from "../shared/memory.ts";
 import { K8S } from "../shared/names.ts";
 import { packingEnv, packingFrom } from "../shared/pack-env.ts";
 
@@ -21,9 +22,9 @@ export const INVENTORY_ENV = {
   REQUEST_TIMEOUT_MS: int({ default: 15_000, min: 1000, max: 300_000, description: "Time for a client to send a whole request; slower gets 408." }),
   SHUTDOWN_DELAY_MS: int({ default: 0, min: 0, max: 60_000, description: "After SIGTERM, keep serving this long with /readyz at 503 so load balancers stop routing first." }),
   SHUTDOWN_GRACE_MS: int({ default: 10_000, min: 0, max: 120_000, description: "After that, time to finish requests and flush pending updates before exit." }),
+  MEMORY_RELEASE_IDLE_S: MEMORY_RELEASE_VAR,
   LOG_LEVEL: LOG_LEVEL_VAR,
-  // Read by Node itself, listed so that the manifests may set it.
-  NODE_OPTIONS: str({ optional: true, allowed: "Node.js options", description: "Read by Node, not the service. The Deployment caps the V8 heap (--max-old-space-size=128): by default Node sizes it close to the pod's whole memory limit." }),
+  NODE_OPTIONS: NODE_OPTIONS_VAR,
 };
 
 export type InventoryConfig = Parsed<typeof INVENTORY_ENV>;

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { closeServer, createJsonServer, listen, startDraining } from "../shared/http.ts";
 import { createLogger, type Logger } from "../shared/log.ts";
 import { isFifoQueue, resolveQueueUrl, type SqsPort } from "../shared/sqs.ts";
+import { createMemoryRelease } from "../shared/memory.ts";
 import { releaseSqs, serviceSqs, untilReady } from "../shared/startup.ts";
 import { createInventoryHandler } from "./app.ts";
 import { loadAuth, watchTokenFile } from "./auth.ts";
@@ -65,6 +66,7 @@ export async function startInventory(config: InventoryConfig, deps: InventoryDep
     { requestTimeoutMs: config.REQUEST_TIMEOUT_MS, maxConnections: config.MAX_CONNECTIONS },
   );
   const port = await listen(server, config.PORT, config.HOST);
+  const memory = createMemoryRelease({ idleMs: config.MEMORY_RELEASE_IDLE_S * 1000, log });
   log.info("inventory.listening", { port, auth: auth.disabled ? "disabled" : `${auth.size} token(s)` });
 
   // Resolve the queue in the background: /healthz answers meanwhile and
@@ -77,6 +79,7 @@ export async function startInventory(config: InventoryConfig, deps: InventoryDep
 
   async function stop(): Promise<void> {
     stopping = true;
+    memory.stop();
     await readiness.stop();
     stopWatching();
     // Keep-alive clients are told to reconnect (elsewhere, once the endpoints drop this pod) from now on.

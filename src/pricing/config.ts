@@ -1,7 +1,8 @@
 // Every environment variable the pricing service reads, in one table.
 
 import { int, parseEnv, str, url, type Env, type Parsed } from "../shared/config.ts";
-import { LOG_LEVEL_VAR, QUEUE_NAME_ALLOWED, QUEUE_NAME_PATTERN, serviceEnv } from "../shared/env.ts";
+import { LOG_LEVEL_VAR, NODE_OPTIONS_VAR, QUEUE_NAME_ALLOWED, QUEUE_NAME_PATTERN, serviceEnv } from "../shared/env.ts";
+import { MEMORY_RELEASE_VAR } from "../shared/memory.ts";
 import { K8S, QUEUE_NAMES } from "../shared/names.ts";
 import { packingEnv, packingFrom } from "../shared/pack-env.ts";
 
@@ -25,7 +26,9 @@ export const PRICING_ENV = {
   VISIBILITY_TIMEOUT_S: int({ default: 30, min: 5, max: 43_200, description: "The queue's visibility timeout; messages in work are extended at half of it." }),
   MAX_TRACKED_SKUS: int({ default: 100_000, min: 100, max: 10_000_000, description: "SKUs whose newest version and price are remembered (least recently used are forgotten)." }),
   SHUTDOWN_GRACE_MS: int({ default: 20_000, min: 0, max: 600_000, description: "After SIGTERM, time to finish messages in work; the rest are released (visibility 0)." }),
+  MEMORY_RELEASE_IDLE_S: MEMORY_RELEASE_VAR,
   LOG_LEVEL: LOG_LEVEL_VAR,
+  NODE_OPTIONS: NODE_OPTIONS_VAR,
 };
 
 export type PricingConfig = Parsed<typeof PRICING_ENV>;

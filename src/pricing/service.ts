@@ -7,6 +7,7 @@ import { createLogger, type Logger } from "../shared/log.ts";
 import { definedOnly } from "../shared/options.ts";
 import { Publisher } from "../shared/publisher.ts";
 import { isFifoQueue, resolveQueueUrl, type SqsPort } from "../shared/sqs.ts";
+import { createMemoryRelease } from "../shared/memory.ts";
 import { releaseSqs, serviceSqs, untilReady } from "../shared/startup.ts";
 import type { PricingConfig } from "./config.ts";
 import { Consumer } from "./consumer.ts";
@@ -61,6 +62,7 @@ export async function startPricing(config: PricingConfig, deps: PricingDeps = {}
     { requestTimeoutMs: 10_000 },
   );
   const port = await listen(server, config.PORT, config.HOST);
+  const memory = createMemoryRelease({ idleMs: config.MEMORY_RELEASE_IDLE_S * 1000, log });
   log.info("pricing.listening", { port, policy: config.POLICY_FILE });
 
   const readiness = untilReady(log, async (signal) => {
@@ -110,6 +112,7 @@ export async function startPricing(config: PricingConfig, deps: PricingDeps = {}
 
   async function stop(): Promise<void> {
     stopping = true;
+    memory.stop();
     await readiness.stop();
     policy.close();
     if (consumer) {

@@ -37,6 +37,9 @@ function tally(statuses: string[]): string {
   return [...counts.entries()].sort().map(([k, n]) => `${k}x${n}`).join(" ");
 }
 
+/** How far above its idle RSS inventory may stay once it has given memory back after the overload. */
+export const NEAR_BASELINE_MB = 40;
+
 export const overload: Scenario = {
   name: "overload: 256 connections x 50 updates",
   // The full soak runs the shipped MEMORY_RELEASE_IDLE_S (5 s); the short one a 1 s window.
@@ -83,11 +86,11 @@ export const overload: Scenario = {
     // (The short version, 64 connections for 1 s, is still the ramp: no plateau to judge.)
     const [middle, last] = [Math.max(+timeline[2], +timeline[3]), Math.max(+timeline[4], +timeline[5])];
     if (ctx.scale === "full" && last > middle * 1.1 + 10) ctx.fail(`RSS kept growing: ${middle} -> ${last} MB`);
-    // Back near the baseline once idle: at least 60% of the climb returned. What stays is malloc's
-    // fragmented arena and the code pages the load touched (README, "Memory bound").
-    // A short burst too small to cross the release threshold has nothing to return.
+    // Back near the baseline once idle: within 40 MB of it (measured 25-33 MB: malloc's arena and
+    // the code pages the load touched; README, "Memory bound"). A short burst too small to cross
+    // the release threshold has nothing to return.
     const mustReturn = ctx.scale === "full" || peak - baseline >= 40;
-    if (mustReturn && returned < 0.6) ctx.fail(`RSS did not return near its baseline: ${baseline.toFixed(0)} -> peak ${peak.toFixed(0)} -> ${after.toFixed(0)} MB ${(afterMs / 1000).toFixed(0)} s after the load`);
+    if (mustReturn && after > baseline + NEAR_BASELINE_MB) ctx.fail(`RSS did not return near its baseline: ${baseline.toFixed(0)} -> peak ${peak.toFixed(0)} -> ${after.toFixed(0)} MB ${(afterMs / 1000).toFixed(0)} s after the load`);
   },
 };
 

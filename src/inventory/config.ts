@@ -1,7 +1,7 @@
 // Every environment variable the inventory service reads, in one table.
 
 import { bool, int, parseEnv, str, type Env, type Parsed } from "../shared/config.ts";
-import { LOG_LEVEL_VAR, NODE_OPTIONS_VAR, serviceEnv } from "../shared/env.ts";
+import { GLIBC_TUNABLES_VAR, LOG_LEVEL_VAR, NODE_OPTIONS_VAR, serviceEnv } from "../shared/env.ts";
 import { MEMORY_RELEASE_VAR } from "../shared/memory.ts";
 import { K8S } from "../shared/names.ts";
 import { packingEnv, packingFrom } from "../shared/pack-env.ts";
@@ -25,6 +25,7 @@ export const INVENTORY_ENV = {
   MEMORY_RELEASE_IDLE_S: MEMORY_RELEASE_VAR,
   LOG_LEVEL: LOG_LEVEL_VAR,
   NODE_OPTIONS: NODE_OPTIONS_VAR,
+  GLIBC_TUNABLES: GLIBC_TUNABLES_VAR,
 };
 
 export type InventoryConfig = Parsed<typeof INVENTORY_ENV>;

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { INVENTORY_ENV } from "../../src/inventory/config.ts";
 import type { Spec } from "../../src/shared/config.ts";
-import { HEAP_NODE_OPTIONS } from "../../src/shared/env.ts";
+import { HEAP_NODE_OPTIONS, MALLOC_TUNABLES } from "../../src/shared/env.ts";
 import { QUEUE_NAMES } from "../../src/shared/names.ts";
 import { effectiveEnv, envViolations, gracePeriodViolations, mountedFileViolations } from "./checks.ts";
 import { clone, find, variants, type Obj } from "./support.ts";
@@ -57,6 +57,7 @@ describe("each service gets exactly the environment it declares", () => {
       }
       for (const env of [inventory, pricing]) {
         assert.equal(env.get("NODE_OPTIONS"), HEAP_NODE_OPTIONS, "the heap cap the memory bound and the fault suite assume");
+        assert.equal(env.get("GLIBC_TUNABLES"), MALLOC_TUNABLES, "the allocator setting the memory bound and the fault suite assume");
         for (const k of ["AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"]) assert.equal(env.has(k), false, `${k} is the IRSA webhook's to set`);
       }
     });

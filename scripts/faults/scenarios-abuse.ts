@@ -44,7 +44,9 @@ export const overload: Scenario = {
   name: "overload: 256 connections x 50 updates",
   // The full soak runs the shipped MEMORY_RELEASE_IDLE_S (5 s); the short one a 1 s window.
   stack: (scale) => ({ ...base(), inventoryEnv: (scale === "full" ? {} : { MEMORY_RELEASE_IDLE_S: "1" }) as Record<string, string> }),
-  settleTimeoutMs: () => 90_000,
+  // A backlog left when it closes is read back and counted as queued (backlogAllowed), so the
+  // window only bounds the run: the suite stays under 3 minutes.
+  settleTimeoutMs: () => 60_000,
   // Packed publishing lets inventory accept faster than pricing prices on a shared
   // 2-core machine: a backlog in SQS is the expected outcome, not a loss.
   backlogAllowed: true,

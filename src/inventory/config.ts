@@ -1,8 +1,7 @@
 // Every environment variable the inventory service reads, in one table.
 
 import { bool, int, parseEnv, str, type Env, type Parsed } from "../shared/config.ts";
-import { GLIBC_TUNABLES_VAR, LOG_LEVEL_VAR, NODE_OPTIONS_VAR, serviceEnv } from "../shared/env.ts";
-import { MEMORY_RELEASE_VAR } from "../shared/memory.ts";
+import { GLIBC_TUNABLES_VAR, LOG_LEVEL_VAR, MEMORY_RELEASE_VAR, NODE_OPTIONS_VAR, serviceEnv } from "../shared/env.ts";
 import { K8S } from "../shared/names.ts";
 import { packingEnv, packingFrom } from "../shared/pack-env.ts";
 

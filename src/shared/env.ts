@@ -2,6 +2,7 @@
 
 import { int, oneOf, str, url } from "./config.ts";
 import { LEVELS } from "./log.ts";
+import { IDLE_UTILIZATION, RELEASE_GROWTH_BYTES } from "./memory.ts";
 import { QUEUE_NAMES } from "./names.ts";
 
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -53,6 +54,14 @@ export const GLIBC_TUNABLES_VAR = str({
   optional: true,
   allowed: "glibc tunables",
   description: `Read by the C library, not the service. The Deployment sets ${MALLOC_TUNABLES}, so that large buffers are unmapped when freed instead of staying in a fragmented heap (see Memory bound).`,
+});
+
+/** The check window of src/shared/memory.ts. */
+export const MEMORY_RELEASE_VAR = int({
+  default: 5,
+  min: 0,
+  max: 3600,
+  description: `After a burst, once the event loop has been under ${IDLE_UTILIZATION * 100}% busy for this many seconds and RSS grew ${RELEASE_GROWTH_BYTES / 1048576} MiB or more, run one full GC so that V8 returns the pages it kept (logged as memory.released); 0 turns it off.`,
 });
 
 export const LOG_LEVEL_VAR = oneOf({ values: LEVELS, default: "info", description: "Least severe level logged." });

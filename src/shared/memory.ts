@@ -16,19 +16,11 @@ import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type { Logger } from "./log.ts";
-import { int } from "./config.ts";
 
 /** RSS growth since the last release (or the start) below which an idle check does nothing. */
 export const RELEASE_GROWTH_BYTES = 16 * 1024 * 1024;
 /** Event-loop utilization over one check window below which the process counts as idle. */
 export const IDLE_UTILIZATION = 0.05;
-
-export const MEMORY_RELEASE_VAR = int({
-  default: 5,
-  min: 0,
-  max: 3600,
-  description: `After a burst, once the event loop has been under ${IDLE_UTILIZATION * 100}% busy for this many seconds and RSS grew ${RELEASE_GROWTH_BYTES / 1048576} MiB or more, run one full GC so that V8 returns the pages it kept (logged as memory.released); 0 turns it off.`,
-});
 
 type GcFunction = (options?: { type: "major"; execution: "sync"; flavor?: "regular" | "last-resort" }) => void;
 
@@ -81,6 +73,7 @@ export interface MemoryRelease {
 }
 
 export function createMemoryRelease(o: MemoryReleaseOptions): MemoryRelease {
+  if (o.idleMs <= 0) return { check: async () => false, stop: () => {} };
   const rss = o.rss ?? (() => process.memoryUsage.rss());
   const utilization = o.utilization ?? utilizationSinceLastCall();
   let gc = o.gc;
@@ -115,7 +108,6 @@ export function createMemoryRelease(o: MemoryReleaseOptions): MemoryRelease {
     }
   }
 
-  if (o.idleMs <= 0) return { check: async () => false, stop: () => {} };
   const timer = setInterval(() => void check().catch((err: unknown) => o.log.warn("memory.release_failed", { err })), o.idleMs);
   timer.unref();
   return { check, stop: () => clearInterval(timer) };

@@ -10,6 +10,7 @@ import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { load } from "../../scripts/faults/client.ts";
 import { History } from "../../scripts/faults/history.ts";
+import { MIN_CLIMB_MB } from "../../scripts/faults/scenarios-abuse.ts";
 import { FaultStack } from "../../scripts/faults/stack.ts";
 import { rssMb } from "../../scripts/lib/process.ts";
 
@@ -29,7 +30,7 @@ for (const idle of ["1", "0"]) {
     const peak = Math.max(stack.rss.peak("inventory", started, Date.now()), rssMb(inventory.pid));
     assert.ok((history.answers.get("202") ?? 0) > 0, "the burst was accepted");
     t.diagnostic(`baseline ${baseline.toFixed(0)} MB, peak ${peak.toFixed(0)} MB`);
-    if (peak - baseline < 40) return t.skip(`the burst grew RSS by ${(peak - baseline).toFixed(0)} MB only: nothing to give back`);
+    if (peak - baseline < MIN_CLIMB_MB) return t.skip(`the burst grew RSS by ${(peak - baseline).toFixed(0)} MB only: nothing to give back`);
     if (idle === "1") {
       const line = await inventory.waitFor(/"memory\.released"/, 15_000);
       const logged = JSON.parse(line) as { rssBeforeMb: number; rssAfterMb: number; gcMs: number };

@@ -14,8 +14,8 @@ export interface WireCall {
 export interface ProxyHooks {
   /** Answer this call with a 500 instead of forwarding it. */
   fail?: (call: WireCall) => boolean;
-  /** Hold the emulator's answer this long before passing it on. */
-  holdAnswerMs?: (call: WireCall) => number;
+  /** Hold the emulator's answer before passing it on: this many ms, or until the promise settles. */
+  holdAnswerMs?: (call: WireCall) => number | Promise<unknown>;
 }
 
 export interface SqsProxy {
@@ -64,7 +64,8 @@ export async function startSqsProxy(target: string, hooks: ProxyHooks = {}): Pro
       async (answer) => {
         const data = await readAll(answer);
         const hold = hooks.holdAnswerMs?.(call) ?? 0;
-        if (hold > 0) await new Promise((r) => setTimeout(r, hold));
+        if (typeof hold !== "number") await hold.catch(() => {});
+        else if (hold > 0) await new Promise((r) => setTimeout(r, hold));
         if (res.destroyed) return;
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         res.end(data);

@@ -116,7 +116,8 @@ export class FaultStack {
     return p;
   }
 
-  async startPricing(): Promise<Child> {
+  /** Starts pricing; `overrides` replace the stack's settings for this process only. */
+  async startPricing(overrides: Record<string, string> = {}): Promise<Child> {
     const env = {
       ...this.#serviceEnv(),
       PRICE_QUEUE_URL: this.queues.priceUrl,
@@ -125,6 +126,7 @@ export class FaultStack {
       // Short long polls so that stopping an idle pricing takes ~1 s, not ~20 s.
       RECEIVE_WAIT_S: "1",
       ...this.o.pricingEnv,
+      ...overrides,
     };
     const p = this.#track(spawnNode("pricing", [...HEAP_FLAGS, ...(this.o.pricingNodeArgs ?? []), join(ROOT, "dist", "pricing.mjs")], env));
     await p.waitFor(/pricing\.ready/, 15_000);

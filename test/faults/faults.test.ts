@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { runScenario } from "../../scripts/faults/scenario.ts";
+import { runScenario, type Scenario } from "../../scripts/faults/scenario.ts";
 import { ALL, BACKGROUND } from "../../scripts/faults/scenarios.ts";
 import { check, decisionPairs, History } from "../../scripts/faults/history.ts";
 import { overload } from "../../scripts/faults/scenarios-abuse.ts";
@@ -36,8 +36,26 @@ test("the checker: an update still stored in the queue is a backlog, not a loss;
 
 test("fault (short): a backlog left when the settle window closes is read back after a graceful stop: none lost, none invisible", { timeout: 120_000 }, async (t) => {
   if (!built) return t.skip("dist bundles not built (npm test builds them first)");
-  // Pricing is down during the load and the settle window is empty: the whole load is a backlog.
-  const stalled = { ...overload, settleTimeoutMs: () => 0, run: async (ctx: Parameters<typeof overload.run>[0]) => (await ctx.stack.pricing?.stop("SIGTERM"), overload.run(ctx)) };
+  // Pricing is down during the load. The pricing started after it cannot receive: the proxy
+  // holds the answers of its receives until it logs the start of its graceful stop. So the
+  // settle window always closes on the whole load as a backlog, however fast the machine, and
+  // what those receives bring arrives during the stop, which must release it (visibility 0).
+  let holding = false;
+  let openGate!: () => void;
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
+  const stalled: Scenario = {
+    ...overload,
+    stack: (scale) => ({ ...overload.stack(scale), proxy: { holdAnswerMs: (c) => (holding && c.action === "ReceiveMessage" ? gate : 0) } }),
+    settleTimeoutMs: () => 0,
+    async run(ctx) {
+      await ctx.stack.pricing?.stop("SIGTERM");
+      await overload.run(ctx);
+      holding = true;
+      // A long poll of 10 s keeps the held receives well inside the stop's bound (10 s + 2 s).
+      const pricing = await ctx.stack.startPricing({ RECEIVE_WAIT_S: "10" });
+      void pricing.waitFor(/"shutdown\.start"/, 120_000).then(openGate, openGate);
+    },
+  };
   const row = await runScenario(stalled, "short");
   assert.ok(row.queued > 0, "the backlog path ran: updates were read back from the queue");
   t.diagnostic(`202: ${row.accepted}, decided: ${row.decided}, queued: ${row.queued}; ${row.notes}`);

@@ -137,7 +137,7 @@ test("FIFO: one SKU's updates are priced in version order", { timeout: 30_000 },
     }
   }));
 
-test("SIGTERM during a burst loses nothing: finished work deleted, the rest released at once, all priced after a restart", { timeout: 60_000 }, async (t) => {
+test("SIGTERM during a burst loses nothing: finished work deleted, the rest released at once, all priced after a restart", { timeout: 120_000 }, async (t) => {
   const bundle = join(ROOT, "dist", "pricing.mjs");
   if (!existsSync(bundle)) return t.skip("dist/pricing.mjs not built (npm test builds it first)");
   await withStack({}, async (e, q, sqs) => {
@@ -155,9 +155,14 @@ test("SIGTERM during a burst loses nothing: finished work deleted, the rest rele
       POLLERS: "1",
       CONCURRENCY: "5",
     };
+    // The longest graceful stop this configuration allows (receives and work in hand within
+    // SHUTDOWN_GRACE_MS, then EMIT_DRAIN_MS for decisions), read from the service's own
+    // configuration, plus room for a busy machine: only a stop that hangs is killed.
+    const configured = loadPricingConfig(env);
+    const stopDeadlineMs = configured.SHUTDOWN_GRACE_MS + configured.EMIT_DRAIN_MS + 10_000;
     const first = startChild([bundle], env);
     await first.waitFor(/price\.changed/, 20_000);
-    const stopped = await first.stop("SIGTERM");
+    const stopped = await first.stop("SIGTERM", stopDeadlineMs);
     assert.equal(stopped.code, 0, first.lines.slice(-5).join("\n"));
     assert.ok(first.lines.some((l) => l.includes("pricing.drained")));
     const pricedFirst = first.lines.filter((l) => l.includes('"price.changed"') || l.includes('"price.unchanged"')).length;
@@ -166,7 +171,8 @@ test("SIGTERM during a burst loses nothing: finished work deleted, the rest rele
 
     const second = startChild([bundle], env);
     const decisions = await drainDecisions(sqs, q.priceUrl, 300, 30_000);
-    assert.equal((await second.stop("SIGTERM")).code, 0);
+    // Idle by now: its open long poll answers within RECEIVE_WAIT_S + 2 s (7 s by default).
+    assert.equal((await second.stop("SIGTERM", stopDeadlineMs)).code, 0);
     const got = new Set(decisions.map((d) => d.updateId));
     assert.deepEqual(ids.filter((id) => !got.has(id)), [], "every update was priced");
     assert.deepEqual(await depth(sqs, q.inventoryUrl), { visible: 0, inFlight: 0 });

@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { PRICING_ENV } from "../../src/pricing/config.ts";
 import { buildInventoryMessage } from "../../src/shared/message.ts";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
 import { decisionPairs } from "../../scripts/faults/history.ts";
@@ -64,7 +65,7 @@ async function send(sqs: SQSClient, url: string, bodies: string[]) {
 
 const update = (sku: string) => JSON.stringify(buildInventoryMessage({ sku, quantity: 3, version: 1 }, `id-${sku}`, "test", new Date().toISOString()));
 
-test("retry and poison: VisibilityTimeout on the wire is the integer backoff (2, then 4), WaitTimeSeconds is 20, and both reach the DLQ on schedule", { timeout: 60_000 }, (t) =>
+test("retry and poison: VisibilityTimeout on the wire is the integer backoff (2, then 4), WaitTimeSeconds is the configured default, and both reach the DLQ on schedule", { timeout: 60_000 }, (t) =>
   withRig(t, { maxReceiveCount: 2 }, { fail: (c) => c.action === "SendMessageBatch" }, async (r) => {
     // Every price.decided send fails, so the good update takes the retry path.
     await r.pricing();
@@ -79,7 +80,9 @@ test("retry and poison: VisibilityTimeout on the wire is the integer backoff (2,
     const visibility = r.proxy.callsOf("ChangeMessageVisibility").map((c) => c.body.VisibilityTimeout);
     assert.deepEqual(visibility, [2, 2, 4, 4], `VisibilityTimeout values sent: ${JSON.stringify(visibility)}`);
     assert.ok(visibility.every((v) => Number.isInteger(v)));
-    assert.ok(r.proxy.callsOf("ReceiveMessage").every((c) => c.body.WaitTimeSeconds === 20));
+    // The environment sets no wait: the wire carries the default of the service's own table.
+    const waits = new Set(r.proxy.callsOf("ReceiveMessage").map((c) => c.body.WaitTimeSeconds));
+    assert.deepEqual([...waits], [Number(PRICING_ENV.RECEIVE_WAIT_S.doc.default)]);
     // maxReceiveCount 2: receives at 0 s and 2 s, backoff 4 s, moved at the third receive: about 6 s.
     assert.equal(dlq, 2, `DLQ after ${took} s`);
     assert.ok(took >= 5 && took <= 12, `both in the DLQ after ${took.toFixed(1)} s (schedule: 2 + 4 = 6 s)`);

@@ -9,6 +9,10 @@ terraform {
 inputs = {
   max_receive_count          = 5
   visibility_timeout_seconds = 30
+  # The largest size the pinned provider accepts (aws 5.100.0 validates
+  # aws_sqs_queue.max_message_size to 1024-262144 although SQS now takes
+  # 1 MiB); set here so the deploy guide's size check names what is planned.
+  max_message_size = 262144
 }
 
 # prevent_destroy where env.hcl asks (prod): docs/deploy-aws.md, "Deletion protection".

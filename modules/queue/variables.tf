@@ -38,7 +38,7 @@ variable "message_retention_seconds" {
 }
 
 variable "max_message_size" {
-  description = "Largest message in bytes (1024-1048576). Set explicitly: SQS accepts 1 MiB, but older provider versions validate 262144 at most, so that is the default; an update message is under 1 KiB."
+  description = "Largest message in bytes (1024-1048576). SQS accepts 1 MiB, but provider versions up to at least 5.100.0 (the one the live layer pins) refuse more than 262144 at plan, so that is the default; an update message is under 1 KiB."
   type        = number
   default     = 262144
 

@@ -67,7 +67,10 @@ resource "helm_release" "this" {
   values = [yamlencode(local.values)]
 
   # Wait for the controller (and its webhook) to be ready, so a pipeline
-  # deploy that follows finds the IngressClass and a working webhook.
+  # deploy that follows finds the IngressClass and a working webhook; a
+  # Fargate pod takes one to two minutes to be scheduled, hence 600 s, and
+  # a release that still fails is rolled back.
   wait    = true
   timeout = 600
+  atomic  = true
 }

@@ -25,6 +25,8 @@ inputs = {
   backlog_threshold = 50
   backlog_minutes   = 5
   subscriptions     = local.env.oncall
+  # Scan findings and the budget: the notices topic, which never pages.
+  notice_subscriptions = local.env.notices
   # README, "The whole bill": the fixed monthly cost plus room for traffic.
   monthly_budget_usd = local.env.monthly_budget_usd
 }

@@ -7,6 +7,9 @@ locals {
   release_tags    = []
   manual_approval = false
   oncall          = [{ protocol = "email", endpoint = "oncall-dev@example.com" }]
+  # Notices (image scan findings, the budget): read in working hours, never
+  # paged (docs/deploy-aws.md, "Which topic pages").
+  notices = [{ protocol = "email", endpoint = "team-dev@example.com" }]
 
   # The inventory Ingress. certificate_arn: an ACM certificate in this
   # account and region, covering hostname; the deploy's render step fails

@@ -7,6 +7,9 @@ locals {
   release_tags    = ["v*"]
   manual_approval = true
   oncall          = [{ protocol = "email", endpoint = "oncall@example.com" }]
+  # Notices (image scan findings, the budget): read in working hours, never
+  # paged (docs/deploy-aws.md, "Which topic pages").
+  notices = [{ protocol = "email", endpoint = "team@example.com" }]
 
   # The inventory Ingress. certificate_arn: an ACM certificate in this
   # account and region, covering hostname; the deploy's render step fails

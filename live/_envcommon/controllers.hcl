@@ -10,7 +10,9 @@ dependency "eks" {
   config_path = "${get_terragrunt_dir()}/../eks"
 
   mock_outputs = {
-    cluster_name = "stockprice-mock"
+    cluster_name     = "stockprice-mock"
+    cluster_endpoint = "https://0000000000000000.gr7.eu-west-1.eks.amazonaws.com"
+    cluster_ca_data  = "bW9jay1jYQ=="
   }
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }
@@ -26,6 +28,8 @@ dependency "autoscaler" {
 
 inputs = {
   cluster_name        = dependency.eks.outputs.cluster_name
+  cluster_endpoint    = dependency.eks.outputs.cluster_endpoint
+  cluster_ca_data     = dependency.eks.outputs.cluster_ca_data
   region              = local.region.aws_region
   autoscaler_role_arn = dependency.autoscaler.outputs.role_arn
 }

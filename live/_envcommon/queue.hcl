@@ -13,6 +13,9 @@ inputs = {
   # aws_sqs_queue.max_message_size to 1024-262144 although SQS now takes
   # 1 MiB); set here so the deploy guide's size check names what is planned.
   max_message_size = 262144
+  # The on-call may peek into the DLQ and redrive it (npm run dlq), nothing more.
+  name_prefix       = local.env.name
+  redrive_role_arns = local.env.oncall_role_arns
 }
 
 # prevent_destroy where env.hcl asks (prod): docs/deploy-aws.md, "Deletion protection".

@@ -59,3 +59,20 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "name_prefix" {
+  description = "Prefix of the IAM policy name, e.g. \"stockprice-dev\" (the queues themselves are not prefixed: one environment per account)."
+  type        = string
+  default     = "stockprice"
+}
+
+variable "redrive_role_arns" {
+  description = "IAM roles (the on-call's) given the DLQ redrive policy: peek into the DLQ and move its messages back to the inventory queue (npm run dlq), nothing more."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.redrive_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", a))])
+    error_message = "redrive_role_arns must be IAM role ARNs (arn:aws:iam::ACCOUNT:role/NAME)."
+  }
+}

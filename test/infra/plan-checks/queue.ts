@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { DLQ_ACTIONS } from "../../../scripts/dlq/ops.ts";
 import { ROOT } from "../../helpers/infra-checks.ts";
 import type { PlanCheck } from "./types.ts";
 
@@ -19,7 +20,43 @@ export function documentedMessageSize(text: string): { stated: number; fits: num
   return { stated, fits: sends[0], refused: sends[1] };
 }
 
+/** What the redrive roles may do: the DLQ tool's calls, and what SQS needs to run the move task with the caller's rights. */
+const REDRIVE = {
+  dlq: [...DLQ_ACTIONS.map((a) => `sqs:${a}`), "sqs:DeleteMessage"].sort(),
+  source: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"],
+};
+
 export const checks: PlanCheck[] = [
+  {
+    name: "alarms plan: the DLQ alarm's runbook line names npm run dlq for its environment (peek, redrive, status), a script package.json runs",
+    units: "*/alarms",
+    check(plan, unit) {
+      const text = String(plan.one("aws_cloudwatch_metric_alarm.dlq").alarm_description);
+      for (const cmd of ["peek", "redrive", "status"]) assert.ok(text.includes(`npm run dlq -- --env ${unit.env} ${cmd}`), `the DLQ alarm does not say: npm run dlq -- --env ${unit.env} ${cmd}`);
+      const scripts = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
+      assert.equal(scripts.dlq, "node scripts/dlq.ts");
+    },
+    broken: [{ name: "the old runbook line", edit: (j) => { j.resource_changes!.find((c) => c.address === "aws_cloudwatch_metric_alarm.dlq")!.change.after!.alarm_description = "A stock update was moved to the DLQ. Inspect it in inventory-update-dlq."; } }],
+  },
+  {
+    name: "queue plan: the on-call roles may peek into the DLQ and redrive it to the inventory queue (npm run dlq), nothing more",
+    units: "*/queue",
+    check(plan, unit) {
+      const st = plan.statements("data.aws_iam_policy_document.redrive");
+      const bySid = Object.fromEntries(st.map((x) => [x.sid, [...(x.actions ?? [])].sort()]));
+      assert.deepEqual(Object.keys(bySid).sort(), ["MoveBackToSource", "PeekAndMoveFromDlq"]);
+      assert.deepEqual(bySid.PeekAndMoveFromDlq, REDRIVE.dlq);
+      assert.deepEqual(bySid.MoveBackToSource, REDRIVE.source);
+      for (const x of st) assert.equal(x.resources?.length, 1, `${x.sid}: one queue`);
+      const oncall = (unit.locals.env as { oncall_role_arns: string[] }).oncall_role_arns;
+      const attached = plan.ofType("aws_iam_role_policy_attachment").map((a) => a.change.after!.role).sort();
+      assert.deepEqual(attached, oncall.map((a) => a.split("/").pop()).sort(), "the policy is attached to every on-call role");
+    },
+    broken: [
+      { name: "the on-call may purge the DLQ", edit: (j) => { const d = j.resource_changes!.find((c) => c.address === "data.aws_iam_policy_document.redrive")!; d.change.after!.statement[0].actions.push("sqs:PurgeQueue"); } },
+      { name: "no attachment to the on-call role", edit: (j) => { j.resource_changes = j.resource_changes!.filter((c) => c.type !== "aws_iam_role_policy_attachment"); } },
+    ],
+  },
   {
     name: "queue plan: max_message_size is set by the unit and is what the deploy guide's size check sends",
     units: "*/queue",

@@ -29,6 +29,10 @@ locals {
   # the cluster, the on-call reads it (README, "Who can do what").
   admin_role_arns  = ["arn:aws:iam::222222222222:role/platform-admin"]
   oncall_role_arns = ["arn:aws:iam::222222222222:role/oncall-readonly"]
+  # Pricing scales on the inventory queue's backlog: KEDA installed by the
+  # controllers unit, its IAM in irsa, the ScaledObject rendered by the
+  # pipeline (docs/deploy-aws.md, "Scaling pricing on the backlog").
+  keda_enabled = true
   # Build once (dev), promote by digest (prod): modules/pipeline, promotion.tf.
   promote_from_digests = true
 }

@@ -42,6 +42,49 @@ locals {
   }
 }
 
+# KEDA scales pricing on the inventory queue's backlog (manifests/pricing/
+# keda.yaml, rendered with --pricing-scaling keda). Its pods run on Fargate
+# (modules/eks, the keda namespace's profile); its operator reads the queue
+# as the pricing role, which it assumes from its own IRSA role
+# (modules/irsa, keda_enabled). Its listeners: 6443 (metrics API), 9443
+# (webhooks), 8080 (metrics), none on the Fargate kubelet's 10250.
+locals {
+  keda_values = {
+    podIdentity = {
+      aws = { irsa = { enabled = true, roleArn = coalesce(var.keda_role_arn, "unset") } }
+    }
+    serviceAccount = { operator = { name = "keda-operator" } }
+    resources = {
+      operator = {
+        requests = { cpu = "100m", memory = "128Mi" }
+        limits   = { cpu = "500m", memory = "512Mi" }
+      }
+    }
+  }
+}
+
+resource "helm_release" "keda" {
+  count = var.keda_enabled ? 1 : 0
+
+  name             = "keda"
+  repository       = "https://kedacore.github.io/charts"
+  chart            = "keda"
+  version          = var.keda_chart_version
+  namespace        = var.keda_namespace
+  create_namespace = true
+  atomic           = true
+  timeout          = 600
+
+  values = [yamlencode(local.keda_values)]
+
+  lifecycle {
+    precondition {
+      condition     = var.keda_role_arn != null
+      error_message = "keda_role_arn is required while keda_enabled is true (irsa unit output keda_operator_role_arn)."
+    }
+  }
+}
+
 resource "helm_release" "external_secrets" {
   name             = "external-secrets"
   repository       = "https://charts.external-secrets.io"

@@ -67,3 +67,32 @@ variable "api_tunnel" {
     error_message = "api_tunnel must be null or https://127.0.0.1:PORT (the local end of the Session Manager port forward)."
   }
 }
+
+variable "keda_enabled" {
+  description = "Install KEDA (scales pricing on the queue backlog); must match the irsa unit's keda_enabled and the pipeline's render (PRICING_SCALING)."
+  type        = bool
+  default     = false
+}
+
+variable "keda_role_arn" {
+  description = "IRSA role of KEDA's operator (irsa unit output keda_operator_role_arn); required when keda_enabled."
+  type        = string
+  default     = null
+}
+
+variable "keda_namespace" {
+  description = "Namespace of KEDA; must match the eks module's keda Fargate profile and the irsa module's keda_namespace."
+  type        = string
+  default     = "keda"
+}
+
+variable "keda_chart_version" {
+  description = "Pinned kedacore/keda chart version (2.18.1 ships KEDA 2.18.1, which serves keda.sh/v1alpha1 and the aws-sqs-queue scaler with identityOwner workload)."
+  type        = string
+  default     = "2.18.1"
+
+  validation {
+    condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+$", var.keda_chart_version))
+    error_message = "keda_chart_version must be an exact version MAJOR.MINOR.PATCH, never a range."
+  }
+}

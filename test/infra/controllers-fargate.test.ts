@@ -17,6 +17,7 @@ import { ROOT } from "../helpers/infra-checks.ts";
 const RELEASES: Record<string, { fargate: boolean }> = {
   "controllers-release/external_secrets": { fargate: true },
   "controllers-release/cluster_autoscaler": { fargate: true },
+  "controllers-release/keda": { fargate: true },
   "lb-controller-release/this": { fargate: true },
 };
 

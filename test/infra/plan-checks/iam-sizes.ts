@@ -58,8 +58,11 @@ export function documentFromStatements(statements: Stmt[], unknown: Stmt[] = [])
 function documentOf(plan: Plan, r: ResourceChange, field: string): { json: string; estimated: boolean } {
   const v = r.change.after?.[field];
   if (typeof v === "string") return { json: v, estimated: false };
-  const doc = plan.changes.find((c) => c.mode === "data" && c.type === "aws_iam_policy_document" && c.name === r.name && c.index === r.index);
-  assert.ok(doc?.change.after, `${r.address}: ${field} is unknown until apply and no data.aws_iam_policy_document.${r.name} to size it from`);
+  const docs = plan.changes.filter((c) => c.mode === "data" && c.type === "aws_iam_policy_document" && c.index === r.index);
+  // The document of the same name, else (a trust policy) the one trust or assume document of the same key.
+  const trust = docs.filter((c) => field === "assume_role_policy" && /trust|assume/.test(c.name));
+  const doc = docs.find((c) => c.name === r.name) ?? (trust.length === 1 ? trust[0] : undefined);
+  assert.ok(doc?.change.after, `${r.address}: ${field} is unknown until apply and no data.aws_iam_policy_document.${r.name} (or one trust document of the same key) to size it from`);
   return { json: documentFromStatements(doc.change.after.statement ?? [], (doc.change.after_unknown?.statement ?? []) as Stmt[]), estimated: true };
 }
 

@@ -19,6 +19,7 @@ dependency "queue" {
 
 inputs = {
   name_prefix       = local.env.name
+  environment       = local.env.env
   queue_name        = dependency.queue.outputs.inventory_queue_name
   dlq_name          = dependency.queue.outputs.dlq_name
   price_queue_name  = dependency.queue.outputs.price_queue_name

@@ -1,9 +1,5 @@
 data "aws_caller_identity" "current" {}
 
-locals {
-  # The environment as npm run dlq -- --env takes it (name_prefix "stockprice-dev" -> "dev").
-  env = trimprefix(var.name_prefix, "stockprice-")
-}
 data "aws_region" "current" {}
 
 data "aws_partition" "current" {}
@@ -147,7 +143,7 @@ resource "aws_cloudwatch_metric_alarm" "backlog" {
 
 resource "aws_cloudwatch_metric_alarm" "dlq" {
   alarm_name          = "${var.name_prefix}-inventory-dlq"
-  alarm_description   = "A stock update was moved to the DLQ after repeated failures (a poison message). Look without taking: npm run dlq -- --env ${local.env} peek (why each failed). Once the cause is fixed: npm run dlq -- --env ${local.env} redrive, then npm run dlq -- --env ${local.env} status (docs/deploy-aws.md, \"The DLQ: look, fix, send back\")."
+  alarm_description   = "A stock update was moved to the DLQ after repeated failures (a poison message). Look without taking: npm run dlq -- --env ${var.environment} peek (why each failed). Once the cause is fixed: npm run dlq -- --env ${var.environment} redrive, then npm run dlq -- --env ${var.environment} status (docs/deploy-aws.md, \"The DLQ: look, fix, send back\")."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
   dimensions          = { QueueName = var.dlq_name }

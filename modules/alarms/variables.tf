@@ -151,3 +151,14 @@ variable "build_project_name" {
   type        = string
   default     = null
 }
+
+variable "environment" {
+  description = "dev | prod: the environment as npm run dlq -- --env takes it, named in the DLQ alarm's runbook line."
+  type        = string
+  default     = "dev"
+
+  validation {
+    condition     = contains(["dev", "prod"], var.environment)
+    error_message = "environment must be dev or prod."
+  }
+}

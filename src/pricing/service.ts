@@ -44,6 +44,15 @@ export interface RunningPricing {
 
 export async function startPricing(config: PricingConfig, deps: PricingDeps = {}): Promise<RunningPricing> {
   const log = deps.log ?? createLogger({ level: config.LOG_LEVEL, base: { service: "pricing" } });
+  const clock = deps.now ?? Date.now;
+  const started = clock();
+  let restartsBefore = 0;
+  try {
+    if (config.RESTART_MARKER_DIR !== undefined) restartsBefore = recordStart(config.RESTART_MARKER_DIR, started);
+  } catch (err) {
+    throw new ConfigError("RESTART_MARKER_DIR", `${config.RESTART_MARKER_DIR}: cannot record the start (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  }
+  if (restartsBefore > 0) log.warn("pricing.restarted", { restartsBefore });
   let policy: PolicySource;
   try {
     policy = new PolicySource(config.POLICY_FILE, log);
@@ -53,10 +62,6 @@ export async function startPricing(config: PricingConfig, deps: PricingDeps = {}
   }
   policy.watch(config.POLICY_RELOAD_MS);
 
-  const clock = deps.now ?? Date.now;
-  const started = clock();
-  const restartsBefore = config.RESTART_MARKER_DIR === undefined ? 0 : recordStart(config.RESTART_MARKER_DIR, started);
-  if (restartsBefore > 0) log.warn("pricing.restarted", { restartsBefore });
   const metrics = createPricingMetrics(restartedWithin(restartsBefore, started, RESTART_WINDOW_MS, clock));
   const sqs = serviceSqs(config, deps.sqs, (action, outcome) => metrics.sqsCalls.inc({ action, outcome }));
 

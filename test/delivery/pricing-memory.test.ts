@@ -65,3 +65,10 @@ test("a second start in the same directory is a restart: the gauge is 1 for the 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("an unwritable RESTART_MARKER_DIR stops pricing at start, naming the variable", async () => {
+  const { startPricing } = await import("../../src/pricing/service.ts");
+  const { loadPricingConfig } = await import("../../src/pricing/config.ts");
+  const config = loadPricingConfig({ QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/inventory-update-queue", AWS_REGION: "eu-west-1", POLICY_FILE: join(ROOT, "examples", "policy.yaml"), RESTART_MARKER_DIR: "/nonexistent-dir/for-restarts", PORT: "0" });
+  await assert.rejects(startPricing(config, { log: { debug() {}, info() {}, warn() {}, error() {} } as never }), /RESTART_MARKER_DIR/);
+});

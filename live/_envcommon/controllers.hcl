@@ -1,5 +1,6 @@
 locals {
   region = read_terragrunt_config(find_in_parent_folders("region.hcl")).locals
+  env    = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
 }
 
 terraform {
@@ -10,7 +11,9 @@ dependency "eks" {
   config_path = "${get_terragrunt_dir()}/../eks"
 
   mock_outputs = {
-    cluster_name = "stockprice-mock"
+    cluster_name     = "stockprice-mock"
+    cluster_endpoint = "https://0000000000000000.gr7.eu-west-1.eks.amazonaws.com"
+    cluster_ca_data  = "bW9jay1jYQ=="
   }
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }
@@ -24,8 +27,21 @@ dependency "autoscaler" {
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }
 
+dependency "irsa" {
+  config_path = "${get_terragrunt_dir()}/../irsa"
+
+  mock_outputs = {
+    keda_operator_role_arn = "arn:aws:iam::123456789012:role/stockprice-mock-keda-operator"
+  }
+  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+}
+
 inputs = {
   cluster_name        = dependency.eks.outputs.cluster_name
+  cluster_endpoint    = dependency.eks.outputs.cluster_endpoint
+  cluster_ca_data     = dependency.eks.outputs.cluster_ca_data
   region              = local.region.aws_region
   autoscaler_role_arn = dependency.autoscaler.outputs.role_arn
+  keda_enabled        = local.env.keda_enabled
+  keda_role_arn       = dependency.irsa.outputs.keda_operator_role_arn
 }

@@ -38,4 +38,5 @@ inputs = {
   inventory_queue_arn = dependency.queue.outputs.inventory_queue_arn
   inventory_dlq_arn   = dependency.queue.outputs.dlq_arn
   price_queue_arn     = dependency.queue.outputs.price_queue_arn
+  keda_enabled        = local.env.keda_enabled
 }

@@ -48,6 +48,7 @@ dependency "eks" {
     cluster_name              = "stockprice-mock"
     cluster_arn               = "arn:aws:eks:eu-west-1:123456789012:cluster/stockprice-mock"
     cluster_endpoint          = "https://0000000000000000.gr7.eu-west-1.eks.amazonaws.com"
+    cluster_ca_data           = "bW9jay1jYQ=="
     oidc_provider_arn         = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
     oidc_issuer_url           = "https://oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
     cluster_security_group_id = "sg-00000000000000000"
@@ -70,10 +71,12 @@ dependency "lb_controller" {
 }
 
 inputs = {
-  cluster_name    = dependency.eks.outputs.cluster_name
-  vpc_id          = dependency.network.outputs.vpc_id
-  region          = local.region.aws_region
-  role_arn        = dependency.lb_controller.outputs.role_arn
-  namespace       = dependency.lb_controller.outputs.namespace
-  service_account = dependency.lb_controller.outputs.service_account
+  cluster_name     = dependency.eks.outputs.cluster_name
+  cluster_endpoint = dependency.eks.outputs.cluster_endpoint
+  cluster_ca_data  = dependency.eks.outputs.cluster_ca_data
+  vpc_id           = dependency.network.outputs.vpc_id
+  region           = local.region.aws_region
+  role_arn         = dependency.lb_controller.outputs.role_arn
+  namespace        = dependency.lb_controller.outputs.namespace
+  service_account  = dependency.lb_controller.outputs.service_account
 }

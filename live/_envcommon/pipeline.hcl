@@ -69,6 +69,7 @@ dependency "edge" {
 
 inputs = {
   name                = local.env.name
+  keda_enabled        = local.env.keda_enabled
   repository          = local.env.repository
   branch              = local.env.branch
   release_tags        = local.env.release_tags

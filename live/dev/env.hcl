@@ -7,6 +7,9 @@ locals {
   release_tags    = []
   manual_approval = false
   oncall          = [{ protocol = "email", endpoint = "oncall-dev@example.com" }]
+  # Notices (image scan findings, the budget): read in working hours, never
+  # paged (docs/deploy-aws.md, "Which topic pages").
+  notices = [{ protocol = "email", endpoint = "team-dev@example.com" }]
 
   # The inventory Ingress. certificate_arn: an ACM certificate in this
   # account and region, covering hostname; the deploy's render step fails
@@ -24,6 +27,10 @@ locals {
   # the cluster, the on-call reads it (README, "Who can do what").
   admin_role_arns  = ["arn:aws:iam::111111111111:role/platform-admin"]
   oncall_role_arns = ["arn:aws:iam::111111111111:role/oncall-readonly"]
+  # Pricing scales on the inventory queue's backlog: KEDA installed by the
+  # controllers unit, its IAM in irsa, the ScaledObject rendered by the
+  # pipeline (docs/deploy-aws.md, "Scaling pricing on the backlog").
+  keda_enabled = true
   # Build once (dev), promote by digest (prod): modules/pipeline, promotion.tf.
   promote_from_digests = false
 }

@@ -7,6 +7,9 @@ locals {
   release_tags    = ["v*"]
   manual_approval = true
   oncall          = [{ protocol = "email", endpoint = "oncall@example.com" }]
+  # Notices (image scan findings, the budget): read in working hours, never
+  # paged (docs/deploy-aws.md, "Which topic pages").
+  notices = [{ protocol = "email", endpoint = "team@example.com" }]
 
   # The inventory Ingress. certificate_arn: an ACM certificate in this
   # account and region, covering hostname; the deploy's render step fails
@@ -26,6 +29,10 @@ locals {
   # the cluster, the on-call reads it (README, "Who can do what").
   admin_role_arns  = ["arn:aws:iam::222222222222:role/platform-admin"]
   oncall_role_arns = ["arn:aws:iam::222222222222:role/oncall-readonly"]
+  # Pricing scales on the inventory queue's backlog: KEDA installed by the
+  # controllers unit, its IAM in irsa, the ScaledObject rendered by the
+  # pipeline (docs/deploy-aws.md, "Scaling pricing on the backlog").
+  keda_enabled = true
   # Build once (dev), promote by digest (prod): modules/pipeline, promotion.tf.
   promote_from_digests = true
 }

@@ -1,5 +1,5 @@
 # The whole bill, watched: an AWS Budgets cost budget for the account, with
-# two notifications on the alerts topic (the topic and key policies let
+# two notifications on the notices topic, which does not page (the topic and key policies let
 # budgets.amazonaws.com publish). The README's cost table gives the fixed
 # monthly cost per environment that the amount should cover.
 
@@ -16,7 +16,7 @@ resource "aws_budgets_budget" "monthly" {
     threshold                 = 80
     threshold_type            = "PERCENTAGE"
     notification_type         = "ACTUAL"
-    subscriber_sns_topic_arns = [aws_sns_topic.this.arn]
+    subscriber_sns_topic_arns = [aws_sns_topic.notices.arn]
   }
 
   # AWS forecasts the month will end above the amount.
@@ -25,10 +25,10 @@ resource "aws_budgets_budget" "monthly" {
     threshold                 = 100
     threshold_type            = "PERCENTAGE"
     notification_type         = "FORECASTED"
-    subscriber_sns_topic_arns = [aws_sns_topic.this.arn]
+    subscriber_sns_topic_arns = [aws_sns_topic.notices.arn]
   }
 
   tags = var.tags
 
-  depends_on = [aws_sns_topic_policy.this]
+  depends_on = [aws_sns_topic_policy.notices]
 }

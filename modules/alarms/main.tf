@@ -1,4 +1,5 @@
 data "aws_caller_identity" "current" {}
+
 data "aws_region" "current" {}
 
 data "aws_partition" "current" {}
@@ -31,8 +32,9 @@ data "aws_iam_policy_document" "topic_key" {
     }
   }
 
-  # Scan findings (EventBridge) and the budget alert (AWS Budgets) publish
-  # to the same topic: scan-findings.tf, budget.tf.
+  # EventBridge (a failed pipeline to this topic, scan findings to the
+  # notices topic) and AWS Budgets (notices) publish with the same key:
+  # pipeline-failures.tf, scan-findings.tf, budget.tf, notices.tf.
   statement {
     sid       = "EventsAndBudgetsPublish"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
@@ -86,8 +88,10 @@ data "aws_iam_policy_document" "topic" {
     }
   }
 
+  # A failed pipeline or build pages (pipeline-failures.tf). Scan findings
+  # and the budget go to the notices topic (notices.tf).
   statement {
-    sid       = "ScanFindings"
+    sid       = "PipelineFailures"
     actions   = ["sns:Publish"]
     resources = [aws_sns_topic.this.arn]
 
@@ -99,24 +103,7 @@ data "aws_iam_policy_document" "topic" {
     condition {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.scan_findings.arn]
-    }
-  }
-
-  statement {
-    sid       = "BudgetAlerts"
-    actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.this.arn]
-
-    principals {
-      type        = "Service"
-      identifiers = ["budgets.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
+      values   = [aws_cloudwatch_event_rule.pipeline_failed.arn, aws_cloudwatch_event_rule.build_failed.arn]
     }
   }
 }
@@ -156,7 +143,7 @@ resource "aws_cloudwatch_metric_alarm" "backlog" {
 
 resource "aws_cloudwatch_metric_alarm" "dlq" {
   alarm_name          = "${var.name_prefix}-inventory-dlq"
-  alarm_description   = "A stock update was moved to the DLQ after repeated failures (a poison message). Inspect it in ${var.dlq_name}."
+  alarm_description   = "A stock update was moved to the DLQ after repeated failures (a poison message). Look without taking: npm run dlq -- --env ${var.environment} peek (why each failed). Once the cause is fixed: npm run dlq -- --env ${var.environment} redrive, then npm run dlq -- --env ${var.environment} status (docs/deploy-aws.md, \"The DLQ: look, fix, send back\")."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
   dimensions          = { QueueName = var.dlq_name }

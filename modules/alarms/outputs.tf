@@ -1,5 +1,5 @@
 output "topic_arn" {
-  description = "ARN of the SNS topic the alarms notify."
+  description = "ARN of the alerts topic, the one that pages: the alarms and a failed pipeline or build notify it."
   value       = aws_sns_topic.this.arn
 }
 
@@ -19,11 +19,21 @@ output "topic_key_arn" {
 }
 
 output "scan_findings_rule_arn" {
-  description = "ARN of the EventBridge rule that sends HIGH and CRITICAL image scan findings to the alerts topic."
+  description = "ARN of the EventBridge rule that sends HIGH and CRITICAL image scan findings to the notices topic."
   value       = aws_cloudwatch_event_rule.scan_findings.arn
 }
 
 output "budget_name" {
-  description = "Name of the monthly AWS Budgets cost budget that notifies the alerts topic."
+  description = "Name of the monthly AWS Budgets cost budget that notifies the notices topic."
   value       = aws_budgets_budget.monthly.name
+}
+
+output "notices_topic_arn" {
+  description = "ARN of the notices topic, which never pages: image scan findings and the budget notify it."
+  value       = aws_sns_topic.notices.arn
+}
+
+output "pipeline_failed_rule_arn" {
+  description = "ARN of the EventBridge rule that pages (alerts topic) on a FAILED pipeline execution."
+  value       = aws_cloudwatch_event_rule.pipeline_failed.arn
 }

@@ -1,7 +1,9 @@
-# Image scan findings page the on-call: ECR's scan on push (basic scanning)
-# sends an "ECR Image Scan" event when a scan completes; this rule forwards
-# those with at least one HIGH or CRITICAL finding, for this project's
-# repositories, to the alerts topic. With Inspector enhanced scanning the
+# Image scan findings reach the team, without paging: ECR's scan on push
+# (basic scanning) sends an "ECR Image Scan" event when a scan completes;
+# this rule forwards those with at least one HIGH or CRITICAL finding, for
+# this project's repositories, to the notices topic (notices.tf). Every dev
+# push scans, so a known finding in a base image repeats until it is fixed:
+# work for the day, not a page at night. With Inspector enhanced scanning the
 # events are "Inspector2 Finding" instead: scan_findings_pattern below is
 # the one place to change.
 
@@ -29,6 +31,6 @@ resource "aws_cloudwatch_event_rule" "scan_findings" {
 
 resource "aws_cloudwatch_event_target" "scan_findings" {
   rule      = aws_cloudwatch_event_rule.scan_findings.name
-  target_id = "alerts-topic"
-  arn       = aws_sns_topic.this.arn
+  target_id = "notices-topic"
+  arn       = aws_sns_topic.notices.arn
 }

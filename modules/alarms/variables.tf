@@ -121,7 +121,44 @@ variable "monthly_budget_usd" {
 }
 
 variable "scan_repository_prefix" {
-  description = "ECR repository name prefix whose scan findings (HIGH and CRITICAL) reach the alerts topic, e.g. \"stockprice/\"."
+  description = "ECR repository name prefix whose scan findings (HIGH and CRITICAL) reach the notices topic, e.g. \"stockprice/\"."
   type        = string
   default     = "stockprice/"
+}
+
+variable "notice_subscriptions" {
+  description = "Who reads the notices topic (scan findings, budget), which never pages: a list of {protocol = \"email\" | \"https\", endpoint}, e.g. the team's mailing list."
+  type = list(object({
+    protocol = string
+    endpoint = string
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for s in var.notice_subscriptions : contains(["email", "https"], s.protocol)])
+    error_message = "notice_subscriptions[*].protocol must be email or https."
+  }
+}
+
+variable "pipeline_name" {
+  description = "CodePipeline pipeline whose FAILED executions page; null means name_prefix (the name modules/pipeline gives it)."
+  type        = string
+  default     = null
+}
+
+variable "build_project_name" {
+  description = "CodeBuild project whose FAILED builds page; null means \"<name_prefix>-build\" (the name modules/pipeline gives it)."
+  type        = string
+  default     = null
+}
+
+variable "environment" {
+  description = "dev | prod: the environment as npm run dlq -- --env takes it, named in the DLQ alarm's runbook line."
+  type        = string
+  default     = "dev"
+
+  validation {
+    condition     = contains(["dev", "prod"], var.environment)
+    error_message = "environment must be dev or prod."
+  }
 }

@@ -1,14 +1,12 @@
 # The helm provider talks to the cluster as the caller (an admin's access
-# entry), with a token from `aws eks get-token`.
-
-data "aws_eks_cluster" "this" {
-  name = var.cluster_name
-}
+# entry), with a token from `aws eks get-token`; where it connects:
+# connection.tf.
 
 provider "helm" {
   kubernetes {
-    host                   = data.aws_eks_cluster.this.endpoint
-    cluster_ca_certificate = base64decode(data.aws_eks_cluster.this.certificate_authority[0].data)
+    host                   = local.api_host
+    tls_server_name        = local.tls_server_name
+    cluster_ca_certificate = base64decode(var.cluster_ca_data)
     exec {
       api_version = "client.authentication.k8s.io/v1beta1"
       command     = "aws"

@@ -30,3 +30,18 @@ resource "aws_eks_fargate_profile" "cluster_autoscaler" {
 
   tags = var.tags
 }
+
+# KEDA (modules/controllers-release, keda_enabled): its namespace on Fargate,
+# like External Secrets. An unused profile costs nothing.
+resource "aws_eks_fargate_profile" "keda" {
+  cluster_name           = aws_eks_cluster.this.name
+  fargate_profile_name   = "keda"
+  pod_execution_role_arn = aws_iam_role.fargate.arn
+  subnet_ids             = var.private_subnet_ids
+
+  selector {
+    namespace = var.keda_namespace
+  }
+
+  tags = var.tags
+}

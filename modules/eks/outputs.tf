@@ -13,6 +13,11 @@ output "cluster_endpoint" {
   value       = aws_eks_cluster.this.endpoint
 }
 
+output "cluster_ca_data" {
+  description = "Base64 certificate authority data of the cluster's API endpoint (what a kubeconfig or the helm provider trusts)."
+  value       = aws_eks_cluster.this.certificate_authority[0].data
+}
+
 output "oidc_provider_arn" {
   description = "ARN of the IAM OIDC provider, for IRSA trust policies."
   value       = aws_iam_openid_connect_provider.this.arn

@@ -169,3 +169,9 @@ variable "external_secrets_namespace" {
   type        = string
   default     = "external-secrets"
 }
+
+variable "keda_namespace" {
+  description = "Namespace of KEDA (modules/controllers-release); its pods run on a Fargate profile for it."
+  type        = string
+  default     = "keda"
+}

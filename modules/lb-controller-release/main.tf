@@ -1,19 +1,17 @@
 # Installs the AWS Load Balancer Controller with Helm at a pinned chart
 # version, on Fargate (the profile and the IRSA role come from
 # modules/lb-controller). The helm provider talks to the cluster with a token
-# from `aws eks get-token`, so the machine that applies needs the AWS CLI.
+# from `aws eks get-token`, so the machine that applies needs the AWS CLI;
+# where it connects: connection.tf.
 #
 # The local provider mirror holds only hashicorp/aws: this module is parsed
 # and graph-checked offline, but never planned there.
 
-data "aws_eks_cluster" "this" {
-  name = var.cluster_name
-}
-
 provider "helm" {
   kubernetes = {
-    host                   = data.aws_eks_cluster.this.endpoint
-    cluster_ca_certificate = base64decode(data.aws_eks_cluster.this.certificate_authority[0].data)
+    host                   = local.api_host
+    tls_server_name        = local.tls_server_name
+    cluster_ca_certificate = base64decode(var.cluster_ca_data)
     exec = {
       api_version = "client.authentication.k8s.io/v1beta1"
       command     = "aws"
@@ -67,7 +65,10 @@ resource "helm_release" "this" {
   values = [yamlencode(local.values)]
 
   # Wait for the controller (and its webhook) to be ready, so a pipeline
-  # deploy that follows finds the IngressClass and a working webhook.
+  # deploy that follows finds the IngressClass and a working webhook; a
+  # Fargate pod takes one to two minutes to be scheduled, hence 600 s, and
+  # a release that still fails is rolled back.
   wait    = true
   timeout = 600
+  atomic  = true
 }

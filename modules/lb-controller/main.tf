@@ -60,7 +60,12 @@ resource "aws_iam_role" "this" {
   tags               = var.tags
 }
 
-data "aws_iam_policy_document" "this" {
+# The grants are split in two managed policies, each well under the 6,144
+# characters AWS allows one (whitespace removed; one policy of all of them
+# measured 5,803, 94 %): "network" for discovery, the service-linked role
+# and security groups, "this" for the load balancers, listeners and target
+# groups. test/infra/plan-checks/iam-sizes.ts keeps every policy under 90 %.
+data "aws_iam_policy_document" "network" {
   statement {
     sid       = "ElbServiceLinkedRole"
     actions   = ["iam:CreateServiceLinkedRole"]
@@ -92,12 +97,6 @@ data "aws_iam_policy_document" "this" {
       "iam:ListServerCertificates", "iam:GetServerCertificate",
       "wafv2:GetWebACL", "wafv2:GetWebACLForResource",
     ]
-    resources = ["*"]
-  }
-
-  statement {
-    sid       = "WebAclAssociation"
-    actions   = ["wafv2:AssociateWebACL", "wafv2:DisassociateWebACL"]
     resources = ["*"]
   }
 
@@ -159,6 +158,14 @@ data "aws_iam_policy_document" "this" {
       variable = "aws:ResourceTag/${local.cluster_tag}"
       values   = ["false"]
     }
+  }
+}
+
+data "aws_iam_policy_document" "this" {
+  statement {
+    sid       = "WebAclAssociation"
+    actions   = ["wafv2:AssociateWebACL", "wafv2:DisassociateWebACL"]
+    resources = ["*"]
   }
 
   statement {
@@ -267,4 +274,16 @@ resource "aws_iam_policy" "this" {
 resource "aws_iam_role_policy_attachment" "this" {
   role       = aws_iam_role.this.name
   policy_arn = aws_iam_policy.this.arn
+}
+
+resource "aws_iam_policy" "network" {
+  name        = "${var.name_prefix}-lb-controller-network"
+  description = "AWS Load Balancer Controller: discovery, service-linked role, security groups."
+  policy      = data.aws_iam_policy_document.network.json
+  tags        = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "network" {
+  role       = aws_iam_role.this.name
+  policy_arn = aws_iam_policy.network.arn
 }

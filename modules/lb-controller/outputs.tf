@@ -9,8 +9,13 @@ output "role_name" {
 }
 
 output "policy_arn" {
-  description = "ARN of the controller's IAM policy."
+  description = "ARN of the controller's load balancer policy (the second, policy_arns[1], holds discovery and security groups)."
   value       = aws_iam_policy.this.arn
+}
+
+output "policy_arns" {
+  description = "ARNs of both managed policies attached to the controller's role: load balancers, then discovery and security groups."
+  value       = [aws_iam_policy.this.arn, aws_iam_policy.network.arn]
 }
 
 output "namespace" {

@@ -11,7 +11,7 @@ locals {
   all_alarms = concat(
     [aws_cloudwatch_metric_alarm.inventory_5xx],
     values(aws_cloudwatch_metric_alarm.counts),
-    [aws_cloudwatch_metric_alarm.price_queue_age],
+    [aws_cloudwatch_metric_alarm.price_queue_age, aws_cloudwatch_metric_alarm.pricing_restarted],
     aws_cloudwatch_metric_alarm.updates_arriving,
   )
 }
@@ -130,6 +130,29 @@ resource "aws_cloudwatch_metric_alarm" "price_queue_age" {
   period              = 60
   evaluation_periods  = var.evaluation_minutes
   threshold           = var.price_queue_age_seconds
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+}
+
+# A restarted pricing container (an OOM kill at its memory limit, a crash)
+# leaves the queue draining and no other alarm moves. Pricing records each
+# start on its pod's emptyDir (RESTART_MARKER_DIR, src/shared/restarts.ts)
+# and reports pricing_container_restarted = 1 for 10 minutes after a start
+# that followed another in the same pod; a deploy or a scale-out starts new
+# pods and reports 0.
+resource "aws_cloudwatch_metric_alarm" "pricing_restarted" {
+  alarm_name          = "${var.name_prefix}-pricing-restarted"
+  alarm_description   = "A pricing container restarted in its pod within the last 10 minutes (OOMKilled at its memory limit, or a crash). kubectl -n stockprice get pods -l app.kubernetes.io/name=pricing (RESTARTS), then kubectl describe pod (Last State: Terminated, Reason) and the logs before it (--previous)."
+  namespace           = local.ns
+  metric_name         = "pricing_container_restarted"
+  dimensions          = { Service = "pricing" }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 0
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.actions

@@ -110,6 +110,7 @@ resource "aws_codebuild_project" "this" {
         DEPLOY_ENV          = var.deploy_env
         EKS_CLUSTER_NAME    = var.cluster_name
         PRICING_CAPACITY    = var.pricing_capacity
+        PRICING_SCALING     = var.keda_enabled ? "keda" : "fixed"
         PRICING_POLICY      = local.pricing_policy
       }, local.ingress_variables)
       content {

@@ -169,3 +169,9 @@ variable "deployer_group" {
   type        = string
   default     = "stockprice-deployers"
 }
+
+variable "keda_enabled" {
+  description = "Render pricing's KEDA ScaledObject (PRICING_SCALING = keda) and leave its replica count to it; false renders a fixed count. Must match the irsa and controllers units' keda_enabled."
+  type        = bool
+  default     = false
+}

@@ -42,3 +42,8 @@ output "price_queue_name" {
   description = "Name of price-change-queue."
   value       = aws_sqs_queue.price.name
 }
+
+output "redrive_policy_arn" {
+  description = "ARN of the managed policy that lets a role peek into the DLQ and redrive it (npm run dlq)."
+  value       = aws_iam_policy.redrive.arn
+}

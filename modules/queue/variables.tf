@@ -38,7 +38,7 @@ variable "message_retention_seconds" {
 }
 
 variable "max_message_size" {
-  description = "Largest message in bytes (1024-1048576). Set explicitly: SQS accepts 1 MiB, but older provider versions validate 262144 at most, so that is the default; an update message is under 1 KiB."
+  description = "Largest message in bytes (1024-1048576). SQS accepts 1 MiB, but provider versions up to at least 5.100.0 (the one the live layer pins) refuse more than 262144 at plan, so that is the default; an update message is under 1 KiB."
   type        = number
   default     = 262144
 
@@ -58,4 +58,21 @@ variable "tags" {
   description = "Tags for every queue."
   type        = map(string)
   default     = {}
+}
+
+variable "name_prefix" {
+  description = "Prefix of the IAM policy name, e.g. \"stockprice-dev\" (the queues themselves are not prefixed: one environment per account)."
+  type        = string
+  default     = "stockprice"
+}
+
+variable "redrive_role_arns" {
+  description = "IAM roles (the on-call's) given the DLQ redrive policy: peek into the DLQ and move its messages back to the inventory queue (npm run dlq), nothing more."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.redrive_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", a))])
+    error_message = "redrive_role_arns must be IAM role ARNs (arn:aws:iam::ACCOUNT:role/NAME)."
+  }
 }

@@ -11,6 +11,7 @@ import { INGRESS_FLAGS, resolveIngress, type IngressOptions } from "./ingress.ts
 
 export const DEPLOY_ENVS = ["dev", "prod"] as const;
 export const PRICING_CAPACITIES = ["spot", "fargate"] as const;
+export const PRICING_SCALINGS = ["keda", "fixed"] as const;
 export type DeployEnv = (typeof DEPLOY_ENVS)[number];
 export type PricingCapacity = (typeof PRICING_CAPACITIES)[number];
 
@@ -69,6 +70,7 @@ export const FLAGS = {
   priceQueueUrl: { flag: "--price-queue-url", envVars: ["PRICE_QUEUE_URL"], allowed: "an SQS queue URL https://sqs.REGION.amazonaws.com/ACCOUNT/NAME" },
   region: { flag: "--region", envVars: ["AWS_REGION", "AWS_DEFAULT_REGION"], allowed: "an AWS region such as eu-west-1" },
   pricingCapacity: { flag: "--pricing-capacity", envVars: ["PRICING_CAPACITY"], allowed: PRICING_CAPACITIES.join(" | ") },
+  pricingScaling: { flag: "--pricing-scaling", envVars: ["PRICING_SCALING"], allowed: `${PRICING_SCALINGS.join(" | ")} (keda: the ScaledObject, as --keda)` },
   // The pipeline passes live/<env>/policy.yaml (relative to the source root):
   // each environment prices from its own policy, never from the example.
   policyFile: { flag: "--policy", envVars: ["PRICING_POLICY"], allowed: "a readable YAML file" },
@@ -288,7 +290,7 @@ export function resolveOptions(argv: readonly string[], env: Env, cwd = process.
     inventoryQueueUrl: queueUrl("inventoryQueueUrl"),
     priceQueueUrl: queueUrl("priceQueueUrl"),
     pricingCapacity: oneOf(FLAGS.pricingCapacity.flag, PRICING_CAPACITIES, value("pricingCapacity") ?? "spot"),
-    keda: parsed.keda === true,
+    keda: parsed.keda === true || oneOf(FLAGS.pricingScaling.flag, PRICING_SCALINGS, value("pricingScaling") ?? "fixed") === "keda",
     policy,
     policyFile,
     out: resolve(cwd, value("out") ?? DEFAULT_OUT),

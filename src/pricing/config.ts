@@ -29,6 +29,7 @@ export const PRICING_ENV = {
   VISIBILITY_TIMEOUT_S: int({ default: 30, min: 5, max: 43_200, description: "The queue's visibility timeout; messages in work are extended at half of it." }),
   MAX_TRACKED_SKUS: int({ default: 100_000, min: 100, max: 10_000_000, description: "SKUs whose newest version and price are remembered (least recently used are forgotten)." }),
   SHUTDOWN_GRACE_MS: int({ default: 20_000, min: 0, max: 600_000, description: "After SIGTERM, time to finish messages in work; the rest are released (visibility 0)." }),
+  RESTART_MARKER_DIR: str({ optional: true, allowed: "a writable directory path", description: "Where each start is recorded (the pod's emptyDir, /tmp in Kubernetes, which survives a container restart): a start that finds an earlier one sets pricing_container_restarted to 1 for 10 minutes, which the restart alarm reads. Unset: no record, the gauge stays 0." }),
   MEMORY_RELEASE_IDLE_S: MEMORY_RELEASE_VAR,
   LOG_LEVEL: LOG_LEVEL_VAR,
   NODE_OPTIONS: NODE_OPTIONS_VAR,

@@ -14,9 +14,11 @@ export interface PricingMetrics {
   inFlight: Gauge;
   age: Histogram;
   sqsCalls: Counter;
+  restarted: Gauge;
 }
 
-export function createPricingMetrics(): PricingMetrics {
+/** restarted: 1 while the container is within 10 minutes of a restart (src/shared/restarts.ts); 0 when not given. */
+export function createPricingMetrics(restarted: () => number = () => 0): PricingMetrics {
   const registry = new Registry();
   return {
     registry,
@@ -30,5 +32,6 @@ export function createPricingMetrics(): PricingMetrics {
     inFlight: registry.gauge("pricing_in_flight", "Messages in work."),
     age: registry.histogram("pricing_message_age_seconds", "Time from SQS accepting an update to pricing starting on it.", [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600]),
     sqsCalls: registry.counter("pricing_sqs_calls_total", "SQS API calls by action and outcome."),
+    restarted: registry.gauge("pricing_container_restarted", "1 within 10 minutes of a restart of this container in its pod (an OOM kill or a crash), else 0.", restarted),
   };
 }

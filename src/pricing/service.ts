@@ -15,6 +15,7 @@ import { createDeadLetter } from "./dead-letter.ts";
 import { createHandler } from "./handler.ts";
 import { packingFrom } from "../shared/pack-env.ts";
 import { QUEUE_NAMES } from "../shared/names.ts";
+import { recordStart, restartedWithin } from "../shared/restarts.ts";
 import { createPricingMetrics } from "./metrics.ts";
 import { PolicyError } from "./policy.ts";
 import { PolicySource } from "./policy-source.ts";
@@ -26,7 +27,12 @@ export interface PricingDeps {
   /** Consumer timing for tests (long-poll wait, retry backoff base); unset keeps the configured or default value. */
   waitTimeS?: number;
   retryBaseS?: number;
+  /** Clock of the restart gauge (tests). */
+  now?: () => number;
 }
+
+/** How long pricing_container_restarted stays 1 after a restart. */
+export const RESTART_WINDOW_MS = 10 * 60_000;
 
 export interface RunningPricing {
   port: number;
@@ -38,6 +44,15 @@ export interface RunningPricing {
 
 export async function startPricing(config: PricingConfig, deps: PricingDeps = {}): Promise<RunningPricing> {
   const log = deps.log ?? createLogger({ level: config.LOG_LEVEL, base: { service: "pricing" } });
+  const clock = deps.now ?? Date.now;
+  const started = clock();
+  let restartsBefore = 0;
+  try {
+    if (config.RESTART_MARKER_DIR !== undefined) restartsBefore = recordStart(config.RESTART_MARKER_DIR, started);
+  } catch (err) {
+    throw new ConfigError("RESTART_MARKER_DIR", `${config.RESTART_MARKER_DIR}: cannot record the start (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  }
+  if (restartsBefore > 0) log.warn("pricing.restarted", { restartsBefore });
   let policy: PolicySource;
   try {
     policy = new PolicySource(config.POLICY_FILE, log);
@@ -47,7 +62,7 @@ export async function startPricing(config: PricingConfig, deps: PricingDeps = {}
   }
   policy.watch(config.POLICY_RELOAD_MS);
 
-  const metrics = createPricingMetrics();
+  const metrics = createPricingMetrics(restartedWithin(restartsBefore, started, RESTART_WINDOW_MS, clock));
   const sqs = serviceSqs(config, deps.sqs, (action, outcome) => metrics.sqsCalls.inc({ action, outcome }));
 
   let consumer: Consumer | undefined;

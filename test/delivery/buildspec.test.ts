@@ -17,7 +17,7 @@ import { clone, ROOT, SAMPLE_POLICY, type Obj } from "./support.ts";
 /** The CodeBuild project's variables (modules/pipeline sets exactly these). */
 export const PROJECT_VARIABLES = [
   "AWS_ACCOUNT_ID", "ECR_INVENTORY_URI", "ECR_PRICING_URI", "INVENTORY_ROLE_ARN", "PRICING_ROLE_ARN",
-  "INVENTORY_QUEUE_URL", "PRICE_QUEUE_URL", "DEPLOY_ENV", "EKS_CLUSTER_NAME", "PRICING_CAPACITY", "PRICING_POLICY",
+  "INVENTORY_QUEUE_URL", "PRICE_QUEUE_URL", "DEPLOY_ENV", "EKS_CLUSTER_NAME", "PRICING_CAPACITY", "PRICING_SCALING", "PRICING_POLICY",
   "INGRESS_SCHEME", "INGRESS_CERTIFICATE_ARN",
 ];
 /** What CodeBuild and the shell set on their own. */
@@ -37,6 +37,7 @@ export const SAMPLE_ENV: Record<string, string> = {
   DEPLOY_ENV: "dev",
   EKS_CLUSTER_NAME: "stockprice-dev",
   PRICING_CAPACITY: "spot",
+  PRICING_SCALING: "keda",
   PRICING_POLICY: "live/dev/policy.yaml",
   INGRESS_SCHEME: "internet-facing",
   INGRESS_CERTIFICATE_ARN: "arn:aws:acm:eu-central-1:210987654321:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",

@@ -100,7 +100,7 @@ describe("options", () => {
     for (const f of Object.values(FLAGS)) assert.ok(f.allowed.length > 0, f.flag);
     assert.deepEqual(
       Object.values(FLAGS).flatMap((f) => f.envVars).sort(),
-      ["AWS_DEFAULT_REGION", "AWS_REGION", "DEPLOY_ENV", "ECR_INVENTORY_URI", "ECR_PRICING_URI", "INGRESS_CERTIFICATE_ARN", "INGRESS_HOSTNAME", "INGRESS_SCHEME", "INGRESS_WAF_ACL_ARN", "INVENTORY_QUEUE_URL", "INVENTORY_ROLE_ARN", "PRICE_QUEUE_URL", "PRICING_CAPACITY", "PRICING_POLICY", "PRICING_ROLE_ARN"],
+      ["AWS_DEFAULT_REGION", "AWS_REGION", "DEPLOY_ENV", "ECR_INVENTORY_URI", "ECR_PRICING_URI", "INGRESS_CERTIFICATE_ARN", "INGRESS_HOSTNAME", "INGRESS_SCHEME", "INGRESS_WAF_ACL_ARN", "INVENTORY_QUEUE_URL", "INVENTORY_ROLE_ARN", "PRICE_QUEUE_URL", "PRICING_CAPACITY", "PRICING_POLICY", "PRICING_ROLE_ARN", "PRICING_SCALING"],
     );
   });
 
@@ -109,6 +109,7 @@ describe("options", () => {
     ["unknown environment", ["--env", "staging"], {}, "--env", /must be one of dev \| prod, got "staging"/],
     ["unknown environment from DEPLOY_ENV", [], { DEPLOY_ENV: "qa" }, "--env", /must be one of dev \| prod/],
     ["unknown flag", ["--env", "dev", "--replicas", "3"], {}, "--replicas", /is not a flag \(allowed: --env/],
+    ["unknown pricing scaling", ["--env", "dev"], { PRICING_SCALING: "hpa" }, "--pricing-scaling", /must be one of keda \| fixed, got "hpa"/],
     ["stray value", ["dev"], {}, '"dev"', /is not a flag/],
     ["flag without value", ["--env"], {}, "--env", /cannot be parsed/],
     ["empty value", ["--env", "dev", "--region", ""], {}, "--region", /must not be empty/],

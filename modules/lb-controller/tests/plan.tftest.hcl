@@ -25,35 +25,35 @@ run "policy_and_fargate_profile" {
   command = plan
 
   assert {
-    condition     = alltrue([for s in jsondecode(aws_iam_policy.this.policy).Statement : alltrue([for a in flatten([s.Action]) : a != "*" && !endswith(a, ":*")])])
+    condition     = alltrue([for s in concat(jsondecode(aws_iam_policy.this.policy).Statement, jsondecode(aws_iam_policy.network.policy).Statement) : alltrue([for a in flatten([s.Action]) : a != "*" && !endswith(a, ":*")])])
     error_message = "No statement grants a * action."
   }
 
   assert {
     condition = alltrue([for a in ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:CreateListener", "elasticloadbalancing:ModifyTargetGroupAttributes", "wafv2:AssociateWebACL", "ec2:CreateSecurityGroup"] :
-    contains(flatten([for s in jsondecode(aws_iam_policy.this.policy).Statement : flatten([s.Action])]), a)])
+    contains(flatten([for s in concat(jsondecode(aws_iam_policy.this.policy).Statement, jsondecode(aws_iam_policy.network.policy).Statement) : flatten([s.Action])]), a)])
     error_message = "The actions an Ingress with IP targets, HTTPS and a web ACL needs are granted."
   }
 
   assert {
-    condition     = !anytrue([for s in jsondecode(aws_iam_policy.this.policy).Statement : anytrue([for a in flatten([s.Action]) : startswith(a, "shield:") || startswith(a, "waf-regional:") || startswith(a, "cognito-idp:")])])
+    condition     = !anytrue([for s in concat(jsondecode(aws_iam_policy.this.policy).Statement, jsondecode(aws_iam_policy.network.policy).Statement) : anytrue([for a in flatten([s.Action]) : startswith(a, "shield:") || startswith(a, "waf-regional:") || startswith(a, "cognito-idp:")])])
     error_message = "Shield, WAF Classic and Cognito are off in the release, so not granted."
   }
 
   assert {
-    condition = one([for s in jsondecode(aws_iam_policy.this.policy).Statement : s if s.Sid == "CreateTaggedLoadBalancer"]).Condition == {
+    condition = one([for s in concat(jsondecode(aws_iam_policy.this.policy).Statement, jsondecode(aws_iam_policy.network.policy).Statement) : s if s.Sid == "CreateTaggedLoadBalancer"]).Condition == {
       Null = { "aws:RequestTag/elbv2.k8s.aws/cluster" = "false" }
     }
     error_message = "Load balancers and target groups can only be created carrying the controller's cluster tag."
   }
 
   assert {
-    condition     = one([for s in jsondecode(aws_iam_policy.this.policy).Statement : s if s.Sid == "RegisterPodIps"]).Resource == "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/*/*"
+    condition     = one([for s in concat(jsondecode(aws_iam_policy.this.policy).Statement, jsondecode(aws_iam_policy.network.policy).Statement) : s if s.Sid == "RegisterPodIps"]).Resource == "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/*/*"
     error_message = "Targets are registered only in this account's and region's target groups."
   }
 
   assert {
-    condition     = one([for s in jsondecode(aws_iam_policy.this.policy).Statement : s if s.Sid == "IngressInClusterVpc"]).Condition.ArnEquals["ec2:Vpc"] == "arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-0123456789abcdef0"
+    condition     = one([for s in concat(jsondecode(aws_iam_policy.this.policy).Statement, jsondecode(aws_iam_policy.network.policy).Statement) : s if s.Sid == "IngressInClusterVpc"]).Condition.ArnEquals["ec2:Vpc"] == "arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-0123456789abcdef0"
     error_message = "Ingress rules on groups the controller does not own only inside the cluster's VPC."
   }
 

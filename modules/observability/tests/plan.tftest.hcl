@@ -46,7 +46,7 @@ run "defaults" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.updates_arriving) == 0 && length(local.all_alarms) == 5
+    condition     = length(aws_cloudwatch_metric_alarm.updates_arriving) == 0 && length(local.all_alarms) == 6
     error_message = "updates-arriving is off by default"
   }
 
@@ -77,7 +77,7 @@ run "every_alarm_has_alarm_and_ok_actions" {
   }
 
   assert {
-    condition     = length(local.all_alarms) == 6
+    condition     = length(local.all_alarms) == 7
     error_message = "six service alarms with updates-arriving on"
   }
   assert {

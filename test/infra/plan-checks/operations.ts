@@ -1,8 +1,8 @@
 // Running it safely for years, as the plans show it: prod deploys the
 // digests dev built (no docker in prod's build project), the pipeline may
 // edit only its namespace, people get admin and read-only on-call entries,
-// prod's stateful resources carry prevent_destroy, scan findings and the
-// budget reach the alerts topic. Every check has broken copies that it must
+// prod's stateful resources carry prevent_destroy, a failed pipeline pages,
+// scan findings and the budget reach the notices topic. Every check has broken copies that it must
 // reject (test/infra/plan.test.ts runs them).
 
 import assert from "node:assert/strict";
@@ -175,23 +175,28 @@ const protectedUnits: PlanCheck = {
 // ---------- scan findings and the budget ----------
 
 const TOPIC = "data.aws_iam_policy_document.topic";
+const NOTICES = "data.aws_iam_policy_document.notices";
 const KEY = "aws_kms_key.topic[0]";
 
-/** The topic policy lets the service publish, and the topic's key policy lets it encrypt. */
-function servicePublishes(plan: Plan, service: string): boolean {
-  const topic = plan.statements(TOPIC).some((s) => (s.actions ?? []).includes("sns:Publish") && (s.principals ?? []).some((p) => p.type === "Service" && p.identifiers.includes(service)));
+/** The topic's policy (alerts: TOPIC, notices: NOTICES) lets the service publish, and the topics' key policy lets it encrypt. */
+function servicePublishes(plan: Plan, service: string, topicPolicy = TOPIC): boolean {
+  const topic = plan.statements(topicPolicy).some((s) => (s.actions ?? []).includes("sns:Publish") && (s.principals ?? []).some((p) => p.type === "Service" && p.identifiers.includes(service)));
   const key = policyStatements(plan.one(KEY).policy).some((s) => s.Effect === "Allow" && ["kms:GenerateDataKey*", "kms:Decrypt"].every((a) => list(s.Action).includes(a)) && list(s.Principal?.Service).includes(service));
   return topic && key;
 }
 
-/** The one topic the plan creates receives it: the ARN is set, known only after apply. */
+/**
+ * A topic this plan creates receives it: the ARN is set, known only after
+ * apply. Which of the two (alerts pages, notices does not) is asserted by
+ * modules/alarms/tests/routing.tftest.hcl, where the ARNs are fixed.
+ */
 function toTheTopic(plan: Plan, unknown: unknown): void {
-  assert.equal(plan.ofType("aws_sns_topic").length, 1, "one alerts topic");
-  assert.equal(unknown, true, "not sent to the topic this plan creates");
+  assert.deepEqual(plan.ofType("aws_sns_topic").map((t) => t.name).sort(), ["notices", "this"], "the alerts topic and the notices topic");
+  assert.equal(unknown, true, "not sent to a topic this plan creates");
 }
 
 const scanFindings: PlanCheck = {
-  name: "alarms plan: HIGH and CRITICAL image scan findings reach the alerts topic through EventBridge (topic and key policies let events.amazonaws.com publish)",
+  name: "alarms plan: HIGH and CRITICAL image scan findings reach the notices topic (never paged) through EventBridge (topic and key policies let events.amazonaws.com publish)",
   units: "*/alarms",
   check(plan) {
     const pattern = JSON.parse(plan.one("aws_cloudwatch_event_rule.scan_findings").event_pattern);
@@ -200,7 +205,8 @@ const scanFindings: PlanCheck = {
     assert.deepEqual(severities.map(([s]) => s).sort(), ["CRITICAL", "HIGH"]);
     for (const [, cond] of severities) assert.deepEqual(cond, [{ numeric: [">", 0] }]);
     toTheTopic(plan, unknownAfterPlan(plan, "aws_cloudwatch_event_target.scan_findings").arn);
-    assert.ok(servicePublishes(plan, "events.amazonaws.com"), "events.amazonaws.com cannot publish to the encrypted topic");
+    assert.equal(plan.one("aws_cloudwatch_event_target.scan_findings").target_id, "notices-topic");
+    assert.ok(servicePublishes(plan, "events.amazonaws.com", NOTICES), "events.amazonaws.com cannot publish to the encrypted notices topic");
   },
   broken: [
     { name: "CRITICAL only", edit: (j) => { const r = after(j, "aws_cloudwatch_event_rule.scan_findings"); const p = JSON.parse(r.event_pattern); p.detail.$or = p.detail.$or.filter((o: any) => !o["finding-severity-counts"].HIGH); r.event_pattern = JSON.stringify(p); } },
@@ -209,8 +215,30 @@ const scanFindings: PlanCheck = {
   ],
 };
 
+const pipelineFailures: PlanCheck = {
+  name: "alarms plan: a FAILED execution of the environment's pipeline and a FAILED build of its project page (EventBridge to the alerts topic, which events.amazonaws.com may publish to)",
+  units: "*/alarms",
+  check(plan, unit) {
+    const name = String(unit.values.name_prefix);
+    const pipeline = JSON.parse(plan.one("aws_cloudwatch_event_rule.pipeline_failed").event_pattern);
+    assert.deepEqual(pipeline, { source: ["aws.codepipeline"], "detail-type": ["CodePipeline Pipeline Execution State Change"], detail: { pipeline: [name], state: ["FAILED"] } });
+    const build = JSON.parse(plan.one("aws_cloudwatch_event_rule.build_failed").event_pattern);
+    assert.deepEqual(build, { source: ["aws.codebuild"], "detail-type": ["CodeBuild Build State Change"], detail: { "project-name": [`${name}-build`], "build-status": ["FAILED"] } });
+    for (const t of ["pipeline_failed", "build_failed"]) {
+      toTheTopic(plan, unknownAfterPlan(plan, `aws_cloudwatch_event_target.${t}`).arn);
+      assert.equal(plan.one(`aws_cloudwatch_event_target.${t}`).target_id, "alerts-topic");
+    }
+    assert.ok(servicePublishes(plan, "events.amazonaws.com"), "events.amazonaws.com cannot publish to the alerts topic");
+  },
+  broken: [
+    { name: "another pipeline's failures", edit: (j) => { const r = after(j, "aws_cloudwatch_event_rule.pipeline_failed"); r.event_pattern = r.event_pattern.replace(/"pipeline":\["[^"]+"\]/, '"pipeline":["someone-else"]'); } },
+    { name: "SUCCEEDED instead of FAILED builds", edit: (j) => { const r = after(j, "aws_cloudwatch_event_rule.build_failed"); r.event_pattern = r.event_pattern.replace("FAILED", "SUCCEEDED"); } },
+    { name: "no topic policy for EventBridge on the alerts topic", edit: (j) => { const d = after(j, TOPIC); d.statement = d.statement.filter((s: any) => !(s.principals ?? []).some((p: any) => p.identifiers.includes("events.amazonaws.com"))); } },
+  ],
+};
+
 const budget: PlanCheck = {
-  name: "alarms plan: a monthly AWS Budgets cost budget of env.hcl's amount notifies the alerts topic (budgets.amazonaws.com may publish)",
+  name: "alarms plan: a monthly AWS Budgets cost budget of env.hcl's amount notifies the notices topic (budgets.amazonaws.com may publish)",
   units: "*/alarms",
   check(plan, unit) {
     const b = plan.one("aws_budgets_budget.monthly");
@@ -219,11 +247,11 @@ const budget: PlanCheck = {
     const kinds = (b.notification as Array<Record<string, any>>).map((n) => `${n.notification_type}>${n.threshold}%`).sort();
     assert.deepEqual(kinds, ["ACTUAL>80%", "FORECASTED>100%"]);
     for (const n of unknownAfterPlan(plan, "aws_budgets_budget.monthly").notification as Array<Record<string, unknown>>) toTheTopic(plan, n.subscriber_sns_topic_arns);
-    assert.ok(servicePublishes(plan, "budgets.amazonaws.com"), "budgets.amazonaws.com cannot publish to the encrypted topic");
+    assert.ok(servicePublishes(plan, "budgets.amazonaws.com", NOTICES), "budgets.amazonaws.com cannot publish to the encrypted notices topic");
   },
   broken: [
     { name: "another amount", edit: (j) => (after(j, "aws_budgets_budget.monthly").limit_amount = "1.00") },
-    { name: "no topic policy for Budgets", edit: (j) => { const d = after(j, TOPIC); d.statement = d.statement.filter((s: any) => !(s.principals ?? []).some((p: any) => p.identifiers.includes("budgets.amazonaws.com"))); } },
+    { name: "no topic policy for Budgets", edit: (j) => { const d = after(j, NOTICES); d.statement = d.statement.filter((s: any) => !(s.principals ?? []).some((p: any) => p.identifiers.includes("budgets.amazonaws.com"))); } },
   ],
 };
 
@@ -267,4 +295,4 @@ const autoscaler: PlanCheck = {
   ],
 };
 
-export const checks: PlanCheck[] = [promotion, replication, access, people, protect, protectedUnits, scanFindings, budget, tokens, autoscaler];
+export const checks: PlanCheck[] = [promotion, replication, access, people, protect, protectedUnits, scanFindings, pipelineFailures, budget, tokens, autoscaler];

@@ -10,12 +10,14 @@ import { BILLING_CHUNK_BYTES, messageBytes } from "../src/shared/limits.ts";
 import { freePort, rssMb, startChild } from "../scripts/lib/process.ts";
 import { VARIANT_BUNDLE } from "./build.ts";
 import { CREDS, cpuUs, drained, load, ROOT, startStub, TOKEN, total } from "./measure.ts";
+export { endToEnd, type EndToEndRun } from "./curve.ts";
 
 export interface Settings { kind: "stub" | "fauxqs"; latencyMs: number; durationS: number; updates: number }
 
-const SHIPPED = { inventory: join(ROOT, "dist", "inventory.mjs"), pricing: join(ROOT, "dist", "pricing.mjs") };
+export const SHIPPED = { inventory: join(ROOT, "dist", "inventory.mjs"), pricing: join(ROOT, "dist", "pricing.mjs") };
 
 export const INVENTORY_VARIANTS = {
+  floor: { label: "floor: bare node:http (read, JSON.parse, 202)", args: [join(ROOT, "bench", "variants", "floor.ts")], env: {} },
   packed: { label: "packed (SDK's node:http handler)", args: [VARIANT_BUNDLE], env: { HANDLER: "default" } },
   packedUndici: { label: "packed, undici handler", args: [VARIANT_BUNDLE], env: { HANDLER: "undici" } },
   packedNoMd5: { label: "packed, MD5 check off", args: [VARIANT_BUNDLE], env: { HANDLER: "default", SQS_VERIFY_MD5: "false" } },
@@ -113,31 +115,6 @@ export async function pricingRound(s: Settings, variant: PricingVariant): Promis
   }
 }
 
-export interface EndToEndRun { accepted: number; rps: number; billed: Record<string, number>; billedPerUpdate: number }
-
-export async function endToEnd(s: Settings): Promise<EndToEndRun> {
-  const stub = await startStub(s.kind, s.latencyMs);
-  const port = await freePort();
-  const env = { ...CREDS, AWS_ENDPOINT_URL_SQS: stub.url, QUEUE_URL: stub.queue("inventory-update-queue"), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
-  const inventory = startChild([SHIPPED.inventory], { ...env, AUTH_TOKENS: TOKEN, PORT: String(port), LOG_LEVEL: "info" });
-  // Pricing through the bench entry with the SDK's handler: the same code as
-  // dist/pricing.mjs, with the consumer's production long poll passed explicitly.
-  const pricing = startChild([VARIANT_BUNDLE], { ...env, SERVICE: "pricing", HANDLER: "default", PRICE_QUEUE_URL: stub.queue("price-change-queue"), DLQ_URL: stub.queue("inventory-update-dlq"), POLICY_FILE: join(ROOT, "examples", "policy.yaml"), PORT: String(await freePort()), LOG_LEVEL: "info" });
-  try {
-    await inventory.waitFor(/inventory\.ready/);
-    await pricing.waitFor(/pricing\.ready/);
-    const before = await stub.stats();
-    const r = await load(`http://127.0.0.1:${port}/v1/inventory`, 64, s.durationS);
-    const stats = await drained(stub, 60_000, "end to end");
-    const billed = Object.fromEntries(Object.entries(stats.billed).map(([a, n]) => [a, n - (before.billed[a] ?? 0)]));
-    return { accepted: r.ok, rps: r.rps, billed, billedPerUpdate: total(billed) / Math.max(1, r.ok) };
-  } finally {
-    await pricing.stop();
-    await inventory.stop();
-    await stub.stop();
-  }
-}
-
 /** A cgroup v2 group limited to 0.25 CPU, or why there is none. */
 export function quarterCpuGroup(): { dir?: string; reason?: string; remove(): void } {
   const root = "/sys/fs/cgroup";
@@ -153,6 +130,7 @@ export function quarterCpuGroup(): { dir?: string; reason?: string; remove(): vo
 }
 
 export const COLD_VARIANTS = {
+  floor: { label: "floor: bare node:http", args: [join(ROOT, "bench", "variants", "floor.ts")], env: {} },
   shipped: { label: "inventory as shipped", args: [SHIPPED.inventory], env: {} },
   undici: { label: "inventory with undici bundled", args: [VARIANT_BUNDLE], env: { HANDLER: "undici" } },
 } as const;

@@ -44,6 +44,50 @@ export function sendError(res: ServerResponse, error: ErrorBody & Record<string,
   return status;
 }
 
+/** How long and how much of a refused body is still read (and discarded) after the answer. */
+export interface LingerBound {
+  maxBytes: number;
+  maxMs: number;
+}
+
+/**
+ * A lingering close (RFC 9112 section 9.6) for an answer given before the
+ * request body was read, such as a 413: the whole answer is written at once
+ * with `Connection: close`, then the rest of the body is read and discarded
+ * until it ends, and only then is the connection closed. A client that writes
+ * its whole body before it reads (Node 20's fetch does) then reads the answer
+ * instead of a reset. Past `bound` (bytes counted from the start of the body,
+ * `alreadyRead` included, or time) the socket is destroyed: a hostile client
+ * cannot hold it. Nothing read here is kept. Returns the status.
+ */
+export function sendErrorLingering(req: IncomingMessage, res: ServerResponse, error: ErrorBody & Record<string, unknown>, headers: Record<string, string | number>, bound: LingerBound, alreadyRead = 0): number {
+  const status = httpStatus(error.code);
+  const payload = JSON.stringify({ error });
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(payload), "cache-control": "no-store", ...headers, connection: "close" });
+  if (req.complete) {
+    res.end(payload);
+    return status;
+  }
+  res.write(payload);
+  let seen = alreadyRead;
+  const finish = (cut: boolean) => {
+    clearTimeout(timer);
+    req.off("data", onData).off("end", onEnd).off("close", onClose);
+    res.end();
+    if (cut) res.socket?.destroy();
+  };
+  const onData = (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > bound.maxBytes) finish(true);
+  };
+  const onEnd = () => finish(false);
+  const onClose = () => finish(!req.complete);
+  const timer = setTimeout(() => finish(true), bound.maxMs);
+  req.on("data", onData).once("end", onEnd).once("close", onClose);
+  req.resume();
+  return status;
+}
+
 export interface OpsHandlers {
   /** Readiness: can take traffic now. */
   ready: () => boolean;

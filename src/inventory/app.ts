@@ -94,7 +94,14 @@ export function createInventoryHandler(o: InventoryAppOptions): (req: IncomingMe
   const newId = o.newId ?? randomUUID;
   const { metrics, log } = o;
 
-  const count = (route: string, method: string, status: number) => metrics.requests.inc({ method, route, status: String(status) });
+  // One incrementer per (method, route, status): node:http knows a fixed set of methods, routes and statuses are ours.
+  const counters = new Map<string, (by?: number) => void>();
+  const count = (route: string, method: string, status: number) => {
+    const k = `${method} ${route} ${status}`;
+    let inc = counters.get(k);
+    if (!inc) counters.set(k, (inc = metrics.requests.bind({ method, route, status: String(status) })));
+    inc();
+  };
   /** Answers an error (status and Retry-After from its code) and counts it. */
   const answerError = (res: ServerResponse, route: string, method: string, error: ErrorBody & Record<string, unknown>, headers?: Record<string, string | number>) =>
     count(route, method, sendError(res, error, headers));

@@ -180,7 +180,7 @@ export function createJsonServer(
         state.open.delete(res);
         if (socket && --socket.active === 0) socket.idleSince = Date.now();
       };
-      res.once("finish", done);
+      // 'close' follows 'finish' (next tick) and also marks a response cut short: one listener covers both.
       res.once("close", done);
       handler(req, res);
     },

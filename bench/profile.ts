@@ -4,7 +4,8 @@
 // stub), then attributes every sample to one bucket and prints a Markdown
 // table of microseconds per accepted update.
 //
-//   node bench/profile.ts [--duration S] [--keep DIR] [--top N]
+//   node bench/profile.ts [--duration S] [--runs N] [--keep DIR] [--top N] [--entry FILE ...]
+//   (several --entry: their runs interleave, one table each; e.g. an older src/inventory.ts from git archive)
 //
 // A sample goes to the innermost frame on its stack that names a bucket (a
 // project file, the SDK, a node:http side), so the SDK's own use of node:http
@@ -97,11 +98,11 @@ export function attribute(p: Profile): { byBucket: Map<Bucket, number>; busyUs: 
 export interface ProfileRun { updates: number; cpuUs: number; rps: number; p99: number; byBucket: Record<string, number>; busyUs: number; top: Array<[string, number]> }
 
 /** One profiled load run of the shipped inventory; figures per accepted update. */
-export async function profileInventory(durationS: number, env: Record<string, string> = {}, keep?: string): Promise<ProfileRun> {
+export async function profileInventory(durationS: number, env: Record<string, string> = {}, keep?: string, entry = join(ROOT, "src", "inventory.ts")): Promise<ProfileRun> {
   const dir = keep ?? mkdtempSync(join(tmpdir(), "inventory-prof-"));
   const stub = await startStub("stub", 0);
   const port = await freePort();
-  const server = startChild(["--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-interval", "200", join(ROOT, "src", "inventory.ts")], {
+  const server = startChild(["--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-interval", "200", entry], {
     ...CREDS, AWS_ENDPOINT_URL_SQS: stub.url, QUEUE_URL: stub.queue("inventory-update-queue"), AUTH_TOKENS: TOKEN, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", ...env,
   });
   try {
@@ -136,13 +137,18 @@ export function profileTable(runs: ProfileRun[]): string {
 }
 
 if (import.meta.filename === process.argv[1]) {
-  const { values } = parseArgs({ options: { duration: { type: "string", default: "5" }, runs: { type: "string", default: "1" }, keep: { type: "string" }, top: { type: "string", default: "20" } } });
-  const runs: ProfileRun[] = [];
+  const { values } = parseArgs({ options: { duration: { type: "string", default: "5" }, runs: { type: "string", default: "1" }, keep: { type: "string" }, top: { type: "string", default: "20" }, entry: { type: "string", multiple: true } } });
+  const entries = values.entry?.length ? values.entry : [join(ROOT, "src", "inventory.ts")];
+  const runs = entries.map(() => [] as ProfileRun[]);
   for (let i = 0; i < Math.max(1, Number(values.runs)); i++) {
-    const r = await profileInventory(Number(values.duration), {}, values.keep);
-    runs.push(r);
-    process.stdout.write(`run ${i + 1}: ${r.updates} updates, ${r.rps.toFixed(0)}/s, ${r.cpuUs.toFixed(1)} us CPU/update, p99 ${r.p99} ms\n`);
+    for (const [e, entry] of entries.entries()) {
+      const r = await profileInventory(Number(values.duration), {}, values.keep, entry);
+      runs[e].push(r);
+      process.stdout.write(`run ${i + 1} ${entry}: ${r.updates} updates, ${r.rps.toFixed(0)}/s, ${r.cpuUs.toFixed(1)} us CPU/update, p99 ${r.p99} ms\n`);
+    }
   }
-  process.stdout.write(`\n${profileTable(runs)}\n\nHeaviest functions (self time, us per update, last run):\n`);
-  for (const [k, us] of runs.at(-1)!.top.slice(0, Number(values.top))) process.stdout.write(`  ${us.toFixed(2).padStart(7)}  ${k}\n`);
+  for (const [e, entry] of entries.entries()) {
+    process.stdout.write(`\n${entry}\n\n${profileTable(runs[e])}\n\nHeaviest functions (self time, us per update, last run):\n`);
+    for (const [k, us] of runs[e].at(-1)!.top.slice(0, Number(values.top))) process.stdout.write(`  ${us.toFixed(2).padStart(7)}  ${k}\n`);
+  }
 }

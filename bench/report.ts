@@ -5,7 +5,7 @@
 import { fmt, median, spread } from "./measure.ts";
 import { CURVE_HEADER, curveRows, recommend, type CurveKey } from "./curve.ts";
 import { profileTable, type ProfileRun } from "./profile.ts";
-import { COLD_VARIANTS, INVENTORY_VARIANTS, PRICING_VARIANTS, type ColdRun, type EndToEndRun, type InventoryRun, type InventoryVariant, type PricingRun, type PricingVariant } from "./rounds.ts";
+import { COLD_VARIANTS, INVENTORY_VARIANTS, PACKED_SCALE, PRICING_VARIANTS, type ColdRun, type EndToEndRun, type InventoryRun, type InventoryVariant, type PricingRun, type PricingVariant } from "./rounds.ts";
 
 export interface Results {
   date: string;
@@ -61,6 +61,12 @@ function sdkLine(r: Results): string | undefined {
   return `profile: SDK call ${fmt(sdk, 1)} + node:http ${fmt(http, 1)} us of ${fmt(p.cpuUs, 1)} us/update; floor ${fmt(floor, 1)} us`;
 }
 
+/** Why updates/s stops short: each of the 64 connections waits for its update's SQS call before it sends the next. */
+function waitLine(r: Results): string {
+  const p50 = m(r.inventory.packed, "p50");
+  return `each connection waits for its 202, which waits for the SQS call: 64 connections / p50 ${fmt(p50)} ms allow at most ${fmt((64 * 1000) / p50)} updates/s, against the floor's ${fmt(m(r.inventory.floor ?? [], "rps"))}`;
+}
+
 export function targets(r: Results): Target[] {
   const cpuVsFloor = toFloor(r, "cpuUsPerUpdate");
   const rpsVsFloor = toFloor(r, "rps");
@@ -70,14 +76,16 @@ export function targets(r: Results): Target[] {
   const coldVsFloor = r.cold.floor?.length ? ratios(r.cold.shipped, r.cold.floor, "first202Ms") : [];
   const p99 = col(r.inventory.packed, "p99");
   const cpuPass = median(cpuVsFloor) <= FLOOR_CPU_MAX;
+  const rpsPass = median(rpsVsFloor) >= FLOOR_RPS_MIN;
+  const coldPass = median(coldVsFloor) <= FLOOR_COLD_MAX;
   return [
     { name: `inventory CPU per update <= ${FLOOR_CPU_MAX}x the bare node:http floor (packed, publishing to the stub)`, pass: cpuPass, measured: `${spread(cpuVsFloor)}x`, note: cpuPass ? undefined : sdkLine(r) },
-    { name: `inventory updates/s >= ${FLOOR_RPS_MIN}x the floor`, pass: median(rpsVsFloor) >= FLOOR_RPS_MIN, measured: `${spread(rpsVsFloor)}x` },
+    { name: `inventory updates/s >= ${FLOOR_RPS_MIN}x the floor`, pass: rpsPass, measured: `${spread(rpsVsFloor)}x`, note: rpsPass ? undefined : waitLine(r) },
     { name: "inventory >= 8x the naive design (updates/s)", pass: median(vsNaive) >= 8, measured: `${spread(vsNaive, 1)}x` },
     { name: "inventory p99 <= 25 ms at 64 connections", pass: median(p99) <= 25, measured: `${spread(p99, 0)} ms` },
-    { name: `time to the first 202 <= ${FLOOR_COLD_MAX}x the floor's spawn to first answer`, pass: median(coldVsFloor) <= FLOOR_COLD_MAX, measured: `${spread(coldVsFloor)}x (${fmt(m(r.cold.shipped, "first202Ms"))} vs ${fmt(m(r.cold.floor ?? [], "first202Ms"))} ms)` },
+    { name: `time to the first 202 <= ${FLOOR_COLD_MAX}x the floor's spawn to first answer`, pass: coldPass, measured: `${spread(coldVsFloor)}x (${fmt(m(r.cold.shipped, "first202Ms"))} vs ${fmt(m(r.cold.floor ?? [], "first202Ms"))} ms)`, note: coldPass ? undefined : `the first SendMessageBatch reached SQS ${fmt(m(r.cold.shipped, "firstPublishMs"))} ms after the spawn (${fmt(m(r.cold.shipped, "cpuMs"))} ms CPU against the floor's ${fmt(m(r.cold.floor ?? [], "cpuMs"))}): the SDK is loaded and has stored the update before the first 202` },
     { name: "pricing CPU per update <= 0.05x sqs-consumer's batch mode", pass: median(pricingCpu) <= 0.05, measured: `${spread(pricingCpu, 3)}x` },
-    { name: "end to end <= 0.02 billed SQS requests per update (BATCH_LINGER_MS 5)", pass: median(e2e) <= 0.02, measured: spread(e2e, 4) },
+    { name: "end to end <= 0.02 billed SQS requests per update (BATCH_LINGER_MS 5)", pass: median(e2e) <= 0.02, measured: spread(e2e, 4), note: median(e2e) <= 0.02 ? undefined : `a message holds at most one update per waiting connection (measured ${fmt(median(r.endToEnd.map((x) => x.updatesPerMessage ?? NaN)), 1)}): its send, receive and delete are at least 3/64 = 0.047 per update at 64 connections` },
   ];
 }
 
@@ -168,7 +176,7 @@ export function markdown(r: Results): string {
     ``,
     `Ratios to the floor are per round (each variant against the floor measured in the same round). The gap between "same HTTP path, publishing off" and the floor is the handler's own cost; the gap from there to "packed" is publishing.`,
     ``,
-    `## Pricing (${fmt(r.updates)} updates preloaded once the service is ready, until every message is deleted)`,
+    `## Pricing (${fmt(r.updates)} updates preloaded once the service is ready, ${fmt(r.updates * PACKED_SCALE)} for the packed variants, whose 4,000 would be a few receives; until every message is deleted)`,
     ``,
     `| variant | messages | updates/s | CPU us/update | billed requests/update | RSS MB | CPU vs packed |`,
     `| --- | ---: | ---: | ---: | ---: | ---: | --- |`,

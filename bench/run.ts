@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildVariants } from "./build.ts";
 import { fmt, median, ROOT } from "./measure.ts";
-import { withSection } from "./readme.ts";
+import { withPerfSection, withSection } from "./readme.ts";
 import { markdown, targets, type Results } from "./report.ts";
 import { profileInventory } from "./profile.ts";
 import { CURVE_POINTS, curveSvg, type CurveKey, type EndToEndRun } from "./curve.ts";
@@ -68,6 +68,8 @@ function write(results: Results, base: string): string {
   if (base === "latest") {
     const readme = join(ROOT, "README.md");
     writeFileSync(readme, withSection(readFileSync(readme, "utf8"), md));
+    const perf = join(ROOT, "docs", "performance.md");
+    writeFileSync(perf, withPerfSection(readFileSync(perf, "utf8"), md));
   }
   return md;
 }
@@ -146,7 +148,7 @@ async function main() {
   const base = settings.kind === "fauxqs" ? "fauxqs" : only.size < 5 ? "partial" : "latest";
   const md = write(results, base);
   process.stdout.write("\n" + md + "\n");
-  log(`done; wrote bench/results/${base}.md, .svg, .json${base === "latest" ? " and the README's benchmark section" : ""}`);
+  log(`done; wrote bench/results/${base}.md, .svg, .json${base === "latest" ? ", the README's benchmark section and docs/performance.md's measured part" : ""}`);
 }
 
 await main();

@@ -70,11 +70,12 @@ export function sendErrorLingering(req: IncomingMessage, res: ServerResponse, er
   }
   res.write(payload);
   let seen = alreadyRead;
+  const socket = req.socket;
   const finish = (cut: boolean) => {
     clearTimeout(timer);
     req.off("data", onData).off("end", onEnd).off("close", onClose);
     res.end();
-    if (cut) res.socket?.destroy();
+    if (cut) socket.destroy();
   };
   const onData = (chunk: Buffer) => {
     seen += chunk.length;

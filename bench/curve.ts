@@ -123,3 +123,10 @@ export function curveSvg(curve: Partial<Record<CurveKey, EndToEndRun[]>>): strin
   out.push(`</svg>`);
   return out.join("\n") + "\n";
 }
+
+/** The chart as text for the terminal: one bar of billed requests per update per setting, with p50/p99. */
+export function curveText(curve: Partial<Record<CurveKey, EndToEndRun[]>>): string {
+  const pts = CURVE_POINTS.filter((p) => curve[p.key]?.length).map((p) => ({ p, billed: m(curve[p.key]!, (r) => r.billedPerUpdate), p50: m(curve[p.key]!, (r) => r.p50), p99: m(curve[p.key]!, (r) => r.p99) }));
+  const max = Math.max(...pts.map((x) => x.billed).filter(Number.isFinite), 1e-9);
+  return pts.map(({ p, billed, p50, p99 }) => `  linger ${String(p.lingerMs).padStart(2)} ms, ${p.pollers} poller(s)  ${"#".repeat(Number.isFinite(billed) ? Math.round((40 * billed) / max) : 0).padEnd(40)} ${fmt(billed, 4)} billed/update  p50 ${fmt(p50)} ms  p99 ${fmt(p99)} ms`).join("\n");
+}

@@ -19,7 +19,7 @@ import { fmt, median, ROOT } from "./measure.ts";
 import { withPerfSection, withSection } from "./readme.ts";
 import { markdown, targets, type Results } from "./report.ts";
 import { profileInventory } from "./profile.ts";
-import { CURVE_POINTS, curveSvg, type CurveKey, type EndToEndRun } from "./curve.ts";
+import { CURVE_POINTS, curveSvg, curveText, type CurveKey, type EndToEndRun } from "./curve.ts";
 import { coldStart, endToEnd, inventoryRound, pricingRound, quarterCpuGroup, COLD_VARIANTS, INVENTORY_VARIANTS, PRICING_VARIANTS, type ColdRun, type InventoryRun, type InventoryVariant, type PricingRun, type PricingVariant, type Settings } from "./rounds.ts";
 
 const { values: args } = parseArgs({
@@ -148,6 +148,7 @@ async function main() {
   const base = settings.kind === "fauxqs" ? "fauxqs" : only.size < 5 ? "partial" : "latest";
   const md = write(results, base);
   process.stdout.write("\n" + md + "\n");
+  if (results.curve) process.stdout.write(`Cost-latency curve (bench/results/${base}-curve.svg):\n${curveText(results.curve)}\n\n`);
   log(`done; wrote bench/results/${base}.md, .svg, .json${base === "latest" ? ", the README's benchmark section and docs/performance.md's measured part" : ""}`);
 }
 

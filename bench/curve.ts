@@ -85,12 +85,18 @@ export const CURVE_HEADER = [
   `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
 ];
 
-/** The recommended settings: cheapest per update, and lowest p99 (ties go to the cheaper), among the default-poller points. */
+/**
+ * The recommended settings among the default-poller points: for cost, the
+ * shortest linger whose bill is within 5 % of the cheapest (past that a longer
+ * linger only adds latency); for latency, the lowest p50 (p99 moves too much
+ * on a shared machine to pick by), ties to the lower p99.
+ */
 export function recommend(curve: Partial<Record<CurveKey, EndToEndRun[]>>): { cost?: number; latency?: number } {
-  const pts = CURVE_POINTS.filter((p) => p.pollers === 2 && curve[p.key]?.length).map((p) => ({ linger: p.lingerMs, billed: m(curve[p.key]!, (r) => r.billedPerUpdate), p99: m(curve[p.key]!, (r) => r.p99) }));
+  const pts = CURVE_POINTS.filter((p) => p.pollers === 2 && curve[p.key]?.length).map((p) => ({ linger: p.lingerMs, billed: m(curve[p.key]!, (r) => r.billedPerUpdate), p50: m(curve[p.key]!, (r) => r.p50), p99: m(curve[p.key]!, (r) => r.p99) }));
   if (!pts.length) return {};
-  const cost = [...pts].sort((a, b) => a.billed - b.billed || a.p99 - b.p99)[0];
-  const latency = [...pts].sort((a, b) => a.p99 - b.p99 || a.billed - b.billed)[0];
+  const cheapest = Math.min(...pts.map((p) => p.billed));
+  const cost = pts.filter((p) => p.billed <= cheapest * 1.05).sort((a, b) => a.linger - b.linger)[0];
+  const latency = [...pts].sort((a, b) => a.p50 - b.p50 || a.p99 - b.p99)[0];
   return { cost: cost.linger, latency: latency.linger };
 }
 

@@ -122,7 +122,7 @@ function curveSection(r: Results): string[] {
     ``,
     `![cost and latency against BATCH_LINGER_MS](latest-curve.svg)`,
     ``,
-    `Billed requests per update end to end (the bars) and the 202's p50/p99 (the lines). Recommended: BATCH_LINGER_MS=${rec.cost ?? "n/a"} for the lowest SQS bill, BATCH_LINGER_MS=${rec.latency ?? "n/a"} for the lowest p99 (medians of this run). "messages per receive" is pricing's receive side: ReceiveMessage calls are billed per call, so more messages per receive is fewer requests per update.`,
+    `Billed requests per update end to end (the bars) and the 202's p50/p99 (the lines). Recommended from this run's medians: BATCH_LINGER_MS=${rec.cost ?? "n/a"} for cost (the shortest linger within 5 % of the lowest bill), BATCH_LINGER_MS=${rec.latency ?? "n/a"} for latency (the lowest p50). "messages per receive" is pricing's receive side: ReceiveMessage calls are billed per call, so more messages per receive is fewer requests per update.`,
     ``,
   ];
 }

@@ -149,6 +149,7 @@ async function main() {
   const md = write(results, base);
   process.stdout.write("\n" + md + "\n");
   if (results.curve) process.stdout.write(`Cost-latency curve (bench/results/${base}-curve.svg):\n${curveText(results.curve)}\n\n`);
+  for (const t of targets(results)) process.stdout.write(`${t.pass ? "PASS" : "MISS"}  ${t.name}: ${t.measured}${t.note ? `\n      ${t.note}` : ""}\n`);
   log(`done; wrote bench/results/${base}.md, .svg, .json${base === "latest" ? ", the README's benchmark section and docs/performance.md's measured part" : ""}`);
 }
 

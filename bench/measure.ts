@@ -22,6 +22,8 @@ export function cpuUs(pid: number): number {
 export interface StubStats {
   counts: Record<string, number>;
   billed: Record<string, number>;
+  /** Messages handed out by receives and receives that handed out none (the stub only). */
+  receives?: { messages: number; empty: number };
   cpuUs: number;
   firstSendAt: number;
   depth: Record<string, { visible: number; inflight: number }>;

@@ -3,7 +3,9 @@
 // scale table. Every figure the README shows comes from this file's output.
 
 import { fmt, median, spread } from "./measure.ts";
-import { COLD_VARIANTS, INVENTORY_VARIANTS, PRICING_VARIANTS, type ColdRun, type EndToEndRun, type InventoryRun, type InventoryVariant, type PricingRun, type PricingVariant } from "./rounds.ts";
+import { CURVE_HEADER, curveRows, recommend, type CurveKey } from "./curve.ts";
+import { profileTable, type ProfileRun } from "./profile.ts";
+import { COLD_VARIANTS, INVENTORY_VARIANTS, PACKED_SCALE, PRICING_VARIANTS, type ColdRun, type EndToEndRun, type InventoryRun, type InventoryVariant, type PricingRun, type PricingVariant } from "./rounds.ts";
 
 export interface Results {
   date: string;
@@ -15,6 +17,10 @@ export interface Results {
   inventory: Record<InventoryVariant, InventoryRun[]>;
   pricing: Record<PricingVariant, PricingRun[]>;
   endToEnd: EndToEndRun[];
+  /** End to end per BATCH_LINGER_MS (and pricing pollers): the cost-latency curve. */
+  curve?: Partial<Record<CurveKey, EndToEndRun[]>>;
+  /** One CPU profile of the shipped inventory at the bench load. */
+  profile?: ProfileRun;
   cold: Record<keyof typeof COLD_VARIANTS, ColdRun[]>;
   coldQuarter: ColdRun[];
   quarterReason?: string;
@@ -31,28 +37,55 @@ const MONTH_S = 30 * 24 * 3600;
 /** undici is bundled only if it cuts CPU per update by this much with packing on. */
 export const UNDICI_MIN_CUT = 0.15;
 export const COLD_TARGET_MS = 150;
+/** The floor targets: inventory's CPU per update and updates/s, and its cold start, against a bare node:http server. */
+export const FLOOR_CPU_MAX = 3;
+export const FLOOR_RPS_MIN = 0.5;
+export const FLOOR_COLD_MAX = 1.5;
 
 const col = <T>(rows: T[], k: keyof T) => rows.map((r) => r[k] as unknown as number);
 const m = <T>(rows: T[], k: keyof T) => median(col(rows, k));
 const ratios = <T>(a: T[], b: T[], k: keyof T) => a.map((x, i) => (x[k] as unknown as number) / (b[i][k] as unknown as number));
 
-export interface Target { name: string; pass: boolean; measured: string }
+export interface Target { name: string; pass: boolean; measured: string; note?: string }
+
+/** Per-round ratios of a figure of inventory's shipped (packed) variant to the floor's in the same round. */
+export const toFloor = (r: Results, k: keyof InventoryRun, v: InventoryVariant = "packed") => (r.inventory.floor?.length ? ratios(r.inventory[v], r.inventory.floor, k) : []);
+
+/** The profile line that bounds inventory's CPU from below whatever is cut: the SDK call that stores the update before the 202. */
+function sdkLine(r: Results): string | undefined {
+  const p = r.profile;
+  if (!p) return undefined;
+  const sdk = p.byBucket["SDK call (SendMessageBatch)"];
+  const http = p.byBucket["HTTP parsing and answer (node:http)"];
+  const floor = m(r.inventory.floor ?? [], "cpuUsPerUpdate");
+  return `profile: SDK call ${fmt(sdk, 1)} + node:http ${fmt(http, 1)} us of ${fmt(p.cpuUs, 1)} us/update; floor ${fmt(floor, 1)} us`;
+}
+
+/** Why updates/s stops short: each of the 64 connections waits for its update's SQS call before it sends the next. */
+function waitLine(r: Results): string {
+  const p50 = m(r.inventory.packed, "p50");
+  return `each connection waits for its 202, which waits for the SQS call: 64 connections / p50 ${fmt(p50)} ms allow at most ${fmt((64 * 1000) / p50)} updates/s, against the floor's ${fmt(m(r.inventory.floor ?? [], "rps"))}`;
+}
 
 export function targets(r: Results): Target[] {
-  const vsCeiling = ratios(r.inventory.packed, r.inventory.ceiling, "rps");
+  const cpuVsFloor = toFloor(r, "cpuUsPerUpdate");
+  const rpsVsFloor = toFloor(r, "rps");
   const vsNaive = ratios(r.inventory.packed, r.inventory.naive, "rps");
-  const best: PricingVariant = m(r.pricing.batch, "cpuUsPerUpdate") <= m(r.pricing.single, "cpuUsPerUpdate") ? "batch" : "single";
-  const pricingCpu = ratios(r.pricing.packed, r.pricing[best], "cpuUsPerUpdate");
+  const pricingCpu = ratios(r.pricing.packed, r.pricing.batch, "cpuUsPerUpdate");
   const e2e = r.endToEnd.map((x) => x.billedPerUpdate);
-  const cold = col(r.cold.shipped, "first202Ms");
+  const coldVsFloor = r.cold.floor?.length ? ratios(r.cold.shipped, r.cold.floor, "first202Ms") : [];
   const p99 = col(r.inventory.packed, "p99");
+  const cpuPass = median(cpuVsFloor) <= FLOOR_CPU_MAX;
+  const rpsPass = median(rpsVsFloor) >= FLOOR_RPS_MIN;
+  const coldPass = median(coldVsFloor) <= FLOOR_COLD_MAX;
   return [
-    { name: "inventory >= 0.7x the no-publish ceiling (updates/s)", pass: median(vsCeiling) >= 0.7, measured: `${spread(vsCeiling)}x` },
+    { name: `inventory CPU per update <= ${FLOOR_CPU_MAX}x the bare node:http floor (packed, publishing to the stub)`, pass: cpuPass, measured: `${spread(cpuVsFloor)}x`, note: cpuPass ? undefined : sdkLine(r) },
+    { name: `inventory updates/s >= ${FLOOR_RPS_MIN}x the floor`, pass: rpsPass, measured: `${spread(rpsVsFloor)}x`, note: rpsPass ? undefined : waitLine(r) },
     { name: "inventory >= 8x the naive design (updates/s)", pass: median(vsNaive) >= 8, measured: `${spread(vsNaive, 1)}x` },
     { name: "inventory p99 <= 25 ms at 64 connections", pass: median(p99) <= 25, measured: `${spread(p99, 0)} ms` },
-    { name: `pricing CPU per update <= 0.05x the best sqs-consumer (${best})`, pass: median(pricingCpu) <= 0.05, measured: `${spread(pricingCpu, 3)}x` },
-    { name: "end to end <= 0.02 billed SQS requests per update", pass: median(e2e) <= 0.02, measured: spread(e2e, 4) },
-    { name: `cold start <= ${COLD_TARGET_MS} ms to the first 202`, pass: median(cold) <= COLD_TARGET_MS, measured: `${spread(cold, 0)} ms` },
+    { name: `time to the first 202 <= ${FLOOR_COLD_MAX}x the floor's spawn to first answer`, pass: coldPass, measured: `${spread(coldVsFloor)}x (${fmt(m(r.cold.shipped, "first202Ms"))} vs ${fmt(m(r.cold.floor ?? [], "first202Ms"))} ms)`, note: coldPass ? undefined : `the first SendMessageBatch reached SQS ${fmt(m(r.cold.shipped, "firstPublishMs"))} ms after the spawn (${fmt(m(r.cold.shipped, "cpuMs"))} ms CPU against the floor's ${fmt(m(r.cold.floor ?? [], "cpuMs"))}): the SDK is loaded and has stored the update before the first 202` },
+    { name: "pricing CPU per update <= 0.05x sqs-consumer's batch mode", pass: median(pricingCpu) <= 0.05, measured: `${spread(pricingCpu, 3)}x` },
+    { name: "end to end <= 0.02 billed SQS requests per update (BATCH_LINGER_MS 5)", pass: median(e2e) <= 0.02, measured: spread(e2e, 4), note: median(e2e) <= 0.02 ? undefined : `a message holds at most one update per waiting connection (measured ${fmt(median(r.endToEnd.map((x) => x.updatesPerMessage ?? NaN)), 1)}): its send, receive and delete are at least 3/64 = 0.047 per update at 64 connections` },
   ];
 }
 
@@ -78,6 +111,34 @@ function scaleRows(r: Results): string[] {
   });
 }
 
+function curveSection(r: Results): string[] {
+  if (!r.curve) return [];
+  const rec = recommend(r.curve);
+  return [
+    `## Cost and latency against BATCH_LINGER_MS (end to end, 64 connections, ${Math.max(...Object.values(r.curve).map((x) => x?.length ?? 0))} run(s) each)`,
+    ``,
+    ...CURVE_HEADER,
+    ...curveRows(r.curve),
+    ``,
+    `![cost and latency against BATCH_LINGER_MS](latest-curve.svg)`,
+    ``,
+    `Billed requests per update end to end (the bars) and the 202's p50/p99 (the lines). Recommended from this run's medians: BATCH_LINGER_MS=${rec.cost ?? "n/a"} for cost (the shortest linger within 5 % of the lowest bill), BATCH_LINGER_MS=${rec.latency ?? "n/a"} for latency (the lowest p50). "messages per receive" is pricing's receive side: ReceiveMessage calls are billed per call, so more messages per receive is fewer requests per update.`,
+    ``,
+  ];
+}
+
+function profileSection(r: Results): string[] {
+  if (!r.profile) return [];
+  return [
+    `## Where inventory's CPU goes (node --cpu-prof, shipped code, ${fmt(r.profile.updates)} updates at 64 connections)`,
+    ``,
+    profileTable([r.profile]),
+    ``,
+    `Each sample counts for the innermost frame on its stack that names a bucket (bench/profile.ts); the split is scaled to the process CPU measured during the load.`,
+    ``,
+  ];
+}
+
 export function markdown(r: Results): string {
   const inv = r.inventory;
   const pri = r.pricing;
@@ -86,9 +147,10 @@ export function markdown(r: Results): string {
   const md5 = ratios(inv.packedNoMd5, inv.packed, "cpuUsPerUpdate");
   const e2e = median(r.endToEnd.map((x) => x.billedPerUpdate));
   const naiveBilled = m(inv.naive, "billedPerUpdate") + m(pri.single, "billedPerUpdate");
-  const invRows = (Object.keys(INVENTORY_VARIANTS) as InventoryVariant[]).map((v) => {
-    const rel = ratios(inv[v], inv.packed, "rps");
-    return `| ${INVENTORY_VARIANTS[v].label} | ${fmt(m(inv[v], "rps"))} | ${fmt(m(inv[v], "cpuUsPerUpdate"), 1)} | ${fmt(m(inv[v], "p50"))} | ${fmt(m(inv[v], "p99"))} | ${fmt(m(inv[v], "callsPerUpdate"), 4)} | ${fmt(m(inv[v], "billedPerUpdate"), 4)} | ${fmt(m(inv[v], "rssMb"), 1)} | ${v === "packed" ? "-" : `${spread(rel)}x`} |`;
+  const invRows = (Object.keys(INVENTORY_VARIANTS) as InventoryVariant[]).filter((v) => inv[v]).map((v) => {
+    const cpu = v === "floor" ? "1" : spread(toFloor(r, "cpuUsPerUpdate", v));
+    const rps = v === "floor" ? "1" : spread(toFloor(r, "rps", v));
+    return `| ${INVENTORY_VARIANTS[v].label} | ${fmt(m(inv[v], "rps"))} | ${fmt(m(inv[v], "cpuUsPerUpdate"), 1)} | ${fmt(m(inv[v], "p50"))} | ${fmt(m(inv[v], "p99"))} | ${fmt(m(inv[v], "callsPerUpdate"), 4)} | ${fmt(m(inv[v], "billedPerUpdate"), 4)} | ${fmt(m(inv[v], "rssMb"), 1)} | ${cpu}x | ${rps}x |`;
   });
   const priRows = (Object.keys(PRICING_VARIANTS) as PricingVariant[]).map((v) => {
     const rel = ratios(pri[v], pri.packed, "cpuUsPerUpdate");
@@ -108,11 +170,13 @@ export function markdown(r: Results): string {
     ``,
     `## Inventory (64 connections, one update per request, ${r.durationS} s per run)`,
     ``,
-    `| variant | updates/s | CPU us/update | p50 ms | p99 ms | SQS calls/update | billed requests/update | RSS MB | updates/s vs packed |`,
-    `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |`,
+    `| variant | updates/s | CPU us/update | p50 ms | p99 ms | SQS calls/update | billed requests/update | RSS MB | CPU/update vs floor | updates/s vs floor |`,
+    `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |`,
     ...invRows,
     ``,
-    `## Pricing (${fmt(r.updates)} updates preloaded once the service is ready, until every message is deleted)`,
+    `Ratios to the floor are per round (each variant against the floor measured in the same round). The gap between "same HTTP path, publishing off" and the floor is the handler's own cost; the gap from there to "packed" is publishing.`,
+    ``,
+    `## Pricing (${fmt(r.updates)} updates preloaded once the service is ready, ${fmt(r.updates * PACKED_SCALE)} for the packed variants, whose 4,000 would be a few receives; until every message is deleted)`,
     ``,
     `| variant | messages | updates/s | CPU us/update | billed requests/update | RSS MB | CPU vs packed |`,
     `| --- | ---: | ---: | ---: | ---: | ---: | --- |`,
@@ -126,6 +190,8 @@ export function markdown(r: Results): string {
     ...actions.map((a) => `| ${a} | ${fmt(byAction(a), 4)} |`),
     `| updates accepted per run | ${fmt(median(r.endToEnd.map((x) => x.accepted)))} |`,
     ``,
+    ...curveSection(r),
+    ...profileSection(r),
     `## Cold start (spawn to the first 202)`,
     ``,
     `| variant | wall ms | CPU ms | smallest Fargate pod (0.25 vCPU) | first publish ms | idle RSS MB |`,
@@ -149,9 +215,9 @@ export function markdown(r: Results): string {
     ``,
     `## Targets`,
     ``,
-    `| target | result | measured: median (per-round range) |`,
-    `| --- | --- | --- |`,
-    ...t.map((x) => `| ${x.name} | ${x.pass ? "PASS" : "MISS"} | ${x.measured} |`),
+    `| target | result | measured: median (per-round range) | why (MISS held by a guarantee) |`,
+    `| --- | --- | --- | --- |`,
+    ...t.map((x) => `| ${x.name} | ${x.pass ? "PASS" : "MISS"} | ${x.measured} | ${x.note ?? ""} |`),
     ``,
     `## Cost per million stock updates`,
     ``,

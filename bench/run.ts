@@ -5,6 +5,8 @@
 // bench/results/latest.{md,json,svg} and copies latest.md into the README.
 //
 //   npm run bench -- [--rounds N] [--duration S] [--updates N] [--latency-ms N] [--sqs stub|fauxqs] [--quick]
+//                    [--only inventory,pricing,cold,curve,profile]   sections to run while iterating (results go to bench/results/partial.*)
+//                    [--curve-rounds N]   rounds of the cost-latency curve (end to end per BATCH_LINGER_MS), 3 by default
 //   npm run bench -- --rewrite    only rewrite latest.md, .svg and the README from latest.json
 
 import { execFileSync } from "node:child_process";
@@ -14,8 +16,10 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildVariants } from "./build.ts";
 import { fmt, median, ROOT } from "./measure.ts";
-import { withSection } from "./readme.ts";
+import { withPerfSection, withSection } from "./readme.ts";
 import { markdown, targets, type Results } from "./report.ts";
+import { profileInventory } from "./profile.ts";
+import { CURVE_POINTS, curveSvg, curveText, type CurveKey, type EndToEndRun } from "./curve.ts";
 import { coldStart, endToEnd, inventoryRound, pricingRound, quarterCpuGroup, COLD_VARIANTS, INVENTORY_VARIANTS, PRICING_VARIANTS, type ColdRun, type InventoryRun, type InventoryVariant, type PricingRun, type PricingVariant, type Settings } from "./rounds.ts";
 
 const { values: args } = parseArgs({
@@ -27,6 +31,8 @@ const { values: args } = parseArgs({
     "latency-ms": { type: "string", default: "0" },
     sqs: { type: "string", default: "stub" },
     rewrite: { type: "boolean", default: false },
+    "curve-rounds": { type: "string", default: "3" },
+    only: { type: "string", default: "inventory,pricing,cold,curve,profile" },
   },
 });
 const ROUNDS = args.quick ? 2 : Math.max(1, Number(args.rounds));
@@ -36,6 +42,7 @@ const settings: Settings = {
   durationS: args.quick ? 2 : Math.max(1, Number(args.duration)),
   updates: args.quick ? 1000 : Math.max(100, Number(args.updates)),
 };
+const only = new Set(args.only.split(","));
 const started = Date.now();
 const log = (line: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
 
@@ -56,10 +63,13 @@ function write(results: Results, base: string): string {
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, `${base}.md`), md);
   writeFileSync(join(out, `${base}.svg`), chart(results));
+  if (results.curve) writeFileSync(join(out, `${base}-curve.svg`), curveSvg(results.curve));
   writeFileSync(join(out, `${base}.json`), JSON.stringify({ ...results, targets: targets(results) }, null, 2));
   if (base === "latest") {
     const readme = join(ROOT, "README.md");
     writeFileSync(readme, withSection(readFileSync(readme, "utf8"), md));
+    const perf = join(ROOT, "docs", "performance.md");
+    writeFileSync(perf, withPerfSection(readFileSync(perf, "utf8"), md));
   }
   return md;
 }
@@ -78,34 +88,40 @@ async function main() {
 
   const inventory = Object.fromEntries(Object.keys(INVENTORY_VARIANTS).map((k) => [k, [] as InventoryRun[]])) as Record<InventoryVariant, InventoryRun[]>;
   const pricing = Object.fromEntries(Object.keys(PRICING_VARIANTS).map((k) => [k, [] as PricingRun[]])) as Record<PricingVariant, PricingRun[]>;
-  const cold = { shipped: [] as ColdRun[], undici: [] as ColdRun[] };
-  const endToEndRuns = [];
+  const cold = { floor: [] as ColdRun[], shipped: [] as ColdRun[], undici: [] as ColdRun[] };
+  const curve = Object.fromEntries(CURVE_POINTS.map((p) => [p.key, [] as EndToEndRun[]])) as Record<CurveKey, EndToEndRun[]>;
+  const curveRounds = args.quick ? 1 : Math.max(0, Number(args["curve-rounds"]));
   for (let r = 1; r <= ROUNDS; r++) {
-    for (const v of Object.keys(INVENTORY_VARIANTS) as InventoryVariant[]) {
+    for (const v of only.has("inventory") ? (Object.keys(INVENTORY_VARIANTS) as InventoryVariant[]) : []) {
       const x = await inventoryRound(settings, v);
       inventory[v].push(x);
       log(`inventory ${r}/${ROUNDS} ${v.padEnd(13)} ${fmt(x.rps)} updates/s, ${fmt(x.cpuUsPerUpdate, 1)} us CPU/update, p99 ${x.p99} ms, ${fmt(x.billedPerUpdate, 4)} billed/update, non-2xx ${x.non2xx}`);
     }
-    for (const v of Object.keys(PRICING_VARIANTS) as PricingVariant[]) {
+    for (const v of only.has("pricing") ? (Object.keys(PRICING_VARIANTS) as PricingVariant[]) : []) {
       const x = await pricingRound(settings, v);
       pricing[v].push(x);
       log(`pricing ${r}/${ROUNDS} ${v.padEnd(13)} ${fmt(x.updatesPerS)} updates/s, ${fmt(x.cpuUsPerUpdate, 1)} us CPU/update, ${fmt(x.billedPerUpdate, 4)} billed/update`);
     }
-    for (const v of Object.keys(COLD_VARIANTS) as Array<keyof typeof COLD_VARIANTS>) {
+    for (const v of only.has("cold") ? (Object.keys(COLD_VARIANTS) as Array<keyof typeof COLD_VARIANTS>) : []) {
       const x = await coldStart(settings, v);
       cold[v].push(x);
       log(`cold start ${r}/${ROUNDS} ${v.padEnd(8)} first 202 after ${fmt(x.first202Ms)} ms, ${fmt(x.cpuMs)} ms CPU`);
     }
-    if (r <= 3) {
-      const x = await endToEnd(settings);
-      endToEndRuns.push(x);
-      log(`end to end ${r}: ${x.accepted} updates, ${fmt(x.billedPerUpdate, 4)} billed requests per update ${JSON.stringify(x.billed)}`);
+    if (r <= curveRounds && only.has("curve")) {
+      for (const p of CURVE_POINTS) {
+        const x = await endToEnd(settings, p.lingerMs, p.pollers);
+        curve[p.key].push(x);
+        log(`end to end ${r}/${curveRounds} linger ${p.lingerMs} ms, ${p.pollers} poller(s): ${x.accepted} updates, p50 ${x.p50} p99 ${x.p99} ms, ${fmt(x.billedPerUpdate, 4)} billed/update, ${fmt(x.messagesPerReceive ?? NaN, 2)} messages/receive ${JSON.stringify(x.billed)}`);
+      }
     }
   }
+  // One CPU profile of the shipped inventory at the same load: where each microsecond per update goes.
+  const profile = only.has("profile") ? await profileInventory(settings.durationS) : undefined;
+  if (profile) log(`profile: ${profile.updates} updates, ${fmt(profile.cpuUs, 1)} us CPU/update`);
   const group = quarterCpuGroup();
   const coldQuarter: ColdRun[] = [];
   if (group.dir) {
-    for (let r = 1; r <= Math.min(3, ROUNDS); r++) coldQuarter.push(await coldStart(settings, "shipped", group.dir));
+    if (only.has("cold")) for (let r = 1; r <= Math.min(3, ROUNDS); r++) coldQuarter.push(await coldStart(settings, "shipped", group.dir));
     group.remove();
   } else {
     log(`cold start at 0.25 vCPU: not measured: ${group.reason}`);
@@ -120,17 +136,21 @@ async function main() {
     updates: settings.updates,
     inventory,
     pricing,
-    endToEnd: endToEndRuns,
+    endToEnd: curve.linger5,
+    curve,
+    profile,
     cold,
     coldQuarter,
     quarterReason: group.reason,
     loadAverage: [loadAtStart, loadavg()[0]],
     bundles: { inventory: statSync(join(ROOT, "dist", "inventory.mjs")).size, pricing: statSync(join(ROOT, "dist", "pricing.mjs")).size, undiciBytes },
   };
-  const base = settings.kind === "fauxqs" ? "fauxqs" : "latest";
+  const base = settings.kind === "fauxqs" ? "fauxqs" : only.size < 5 ? "partial" : "latest";
   const md = write(results, base);
   process.stdout.write("\n" + md + "\n");
-  log(`done; wrote bench/results/${base}.md, .svg, .json${base === "latest" ? " and the README's benchmark section" : ""}`);
+  if (results.curve) process.stdout.write(`Cost-latency curve (bench/results/${base}-curve.svg):\n${curveText(results.curve)}\n\n`);
+  for (const t of targets(results)) process.stdout.write(`${t.pass ? "PASS" : "MISS"}  ${t.name}: ${t.measured}${t.note ? `\n      ${t.note}` : ""}\n`);
+  log(`done; wrote bench/results/${base}.md, .svg, .json${base === "latest" ? ", the README's benchmark section and docs/performance.md's measured part" : ""}`);
 }
 
 await main();

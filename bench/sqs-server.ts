@@ -29,6 +29,8 @@ function sizeOf(body: string, attributes?: Attributes): number {
   return n;
 }
 let firstSendAt = 0;
+/** Messages handed out by receives, and receives that handed out none: messages per receive. */
+const receives = { messages: 0, empty: 0 };
 const md5 = (s: string) => createHash("md5").update(s).digest("hex");
 
 function queue(url: string): Queue {
@@ -75,11 +77,16 @@ async function handle(action: string, input: any): Promise<unknown> {
       const max = input.MaxNumberOfMessages ?? 1;
       const vis = input.VisibilityTimeout ?? 30;
       let got = take(q, max, vis);
-      if (!got.length && input.WaitTimeSeconds) {
-        await new Promise<void>((resolve) => { const t = setTimeout(resolve, input.WaitTimeSeconds * 1000); q.waiters.push(() => { clearTimeout(t); resolve(); }); });
+      // A long poll answers once it has a message or its wait is over: a receive woken by a message
+      // another receive took goes back to waiting, as SQS's does (it does not answer empty early).
+      const deadline = Date.now() + (input.WaitTimeSeconds ?? 0) * 1000;
+      while (!got.length && Date.now() < deadline) {
+        await new Promise<void>((resolve) => { const t = setTimeout(resolve, deadline - Date.now()); q.waiters.push(() => { clearTimeout(t); resolve(); }); });
         got = take(q, max, vis);
       }
       bill(action, got.reduce((n, m) => n + m.bytes, 0));
+      receives.messages += got.length;
+      if (!got.length) receives.empty++;
       return { Messages: got.map((m) => ({ MessageId: m.id, ReceiptHandle: m.receipt, MD5OfBody: m.md5, Body: m.body, Attributes: { ApproximateReceiveCount: String(m.receives), SentTimestamp: String(m.sent) } })) };
     }
     case "DeleteMessage": queue(input.QueueUrl).inflight.delete(input.ReceiptHandle); return {};
@@ -108,9 +115,9 @@ const server = createServer(async (req, res) => {
   if (req.url === "/__stats") {
     const cpu = process.cpuUsage();
     const depth = Object.fromEntries([...queues].map(([n, q]) => [n, { visible: q.messages.length, inflight: q.inflight.size }]));
-    return send(res, 200, { counts, billed, cpuUs: cpu.user + cpu.system, firstSendAt, depth });
+    return send(res, 200, { counts, billed, receives, cpuUs: cpu.user + cpu.system, firstSendAt, depth });
   }
-  if (req.url === "/__reset") { queues.clear(); for (const k in counts) delete counts[k]; for (const k in billed) delete billed[k]; firstSendAt = 0; return send(res, 200, {}); }
+  if (req.url === "/__reset") { queues.clear(); for (const k in counts) delete counts[k]; for (const k in billed) delete billed[k]; firstSendAt = 0; receives.messages = receives.empty = 0; return send(res, 200, {}); }
   if (req.url === "/__preload") { const { queue: name, bodies, attributes } = JSON.parse(text); const q = queue(name); for (const b of bodies) enqueue(q, b, attributes); return send(res, 200, { loaded: bodies.length }); }
   const action = String(req.headers["x-amz-target"] ?? "").replace("AmazonSQS.", "");
   counts[action] = (counts[action] ?? 0) + 1;

@@ -11,7 +11,7 @@ import { Publisher } from "../../src/shared/publisher.ts";
 import type { SqsPort } from "../../src/shared/sqs.ts";
 
 const instant = { send: async (cmd: { input: { Entries: Array<{ Id: string }> } }) => ({ Successful: cmd.input.Entries.map((e) => ({ Id: e.Id })), Failed: [] }) } as unknown as SqsPort;
-const publisher = new Publisher({ sqs: instant, lingerMs: 5, maxPending: 5000, maxInFlight: 32, maxAttempts: 3, callTimeoutMs: 5000 });
+const publisher = new Publisher({ sqs: instant, lingerMs: Number(process.env.BATCH_LINGER_MS ?? 5), maxPending: 5000, maxInFlight: 32, maxAttempts: 3, callTimeoutMs: 5000 });
 publisher.start("http://127.0.0.1/000000000000/inventory-update-queue");
 const metrics = createInventoryMetrics(() => publisher.pending);
 const server = createJsonServer(

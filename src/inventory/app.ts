@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, RETRY_AFTER_S, ValidationError } from "../shared/errors.ts";
-import { handleOps, sendError, sendJson, type ErrorBody } from "../shared/http.ts";
+import { handleOps, sendError, sendErrorLingering, sendJson, type ErrorBody } from "../shared/http.ts";
 import type { Logger } from "../shared/log.ts";
 import { inventoryUpdatedEvent } from "../shared/events.ts";
 import { fifoIds, validateUpdate, type InventoryUpdate } from "../shared/message.ts";
@@ -15,6 +15,8 @@ import type { PublishEntry, Publisher } from "../shared/publisher.ts";
 export const MAX_UPDATES_PER_REQUEST = 500;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+/** After a 413 the rest of the body is read and dropped up to 2x MAX_BODY_BYTES or this long, whichever comes first. */
+export const LINGER_MS = 3000;
 
 export interface InventoryAppOptions {
   publisher: Publisher;
@@ -59,7 +61,10 @@ export function parseUpdates(body: unknown, nowMs: number): InventoryUpdate[] {
   return [validateUpdate(body, "", nowMs)];
 }
 
-class BodyTooLarge extends AppError {}
+class BodyTooLarge extends AppError {
+  /** Bytes of the body read before it was refused (and dropped). */
+  read = 0;
+}
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -68,9 +73,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        // Paused, not dropped: the 413 reads (and discards) the rest with a bound.
+        req.pause();
         req.removeAllListeners("data");
-        req.resume();
-        reject(new BodyTooLarge("payload_too_large", `the body exceeds ${limit} bytes`));
+        chunks.length = 0;
+        const err = new BodyTooLarge("payload_too_large", `the body exceeds ${limit} bytes`);
+        err.read = size;
+        reject(err);
         return;
       }
       chunks.push(chunk);
@@ -85,7 +94,14 @@ export function createInventoryHandler(o: InventoryAppOptions): (req: IncomingMe
   const newId = o.newId ?? randomUUID;
   const { metrics, log } = o;
 
-  const count = (route: string, method: string, status: number) => metrics.requests.inc({ method, route, status: String(status) });
+  // One incrementer per (method, route, status): node:http knows a fixed set of methods, routes and statuses are ours.
+  const counters = new Map<string, (by?: number) => void>();
+  const count = (route: string, method: string, status: number) => {
+    const k = `${method} ${route} ${status}`;
+    let inc = counters.get(k);
+    if (!inc) counters.set(k, (inc = metrics.requests.bind({ method, route, status: String(status) })));
+    inc();
+  };
   /** Answers an error (status and Retry-After from its code) and counts it. */
   const answerError = (res: ServerResponse, route: string, method: string, error: ErrorBody & Record<string, unknown>, headers?: Record<string, string | number>) =>
     count(route, method, sendError(res, error, headers));
@@ -109,16 +125,16 @@ export function createInventoryHandler(o: InventoryAppOptions): (req: IncomingMe
     if (!type || !JSON_TYPE.test(type)) {
       return fail({ code: "unsupported_media_type", message: "Content-Type must be application/json", field: "content-type" });
     }
+    const tooLarge = (read: number) =>
+      count(route, "POST", sendErrorLingering(req, res, { code: "payload_too_large", message: `the body exceeds ${o.maxBodyBytes} bytes`, field: "body" }, { "x-request-id": requestId }, { maxBytes: 2 * o.maxBodyBytes, maxMs: LINGER_MS }, read));
     const declared = Number(req.headers["content-length"]);
-    if (declared > o.maxBodyBytes) {
-      return fail({ code: "payload_too_large", message: `the body exceeds ${o.maxBodyBytes} bytes`, field: "body", headers: { connection: "close" } });
-    }
+    if (declared > o.maxBodyBytes) return tooLarge(0);
 
     let raw: Buffer;
     try {
       raw = await readBody(req, o.maxBodyBytes);
     } catch (err) {
-      if (err instanceof BodyTooLarge) return fail({ code: err.code, message: err.message, field: "body", headers: { connection: "close" } });
+      if (err instanceof BodyTooLarge) return tooLarge(err.read);
       return; // the client went away mid-body; nothing to answer
     }
 

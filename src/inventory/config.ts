@@ -10,7 +10,7 @@ export const INVENTORY_ENV = {
   AUTH_TOKENS: str({ optional: true, allowed: "comma-separated tokens, each 16+ characters of A-Z a-z 0-9 - . _ ~ + / =", description: "Bearer tokens accepted by POST /v1/inventory." }),
   AUTH_TOKENS_FILE: str({ optional: true, allowed: "a file path", description: "File with one token per line (a mounted Kubernetes Secret); re-read when it changes." }),
   AUTH_DISABLED: bool({ default: false, description: "Accept requests without a token. The service refuses to start with no token unless this is true." }),
-  BATCH_LINGER_MS: int({ default: 5, min: 0, max: 1000, description: "How long the oldest update waits for more to pack with before its message is sent; a full message leaves at once." }),
+  BATCH_LINGER_MS: int({ default: 5, min: 0, max: 1000, description: "How long the oldest update waits for more to pack with before its message is sent; a full message leaves at once. 0: no wait, a call leaves when the previous one has returned and carries what arrived meanwhile. See docs/performance.md for the cost-latency curve." }),
   ...packingEnv("updates"),
   MAX_PENDING_UPDATES: int({ default: 5000, min: 10, max: 1_000_000, description: "Updates accepted for publishing but not yet stored; beyond it requests get 503 at once." }),
   MAX_INFLIGHT_BATCHES: int({ default: 32, min: 1, max: 1024, description: "SendMessageBatch calls in flight at once." }),

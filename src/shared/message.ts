@@ -78,7 +78,17 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** The last date-time found valid: the events of one packed message mostly share their time. */
+let lastValidTime = "";
+
 export function isRfc3339(text: string): boolean {
+  if (text === lastValidTime) return true;
+  const ok = checkRfc3339(text);
+  if (ok) lastValidTime = text;
+  return ok;
+}
+
+function checkRfc3339(text: string): boolean {
   const m = RFC3339.exec(text);
   if (!m) return false;
   const [, y, mo, d, h, mi, s] = m.map(Number);

@@ -39,6 +39,11 @@ export class Counter implements Metric {
   get(labels?: Labels): number {
     return this.#values.get(labelKey(labels)) ?? 0;
   }
+  /** An incrementer for one fixed label set, its series key built once (for the hot path). */
+  bind(labels?: Labels): (by?: number) => void {
+    const key = labelKey(labels);
+    return (by = 1) => void this.#values.set(key, (this.#values.get(key) ?? 0) + by);
+  }
   render(): string {
     let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} counter\n`;
     for (const [key, v] of this.#values) out += `${this.name}${key} ${fmt(v)}\n`;

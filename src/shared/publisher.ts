@@ -114,16 +114,22 @@ export class Publisher {
     }
     const now = this.#o.now();
     this.#pending += entries.length;
-    const promises = entries.map(
-      (entry) =>
-        new Promise<PublishResult>((resolve) => {
-          const bytes = entryBytes(entry);
-          this.#queuedBytes += bytes;
-          this.#queue.push({ entry, bytes, submittedAt: now, attempts: 0, resolve });
-        }),
-    );
+    // One promise per call, not per entry: each entry fills its slot, the last one settles it.
+    const results = new Array<PublishResult>(entries.length);
+    let left = entries.length;
+    const all = new Promise<PublishResult[]>((resolveAll) => {
+      entries.forEach((entry, i) => {
+        const bytes = entryBytes(entry);
+        this.#queuedBytes += bytes;
+        const resolve = (r: PublishResult) => {
+          results[i] = r;
+          if (--left === 0) resolveAll(results);
+        };
+        this.#queue.push({ entry, bytes, submittedAt: now, attempts: 0, resolve });
+      });
+    });
     this.#schedule();
-    return Promise.all(promises);
+    return entries.length === 0 ? Promise.resolve([]) : all;
   }
 
   /**
@@ -158,14 +164,16 @@ export class Publisher {
   #schedule(): void {
     const o = this.#o;
     while (this.#queue.length > 0 && this.#inFlight < o.maxInFlight) {
-      const waited = this.#draining || o.now() - this.#queue[0].submittedAt >= o.lingerMs;
+      // lingerMs 0 is group commit: no timer; a call leaves when none is in flight, and what
+      // arrives meanwhile rides the next one (or leaves early as a full batch).
+      const waited = this.#draining || (o.lingerMs === 0 ? this.#inFlight === 0 : o.now() - this.#queue[0].submittedAt >= o.lingerMs);
       if (!waited && !this.#mayBeFull()) break;
       const plan = planBatch(this.#queue, this.#o.packing);
       const leaving = waited ? plan : readyEarly(plan);
       if (leaving.length === 0) break;
       this.#send(leaving);
     }
-    if (this.#queue.length > 0 && this.#inFlight < o.maxInFlight && this.#timer === undefined) {
+    if (this.#queue.length > 0 && this.#inFlight < o.maxInFlight && this.#timer === undefined && o.lingerMs > 0) {
       const wait = Math.max(0, o.lingerMs - (o.now() - this.#queue[0].submittedAt));
       this.#timer = setTimeout(() => {
         this.#timer = undefined;

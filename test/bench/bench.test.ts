@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { withSection } from "../../bench/readme.ts";
+import { withPerfSection, withSection } from "../../bench/readme.ts";
 import { updateBodies } from "../../bench/rounds.ts";
 import { BATCH_ATTRIBUTES, readInventoryBody } from "../../src/shared/events.ts";
 import { BILLING_CHUNK_BYTES, billedRequests, messageBytes } from "../../src/shared/limits.ts";
@@ -20,6 +20,16 @@ test("the README's benchmark section is bench/results/latest.md, figure for figu
   const latest = readFileSync(join(ROOT, "bench", "results", "latest.md"), "utf8");
   assert.equal(withSection(readme, latest), readme, "run node bench/readme.ts after a bench run");
   assert.match(latest, /\| target \| result \|/);
+});
+
+test("docs/performance.md's measured part is latest.md's curve, profile and targets, figure for figure", () => {
+  const page = readFileSync(join(ROOT, "docs", "performance.md"), "utf8");
+  const latest = readFileSync(join(ROOT, "bench", "results", "latest.md"), "utf8");
+  assert.equal(withPerfSection(page, latest), page, "run node bench/readme.ts after a bench run");
+  assert.match(page, /### Cost and latency against BATCH_LINGER_MS/);
+  assert.match(page, /\| BATCH_LINGER_MS \|/);
+  assert.match(page, /### Where inventory's CPU goes/);
+  assert.match(page, /\| target \| result \|/);
 });
 
 test("billed requests: one per started 64 KiB of payload, at least one per call", () => {

@@ -33,9 +33,14 @@ const events = (n: number, size = 100, tag = "e") => Array.from({ length: n }, (
 const calls = (sqs: StubSqs) => sqs.callsOf("SendMessageBatch").map((c) => c.input.Entries as Array<{ MessageBody: string; MessageAttributes: typeof BATCH_ATTRIBUTES }>);
 const counts = (sqs: StubSqs) => calls(sqs).map((entries) => entries.map((e) => JSON.parse(e.MessageBody).length));
 
-test("events pack up to the count per message; full messages share one call, the partial tail follows", async () => {
+test("events pack up to the count per message; full messages share one call, the partial tail follows", async (t) => {
+  // Mocked time: the tail leaves when the linger is ticked, not when a busy machine happens to pass 5 ms.
+  t.mock.timers.enable({ apis: ["setTimeout", "Date"] });
   const sqs = new StubSqs({ SendMessageBatch: allStored });
-  const results = await publisher(sqs, { maxEventsPerMessage: 10 }).submit(events(25));
+  const pending = publisher(sqs, { maxEventsPerMessage: 10 }).submit(events(25));
+  assert.deepEqual(counts(sqs), [[10, 10]], "the full messages left at once");
+  t.mock.timers.tick(5);
+  const results = await pending;
   assert.ok(results.every((r) => r.ok));
   assert.deepEqual(counts(sqs), [[10, 10], [5]]);
   const sent = calls(sqs).flat().flatMap((e) => JSON.parse(e.MessageBody));

@@ -55,7 +55,13 @@ if (import.meta.filename === process.argv[1]) {
     for (const [name, t] of Object.entries(tables)) process.stdout.write(`${BEGIN(name)}\n${t}\n${END(name)}\n\n`);
   } else {
     const page = readFileSync(path, "utf8");
-    const next = withTables(page, tables);
+    let next: string;
+    try {
+      next = withTables(page, tables);
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.exit(1);
+    }
     if (!process.argv.includes("--check")) {
       if (next !== page) writeFileSync(path, next);
     } else if (next !== page) {

@@ -2,12 +2,12 @@
 // machine. Every comparison runs its variants interleaved (A B C D A B C D ...)
 // in fresh processes, reports medians and per-round ranges, and prints
 // PASS/MISS against the targets (never failing). Writes
-// bench/results/latest.{md,json,svg} and copies latest.md into the README.
+// bench/results/latest.{md,json,svg} and copies latest.md's measured sections into docs/performance.md.
 //
 //   npm run bench -- [--rounds N] [--duration S] [--updates N] [--latency-ms N] [--sqs stub|fauxqs] [--quick]
 //                    [--only inventory,pricing,cold,curve,profile]   sections to run while iterating (results go to bench/results/partial.*)
 //                    [--curve-rounds N]   rounds of the cost-latency curve (end to end per BATCH_LINGER_MS), 3 by default
-//   npm run bench -- --rewrite    only rewrite latest.md, .svg and the README from latest.json
+//   npm run bench -- --rewrite    only rewrite latest.md, .svg and docs/performance.md from latest.json
 
 import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildVariants } from "./build.ts";
 import { fmt, median, ROOT } from "./measure.ts";
-import { withPerfSection, withSection } from "./readme.ts";
+import { writePerfPage } from "./readme.ts";
 import { markdown, targets, type Results } from "./report.ts";
 import { profileInventory } from "./profile.ts";
 import { CURVE_POINTS, curveSvg, curveText, type CurveKey, type EndToEndRun } from "./curve.ts";
@@ -66,10 +66,7 @@ function write(results: Results, base: string): string {
   if (results.curve) writeFileSync(join(out, `${base}-curve.svg`), curveSvg(results.curve));
   writeFileSync(join(out, `${base}.json`), JSON.stringify({ ...results, targets: targets(results) }, null, 2));
   if (base === "latest") {
-    const readme = join(ROOT, "README.md");
-    writeFileSync(readme, withSection(readFileSync(readme, "utf8"), md));
-    const perf = join(ROOT, "docs", "performance.md");
-    writeFileSync(perf, withPerfSection(readFileSync(perf, "utf8"), md));
+    writePerfPage(md);
   }
   return md;
 }
@@ -78,7 +75,7 @@ async function main() {
   if (args.rewrite) {
     const { targets: _, ...results } = JSON.parse(readFileSync(join(ROOT, "bench", "results", "latest.json"), "utf8"));
     write(results as Results, "latest");
-    log("rewrote bench/results/latest.md, .svg and the README's benchmark section from latest.json");
+    log("rewrote bench/results/latest.md, .svg and docs/performance.md's measured part from latest.json");
     return;
   }
   const loadAtStart = loadavg()[0];
@@ -150,7 +147,7 @@ async function main() {
   process.stdout.write("\n" + md + "\n");
   if (results.curve) process.stdout.write(`Cost-latency curve (bench/results/${base}-curve.svg):\n${curveText(results.curve)}\n\n`);
   for (const t of targets(results)) process.stdout.write(`${t.pass ? "PASS" : "MISS"}  ${t.name}: ${t.measured}${t.note ? `\n      ${t.note}` : ""}\n`);
-  log(`done; wrote bench/results/${base}.md, .svg, .json${base === "latest" ? ", the README's benchmark section and docs/performance.md's measured part" : ""}`);
+  log(`done; wrote bench/results/${base}.md, .svg, .json${base === "latest" ? " and docs/performance.md's measured part" : ""}`);
 }
 
 await main();

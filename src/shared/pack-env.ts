@@ -10,7 +10,7 @@ export function packingEnv(what: string) {
     MAX_MESSAGE_BYTES: int({ default: BILLING_CHUNK_BYTES, min: 1024, max: MAX_MESSAGE_BYTES, description: `Largest SQS message of packed ${what} (body plus attributes). The default is one 64 KiB billing chunk.` }),
     MAX_UPDATES_PER_MESSAGE: int({ default: 1000, min: 1, max: 10_000, description: `Most ${what} packed into one SQS message; 1 sends one per message, as before packing.` }),
     MAX_BATCH_BYTES: int({ default: MAX_BATCH_BYTES, min: 1024, max: MAX_BATCH_BYTES, description: "Largest SendMessageBatch payload (SQS and fauxqs 2.x: 1 MiB). At least MAX_MESSAGE_BYTES." }),
-    SQS_VERIFY_MD5: bool({ default: true, description: "Check the MD5 digests in SQS answers. Off saves about 15% CPU per call; see the README's benchmarks." }),
+    SQS_VERIFY_MD5: bool({ default: true, description: "Check the MD5 digests in SQS answers. Off saves about 15% CPU per call; see docs/performance.md." }),
   };
 }
 

@@ -10,7 +10,6 @@ import { BILLING_CHUNK_BYTES, messageBytes } from "../src/shared/limits.ts";
 import { freePort, rssMb, startChild } from "../scripts/lib/process.ts";
 import { VARIANT_BUNDLE } from "./build.ts";
 import { CREDS, cpuUs, drained, load, ROOT, startStub, TOKEN, total } from "./measure.ts";
-export { endToEnd, type EndToEndRun } from "./curve.ts";
 
 export interface Settings { kind: "stub" | "fauxqs"; latencyMs: number; durationS: number; updates: number }
 

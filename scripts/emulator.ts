@@ -4,8 +4,16 @@
 // fauxqs's startFauxqs() always listens on 0.0.0.0; while it starts, the
 // net.Server listen call is narrowed to loopback so the emulator is never
 // reachable from another machine. Persistence (dataDir) keeps working.
+//
+// Run as a script it is the emulator as a process of its own (the fault suite
+// kills it; the bench measures against it): startEmulatorProcess() in
+// scripts/lib/stack.ts starts it and reads the one JSON line it prints:
+//   node scripts/emulator.ts [--port N] [--data-dir DIR] [--visibility S] [--max-receive N]
+//   -> {"ready":true,"port":N,"endpoint":...,"inventoryUrl":...,"dlqUrl":...,"priceUrl":...}
 
 import { Server } from "node:net";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { startFauxqs, type FauxqsServer } from "fauxqs";
 import { DEFAULT_MAX_RECEIVE_COUNT, QUEUE_NAMES } from "../src/shared/names.ts";
 
@@ -70,4 +78,12 @@ export function createQueues(
   });
   const price = ensure(QUEUE_NAMES.price + suffix, common);
   return { inventoryUrl: inventory.queueUrl, dlqUrl: dlq.queueUrl, priceUrl: price.queueUrl };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
+  const { values } = parseArgs({ options: { port: { type: "string", default: "0" }, "data-dir": { type: "string" }, visibility: { type: "string", default: "30" }, "max-receive": { type: "string", default: String(DEFAULT_MAX_RECEIVE_COUNT) } } });
+  const emulator = await startEmulator({ port: Number(values.port), dataDir: values["data-dir"] });
+  const queues = createQueues(emulator, { visibilityTimeoutS: Number(values.visibility), maxReceiveCount: Number(values["max-receive"]) });
+  process.stdout.write(`${JSON.stringify({ ready: true, port: emulator.port, endpoint: emulator.endpoint, ...queues })}\n`);
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void emulator.stop().then(() => process.exit(0)));
 }

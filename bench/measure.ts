@@ -7,9 +7,9 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { QUEUE_NAMES } from "../src/shared/names.ts";
-import type { QueueSetup } from "../scripts/emulator.ts";
+import { emulatorClient, type QueueSetup } from "../scripts/emulator.ts";
 import { startChild, type Child } from "../scripts/lib/process.ts";
 import { ROOT, startEmulatorProcess } from "../scripts/lib/stack.ts";
 
@@ -68,7 +68,7 @@ export async function startStub(kind: "stub" | "fauxqs", latencyMs: number): Pro
 /** The same interface over fauxqs: depth from GetQueueAttributes, no request counts. */
 async function startFauxqs(): Promise<Stub> {
   const { child, endpoint: url, queues } = await startEmulatorProcess();
-  const sqs = new SQSClient({ region: "us-east-1", endpoint: url, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "bench", secretAccessKey: "bench" } });
+  const sqs = emulatorClient(url);
   const queue = (name: string) => `${url}/000000000000/${name}`;
   return {
     child,

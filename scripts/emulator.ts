@@ -11,6 +11,7 @@
 //   node scripts/emulator.ts [--port N] [--data-dir DIR] [--visibility S] [--max-receive N]
 //   -> {"ready":true,"port":N,"endpoint":...,"inventoryUrl":...,"dlqUrl":...,"priceUrl":...}
 
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { Server } from "node:net";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -46,6 +47,11 @@ export async function startEmulator(options: { port?: number; dataDir?: string }
     Server.prototype.listen = original;
   }
   return { server, port: server.port, endpoint: `http://127.0.0.1:${server.port}`, persistent: options.dataDir !== undefined, stop: () => server.stop() };
+}
+
+/** An SDK client for the emulator at `endpoint` (its queue URLs name a host that does not resolve: use the endpoint). */
+export function emulatorClient(endpoint: string, region = EMULATOR_REGION): SQSClient {
+  return new SQSClient({ region, endpoint, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
 }
 
 export interface QueueSetup {

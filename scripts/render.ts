@@ -16,89 +16,80 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { renderManifests, toYaml, type K8sObject } from "./render/manifests.ts";
-import { OUTPUT_FILE, resolveOptions, UsageError, USAGE, wantsHelp, type CliOptions } from "./render/options.ts";
+import { OUTPUT_FILE, resolveOptions, UsageError, USAGE, wantsHelp } from "./render/options.ts";
 import { renderTelemetry, resolveTelemetryOptions, TELEMETRY_FILE, TELEMETRY_USAGE } from "./render/telemetry.ts";
 
 export { ENVIRONMENTS, KIND_ORDER, renderManifests, toYaml, type K8sObject } from "./render/manifests.ts";
 export { FLAGS, placeholders, resolveOptions, UsageError, type RenderOptions } from "./render/options.ts";
 
-/** What each render target reads, checks, renders and says in its header and messages. */
+interface Rendered {
+  objects: K8sObject[];
+  file: string;
+  out: string;
+  header: string[];
+  dryRun?: boolean;
+}
+
+function manifests(argv: readonly string[], env: NodeJS.ProcessEnv): Rendered {
+  const o = resolveOptions(argv, env);
+  const header = [
+    "Rendered by scripts/render.ts from manifests/ - do not edit; change the templates.",
+    `env=${o.env} region=${o.region} pricing-capacity=${o.pricingCapacity} keda=${o.keda} ingress=${o.ingress?.scheme ?? "none"}`,
+    `images: ${o.inventoryImage} ${o.pricingImage}`,
+  ];
+  return { objects: renderManifests(o), file: OUTPUT_FILE, out: o.out, header, dryRun: o.dryRun };
+}
+
+function telemetry(argv: readonly string[], env: NodeJS.ProcessEnv): Rendered {
+  const o = resolveTelemetryOptions(argv, env);
+  const header = [
+    "Rendered by scripts/render.ts telemetry from telemetry/ - do not edit; change the templates.",
+    `env=${o.env} cluster=${o.cluster} region=${o.region} pricing-capacity=${o.pricingCapacity}`,
+    "Apply with kubectl apply -f (not through the pipeline: it spans namespaces).",
+  ];
+  return { objects: renderTelemetry(o), file: TELEMETRY_FILE, out: o.out, header };
+}
+
+/** Each target's name in messages, its usage text and its renderer. */
 const TARGETS = {
-  manifests: {
-    name: "render",
-    usage: USAGE,
-    resolve: (argv: readonly string[], env: NodeJS.ProcessEnv) => resolveOptions(argv, env),
-    render: (o: CliOptions) => ({ objects: renderManifests(o), file: OUTPUT_FILE }),
-    header: (o: CliOptions) => [
-      "Rendered by scripts/render.ts from manifests/ - do not edit; change the templates.",
-      `env=${o.env} region=${o.region} pricing-capacity=${o.pricingCapacity} keda=${o.keda} ingress=${o.ingress?.scheme ?? "none"}`,
-      `images: ${o.inventoryImage} ${o.pricingImage}`,
-    ],
-  },
-  telemetry: {
-    name: "render:telemetry",
-    usage: TELEMETRY_USAGE,
-    resolve: (argv: readonly string[], env: NodeJS.ProcessEnv) => ({ ...resolveTelemetryOptions(argv, env), dryRun: false }),
-    render: (o: ReturnType<typeof resolveTelemetryOptions>) => ({ objects: renderTelemetry(o), file: TELEMETRY_FILE }),
-    header: (o: ReturnType<typeof resolveTelemetryOptions>) => [
-      "Rendered by scripts/render.ts (telemetry) from telemetry/ - do not edit; change the templates.",
-      `env=${o.env} cluster=${o.cluster} region=${o.region} pricing-capacity=${o.pricingCapacity}`,
-      "Apply with kubectl apply -f (not through the pipeline: it spans namespaces).",
-    ],
-  },
-} as const;
+  manifests: { name: "render", usage: USAGE, render: manifests },
+  telemetry: { name: "render:telemetry", usage: TELEMETRY_USAGE, render: telemetry },
+};
 
-/** The files a manifests run writes, relative to the working directory. */
-export function outputFiles(options: Pick<CliOptions, "out">, cwd = process.cwd()): string[] {
-  return [relative(cwd, join(options.out, OUTPUT_FILE)) || OUTPUT_FILE];
-}
-
-interface Target<O> {
-  name: string;
-  usage: string;
-  resolve(argv: readonly string[], env: NodeJS.ProcessEnv): O & { out: string; dryRun: boolean };
-  render(o: O): { objects: K8sObject[]; file: string };
-  header(o: O): string[];
-}
-
-function run<O>(t: Target<O>, argv: readonly string[], env: NodeJS.ProcessEnv): number {
-  if (wantsHelp(argv)) {
+/** `render [manifests|telemetry] [flags]`: manifests when no target is named. */
+export function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
+  const named = argv[0] === "manifests" || argv[0] === "telemetry";
+  const t = TARGETS[argv[0] === "telemetry" ? "telemetry" : "manifests"];
+  const args = named ? argv.slice(1) : argv;
+  if (wantsHelp(args)) {
     console.log(t.usage);
     return 0;
   }
-  let options: O & { out: string; dryRun: boolean };
+  let r: Rendered;
   try {
-    options = t.resolve(argv, env);
+    r = t.render(args, env);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     console.error(`${t.name}: ${err.message}\nRun with --help for every flag.`);
     return 2;
   }
-  const { objects, file } = t.render(options);
-  const path = relative(process.cwd(), join(options.out, file)) || file;
-  if (options.dryRun) {
+  const path = relative(process.cwd(), join(r.out, r.file)) || r.file;
+  if (r.dryRun) {
     console.log(path);
-    console.error(`${t.name}: dry run, ${objects.length} objects: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
+    console.error(`${t.name}: dry run, ${r.objects.length} objects: ${r.objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
     return 0;
   }
-  mkdirSync(options.out, { recursive: true });
-  writeFileSync(join(options.out, file), toYaml(objects, t.header(options).join("\n")));
-  console.log(`${t.name}: wrote ${path} (${objects.length} objects)`);
+  mkdirSync(r.out, { recursive: true });
+  writeFileSync(join(r.out, r.file), toYaml(r.objects, r.header.join("\n")));
+  console.log(`${t.name}: wrote ${path} (${r.objects.length} objects)`);
   return 0;
 }
 
-/** `render [manifests|telemetry] [flags]`: manifests when no target is named. */
-export function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
-  if (argv[0] === "telemetry") return run<ReturnType<typeof resolveTelemetryOptions>>(TARGETS.telemetry, argv.slice(1), env);
-  return run<CliOptions>(TARGETS.manifests, argv[0] === "manifests" ? argv.slice(1) : argv, env);
-}
-
 if (import.meta.filename === process.argv[1]) {
-  const name = process.argv[2] === "telemetry" ? TARGETS.telemetry.name : TARGETS.manifests.name;
   try {
     process.exitCode = main(process.argv.slice(2), process.env);
   } catch (err) {
-    console.error(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`${process.argv[2] === "telemetry" ? "render:telemetry" : "render"}: ${err instanceof Error ? err.message : String(err)}`);
     process.exitCode = 1;
   }
 }

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { HEAP_FLAGS, MALLOC_TUNABLES } from "../../src/shared/env.ts";
-import { EMULATOR_REGION, type QueueSetup } from "../emulator.ts";
+import { emulatorClient, type QueueSetup } from "../emulator.ts";
 import type { Child } from "../lib/process.ts";
 import { serviceEnv, serviceReady, spawnService, startEmulatorProcess, type Service, type StartedService } from "../lib/stack.ts";
 import { RssSampler } from "./procs.ts";
@@ -72,7 +72,7 @@ export class FaultStack {
   static async start(o: FaultStackOptions, services: { pricing?: boolean } = {}): Promise<FaultStack> {
     const s = new FaultStack(o);
     await s.startEmulator();
-    s.sqs = new SQSClient({ region: EMULATOR_REGION, endpoint: `http://127.0.0.1:${s.sqsPort}`, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    s.sqs = emulatorClient(`http://127.0.0.1:${s.sqsPort}`);
     if (o.proxy) s.proxy = await startSqsProxy(`http://127.0.0.1:${s.sqsPort}`, o.proxy);
     await s.startInventory();
     if (services.pricing !== false) await s.startPricing();

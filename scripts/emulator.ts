@@ -88,6 +88,12 @@ export function createQueues(
 
 if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
   const { values } = parseArgs({ options: { port: { type: "string", default: "0" }, "data-dir": { type: "string" }, visibility: { type: "string", default: "30" }, "max-receive": { type: "string", default: String(DEFAULT_MAX_RECEIVE_COUNT) } } });
+  for (const flag of ["port", "visibility", "max-receive"] as const) {
+    if (!/^\d+$/.test(values[flag])) {
+      process.stderr.write(`emulator: --${flag} must be a whole number, got "${values[flag]}"\n`);
+      process.exit(2);
+    }
+  }
   const emulator = await startEmulator({ port: Number(values.port), dataDir: values["data-dir"] });
   const queues = createQueues(emulator, { visibilityTimeoutS: Number(values.visibility), maxReceiveCount: Number(values["max-receive"]) });
   process.stdout.write(`${JSON.stringify({ ready: true, port: emulator.port, endpoint: emulator.endpoint, ...queues })}\n`);

@@ -80,8 +80,9 @@ export interface EmulatorProcess {
  */
 export async function startEmulatorProcess(o: { port?: number; dataDir?: string; visibilityS?: number; maxReceive?: number } = {}): Promise<EmulatorProcess> {
   const args = [join(ROOT, "scripts", "emulator.ts"), "--port", String(o.port ?? 0)];
-  if (o.visibilityS !== undefined) args.push("--visibility", String(o.visibilityS));
-  if (o.maxReceive !== undefined) args.push("--max-receive", String(o.maxReceive));
+  // Only numbers reach the queue attributes: the emulator takes "NaN" where SQS refuses it (DESIGN.md).
+  if (Number.isFinite(o.visibilityS)) args.push("--visibility", String(o.visibilityS));
+  if (Number.isFinite(o.maxReceive)) args.push("--max-receive", String(o.maxReceive));
   if (o.dataDir) args.push("--data-dir", o.dataDir);
   const child = spawnNode("emulator", args, {}, ROOT);
   const ready = JSON.parse(await child.waitFor(/"ready":true/, 15_000)) as QueueSetup & { port: number; endpoint: string };

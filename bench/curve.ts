@@ -4,10 +4,10 @@
 // 202's p50/p99, pricing's receive side (messages and updates per receive,
 // its CPU per update). Plus the hand-written SVG chart of the curve.
 
-import { join } from "node:path";
 import { freePort, startChild } from "../scripts/lib/process.ts";
 import { VARIANT_BUNDLE } from "./build.ts";
-import { CREDS, cpuUs, drained, fmt, load, median, ROOT, startStub, TOKEN, total } from "./measure.ts";
+import { BUNDLES, serviceEnv } from "../scripts/lib/stack.ts";
+import { cpuUs, drained, fmt, load, median, startStub, TOKEN, total } from "./measure.ts";
 import type { Settings } from "./rounds.ts";
 
 /** The settings measured: the shipped default (linger 5) is the end-to-end figure of the targets. */
@@ -40,11 +40,10 @@ export interface EndToEndRun {
 export async function endToEnd(s: Settings, lingerMs = 5, pollers = 2): Promise<EndToEndRun> {
   const stub = await startStub(s.kind, s.latencyMs);
   const port = await freePort();
-  const env = { ...CREDS, AWS_ENDPOINT_URL_SQS: stub.url, QUEUE_URL: stub.queue("inventory-update-queue"), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
-  const inventory = startChild([join(ROOT, "dist", "inventory.mjs")], { ...env, AUTH_TOKENS: TOKEN, PORT: String(port), LOG_LEVEL: "info", BATCH_LINGER_MS: String(lingerMs) });
+  const inventory = startChild([BUNDLES.inventory], serviceEnv("inventory", { endpoint: stub.url, queues: stub.queues, token: TOKEN, port }, { BATCH_LINGER_MS: String(lingerMs) }));
   // Pricing through the bench entry with the SDK's handler: the same code as
   // dist/pricing.mjs, with the consumer's production long poll passed explicitly.
-  const pricing = startChild([VARIANT_BUNDLE], { ...env, SERVICE: "pricing", HANDLER: "default", POLLERS: String(pollers), PRICE_QUEUE_URL: stub.queue("price-change-queue"), DLQ_URL: stub.queue("inventory-update-dlq"), POLICY_FILE: join(ROOT, "examples", "policy.yaml"), PORT: String(await freePort()), LOG_LEVEL: "info" });
+  const pricing = startChild([VARIANT_BUNDLE], serviceEnv("pricing", { endpoint: stub.url, queues: stub.queues, port: await freePort() }, { SERVICE: "pricing", HANDLER: "default", POLLERS: String(pollers), DLQ_URL: stub.queues.dlqUrl }));
   try {
     await inventory.waitFor(/inventory\.ready/);
     await pricing.waitFor(/pricing\.ready/);

@@ -1,16 +1,20 @@
 // Measurement plumbing for the bench: process CPU and memory from /proc, the
-// SQS under test (the counting stub or fauxqs), the load generator, and the
-// statistics (median, per-round range) every figure is reported with.
+// SQS under test (the counting stub or fauxqs, the local stack's emulator
+// process), the load generator, and the statistics (median, per-round range)
+// every figure is reported with. The services' environment comes from
+// serviceEnv (scripts/lib/stack.ts), pointed at the stub's queues.
 
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { QUEUE_NAMES } from "../src/shared/names.ts";
+import { emulatorClient, type QueueSetup } from "../scripts/emulator.ts";
 import { startChild, type Child } from "../scripts/lib/process.ts";
+import { ROOT, startEmulatorProcess } from "../scripts/lib/stack.ts";
 
-export const ROOT = join(import.meta.dirname, "..");
+export { ROOT };
 export const TOKEN = "bench-token-0123456789abcdef";
-export const CREDS = { AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench", AWS_REGION: "us-east-1" };
 const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
 
 export function cpuUs(pid: number): number {
@@ -33,6 +37,8 @@ export interface Stub {
   child: Child;
   url: string;
   queue: (name: string) => string;
+  /** The project's three queues on this SQS, for serviceEnv. */
+  queues: QueueSetup;
   stats(): Promise<StubStats>;
   preload(name: string, bodies: string[], attributes?: Record<string, { DataType: string; StringValue: string }>): Promise<void>;
   stop(): Promise<void>;
@@ -46,11 +52,13 @@ export async function startStub(kind: "stub" | "fauxqs", latencyMs: number): Pro
   const child = startChild([join(ROOT, "bench", "sqs-server.ts"), "--latency-ms", String(latencyMs)], {});
   const { port } = JSON.parse(await child.waitFor(/"port"/));
   const url = `http://127.0.0.1:${port}`;
+  const queue = (name: string) => `${url}/000000000000/${name}`;
   const post = (path: string, body?: unknown) => fetch(url + path, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json());
   return {
     child,
     url,
-    queue: (name) => `${url}/000000000000/${name}`,
+    queue,
+    queues: { inventoryUrl: queue(QUEUE_NAMES.inventory), dlqUrl: queue(QUEUE_NAMES.inventoryDlq), priceUrl: queue(QUEUE_NAMES.price) },
     stats: () => fetch(`${url}/__stats`).then((r) => r.json() as Promise<StubStats>),
     preload: async (name, bodies, attributes) => void (await post("/__preload", { queue: name, bodies, attributes })),
     stop: async () => void (await child.stop()),
@@ -59,15 +67,14 @@ export async function startStub(kind: "stub" | "fauxqs", latencyMs: number): Pro
 
 /** The same interface over fauxqs: depth from GetQueueAttributes, no request counts. */
 async function startFauxqs(): Promise<Stub> {
-  const child = startChild([join(ROOT, "bench", "fauxqs-server.ts")], {});
-  const { port } = JSON.parse(await child.waitFor(/"port"/));
-  const url = `http://127.0.0.1:${port}`;
-  const sqs = new SQSClient({ region: "us-east-1", endpoint: url, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "bench", secretAccessKey: "bench" } });
+  const { child, endpoint: url, queues } = await startEmulatorProcess();
+  const sqs = emulatorClient(url);
   const queue = (name: string) => `${url}/000000000000/${name}`;
   return {
     child,
     url,
     queue,
+    queues,
     stats: async () => {
       const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue("inventory-update-queue"), AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
       const depth = { "inventory-update-queue": { visible: Number(a.Attributes?.ApproximateNumberOfMessages), inflight: Number(a.Attributes?.ApproximateNumberOfMessagesNotVisible) } };

@@ -3,9 +3,9 @@
 // scale table. Every figure the README shows comes from this file's output.
 
 import { fmt, median, spread } from "./measure.ts";
-import { CURVE_HEADER, curveRows, recommend, type CurveKey } from "./curve.ts";
+import { CURVE_HEADER, curveRows, recommend, type CurveKey, type EndToEndRun } from "./curve.ts";
 import { profileTable, type ProfileRun } from "./profile.ts";
-import { COLD_VARIANTS, INVENTORY_VARIANTS, PACKED_SCALE, PRICING_VARIANTS, type ColdRun, type EndToEndRun, type InventoryRun, type InventoryVariant, type PricingRun, type PricingVariant } from "./rounds.ts";
+import { COLD_VARIANTS, INVENTORY_VARIANTS, PACKED_SCALE, PRICING_VARIANTS, type ColdRun, type InventoryRun, type InventoryVariant, type PricingRun, type PricingVariant } from "./rounds.ts";
 
 export interface Results {
   date: string;

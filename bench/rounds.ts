@@ -9,8 +9,8 @@ import { BATCH_ATTRIBUTES, batchBody, inventoryUpdatedEvent } from "../src/share
 import { BILLING_CHUNK_BYTES, messageBytes } from "../src/shared/limits.ts";
 import { freePort, rssMb, startChild } from "../scripts/lib/process.ts";
 import { VARIANT_BUNDLE } from "./build.ts";
-import { CREDS, cpuUs, drained, load, ROOT, startStub, TOKEN, total } from "./measure.ts";
-export { endToEnd, type EndToEndRun } from "./curve.ts";
+import { serviceEnv } from "../scripts/lib/stack.ts";
+import { cpuUs, drained, load, ROOT, startStub, TOKEN, total } from "./measure.ts";
 
 export interface Settings { kind: "stub" | "fauxqs"; latencyMs: number; durationS: number; updates: number }
 
@@ -34,7 +34,7 @@ export async function inventoryRound(s: Settings, variant: InventoryVariant): Pr
   const stub = await startStub(s.kind, s.latencyMs);
   const port = await freePort();
   const v = INVENTORY_VARIANTS[variant];
-  const server = startChild([...v.args], { ...CREDS, ...v.env, AWS_ENDPOINT_URL_SQS: stub.url, QUEUE_URL: stub.queue("inventory-update-queue"), AUTH_TOKENS: TOKEN, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" });
+  const server = startChild([...v.args], serviceEnv("inventory", { endpoint: stub.url, queues: stub.queues, token: TOKEN, port }, v.env));
   try {
     await server.waitFor(/inventory\.(ready|listening)/, 15_000);
     await sleep(300);
@@ -90,18 +90,7 @@ export function updateBodies(n: number, packed: boolean): string[] {
 export async function pricingRound(s: Settings, variant: PricingVariant): Promise<PricingRun> {
   const stub = await startStub(s.kind, s.latencyMs);
   const v = PRICING_VARIANTS[variant];
-  const consumer = startChild([...v.args], {
-    ...CREDS,
-    ...v.env,
-    AWS_ENDPOINT_URL_SQS: stub.url,
-    QUEUE_URL: stub.queue("inventory-update-queue"),
-    PRICE_QUEUE_URL: stub.queue("price-change-queue"),
-    DLQ_URL: stub.queue("inventory-update-dlq"),
-    POLICY_FILE: join(ROOT, "examples", "policy.yaml"),
-    PORT: String(await freePort()),
-    HOST: "127.0.0.1",
-    LOG_LEVEL: "warn",
-  });
+  const consumer = startChild([...v.args], serviceEnv("pricing", { endpoint: stub.url, queues: stub.queues, port: await freePort(), logLevel: "warn" }, { DLQ_URL: stub.queues.dlqUrl, ...v.env }));
   try {
     // Ready once it polls (it logs at warn only, like the library variants).
     for (let i = 0; i < 1500 && !(await stub.stats()).counts.ReceiveMessage; i++) await sleep(10);
@@ -150,7 +139,7 @@ export async function coldStart(s: Settings, variant: keyof typeof COLD_VARIANTS
   const stub = await startStub(s.kind, s.latencyMs);
   const port = await freePort();
   const v = COLD_VARIANTS[variant];
-  const env = { ...CREDS, ...v.env, AWS_ENDPOINT_URL_SQS: stub.url, QUEUE_URL: stub.queue("inventory-update-queue"), AUTH_TOKENS: TOKEN, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
+  const env = serviceEnv("inventory", { endpoint: stub.url, queues: stub.queues, token: TOKEN, port, logLevel: "warn" }, v.env);
   const spawnedAt = Date.now();
   const t0 = performance.now();
   const child = group

@@ -19,8 +19,8 @@ import { fmt, median, ROOT } from "./measure.ts";
 import { writePerfPage } from "./readme.ts";
 import { markdown, targets, type Results } from "./report.ts";
 import { profileInventory } from "./profile.ts";
-import { CURVE_POINTS, curveSvg, curveText, type CurveKey, type EndToEndRun } from "./curve.ts";
-import { coldStart, endToEnd, inventoryRound, pricingRound, quarterCpuGroup, COLD_VARIANTS, INVENTORY_VARIANTS, PRICING_VARIANTS, type ColdRun, type InventoryRun, type InventoryVariant, type PricingRun, type PricingVariant, type Settings } from "./rounds.ts";
+import { CURVE_POINTS, curveSvg, curveText, endToEnd, type CurveKey, type EndToEndRun } from "./curve.ts";
+import { coldStart, inventoryRound, pricingRound, quarterCpuGroup, COLD_VARIANTS, INVENTORY_VARIANTS, PRICING_VARIANTS, type ColdRun, type InventoryRun, type InventoryVariant, type PricingRun, type PricingVariant, type Settings } from "./rounds.ts";
 
 const { values: args } = parseArgs({
   options: {

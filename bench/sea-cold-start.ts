@@ -12,9 +12,9 @@ import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator } from "../scripts/emulator.ts";
+import { createQueues, startEmulator } from "../scripts/emulator.ts";
 import { freePort, rssMb } from "../scripts/lib/process.ts";
-import { ROOT } from "../scripts/local-stack.ts";
+import { ROOT, serviceEnv } from "../scripts/lib/stack.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "10" } } });
 const ROUNDS = Number(values.rounds);
@@ -39,7 +39,7 @@ const queues = createQueues(emulator);
 async function round(v: Variant): Promise<{ first202Ms: number; idleRssMb: number }> {
   const port = await freePort();
   const { command, args } = VARIANTS[v];
-  const env = { PATH: process.env.PATH ?? "", ...EMULATOR_CREDENTIALS, AWS_REGION: EMULATOR_REGION, AWS_ENDPOINT_URL_SQS: emulator.endpoint, QUEUE_URL: queues.inventoryUrl, AUTH_TOKENS: TOKEN, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
+  const env = { PATH: process.env.PATH ?? "", ...serviceEnv("inventory", { endpoint: emulator.endpoint, queues, token: TOKEN, port, logLevel: "warn" }) };
   const t0 = performance.now();
   const child: ChildProcess = spawn(command, args, { env, stdio: "ignore" });
   try {

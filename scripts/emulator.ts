@@ -4,8 +4,17 @@
 // fauxqs's startFauxqs() always listens on 0.0.0.0; while it starts, the
 // net.Server listen call is narrowed to loopback so the emulator is never
 // reachable from another machine. Persistence (dataDir) keeps working.
+//
+// Run as a script it is the emulator as a process of its own (the fault suite
+// kills it; the bench measures against it): startEmulatorProcess() in
+// scripts/lib/stack.ts starts it and reads the one JSON line it prints:
+//   node scripts/emulator.ts [--port N] [--data-dir DIR] [--visibility S] [--max-receive N]
+//   -> {"ready":true,"port":N,"endpoint":...,"inventoryUrl":...,"dlqUrl":...,"priceUrl":...}
 
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { Server } from "node:net";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { startFauxqs, type FauxqsServer } from "fauxqs";
 import { DEFAULT_MAX_RECEIVE_COUNT, QUEUE_NAMES } from "../src/shared/names.ts";
 
@@ -40,6 +49,11 @@ export async function startEmulator(options: { port?: number; dataDir?: string }
   return { server, port: server.port, endpoint: `http://127.0.0.1:${server.port}`, persistent: options.dataDir !== undefined, stop: () => server.stop() };
 }
 
+/** An SDK client for the emulator at `endpoint` (its queue URLs name a host that does not resolve: use the endpoint). */
+export function emulatorClient(endpoint: string, region = EMULATOR_REGION): SQSClient {
+  return new SQSClient({ region, endpoint, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+}
+
 export interface QueueSetup {
   inventoryUrl: string;
   dlqUrl: string;
@@ -70,4 +84,18 @@ export function createQueues(
   });
   const price = ensure(QUEUE_NAMES.price + suffix, common);
   return { inventoryUrl: inventory.queueUrl, dlqUrl: dlq.queueUrl, priceUrl: price.queueUrl };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
+  const { values } = parseArgs({ options: { port: { type: "string", default: "0" }, "data-dir": { type: "string" }, visibility: { type: "string", default: "30" }, "max-receive": { type: "string", default: String(DEFAULT_MAX_RECEIVE_COUNT) } } });
+  for (const flag of ["port", "visibility", "max-receive"] as const) {
+    if (!/^\d+$/.test(values[flag])) {
+      process.stderr.write(`emulator: --${flag} must be a whole number, got "${values[flag]}"\n`);
+      process.exit(2);
+    }
+  }
+  const emulator = await startEmulator({ port: Number(values.port), dataDir: values["data-dir"] });
+  const queues = createQueues(emulator, { visibilityTimeoutS: Number(values.visibility), maxReceiveCount: Number(values["max-receive"]) });
+  process.stdout.write(`${JSON.stringify({ ready: true, port: emulator.port, endpoint: emulator.endpoint, ...queues })}\n`);
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void emulator.stop().then(() => process.exit(0)));
 }

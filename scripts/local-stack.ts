@@ -8,20 +8,18 @@
 // stop() ends the services, then the alarms and the emulator; `crashed`
 // resolves when a service dies on its own.
 
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { once } from "node:events";
 import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { dirname, join, resolve } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "./emulator.ts";
-import { freePort } from "./lib/process.ts";
+import { dirname, join } from "node:path";
+import { createQueues, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "./emulator.ts";
+import { freePort, type Child } from "./lib/process.ts";
+import { ROOT, serviceEnv, serviceReady, spawnService, type Service } from "./lib/stack.ts";
 import { formatLine } from "./pretty.ts";
 import { startLocalAlarms, type LocalAlarms } from "./alarms/local.ts";
 import { alarmLine } from "./alarms/options.ts";
 
-export const ROOT = resolve(import.meta.dirname, "..");
+export { ROOT };
 /** Where a running stack leaves its address and token for `npm run send`. */
 export const STATE_FILE = join(ROOT, ".stack", "stack.json");
 
@@ -56,7 +54,7 @@ export interface StackState {
 
 export interface Stack extends StackState {
   /** Resolves when a service exits without being asked to: its name and exit code. */
-  crashed: Promise<{ service: string; code: number | null; signal: string | null; lastError?: string }>;
+  crashed: Promise<Crash>;
   /** Starts pricing when the stack was started without it; resolves when it is ready. */
   startPricing(): Promise<void>;
   stop(): Promise<void>;
@@ -88,20 +86,7 @@ async function ensureFree(port: number, what: string, option: string): Promise<v
   }
 }
 
-async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && child.exitCode === null) {
-    try {
-      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode} while starting`);
-  throw new Error(`not ready after ${timeoutMs} ms (${url}/readyz)`);
-}
+type Crash = { service: string; code: number | null; signal: string | null; lastError?: string };
 
 export async function startStack(o: StackOptions): Promise<Stack> {
   await ensureFree(o.sqsPort, "the SQS emulator", "--sqs-port");
@@ -119,56 +104,34 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   }
   const queues = createQueues(emulator);
   const token = `dev-${randomBytes(18).toString("base64url")}`;
-  const common = {
-    PATH: process.env.PATH ?? "",
-    ...EMULATOR_CREDENTIALS,
-    AWS_REGION: EMULATOR_REGION,
-    AWS_ENDPOINT_URL_SQS: emulator.endpoint,
-    HOST: "127.0.0.1",
-    LOG_LEVEL: o.logLevel ?? "info",
-  };
-  const services: Array<{ name: string; env: Record<string, string>; port: number }> = [
-    { name: "inventory", port: inventoryPort, env: { ...common, PORT: String(inventoryPort), QUEUE_URL: queues.inventoryUrl, AUTH_TOKENS: token } },
-    {
-      name: "pricing",
-      port: pricingPort,
-      // Short long polls: a stop waits for the polls in flight, so Ctrl-C returns in about 2 s.
-      env: { ...common, PORT: String(pricingPort), QUEUE_URL: queues.inventoryUrl, PRICE_QUEUE_URL: queues.priceUrl, POLICY_FILE: o.policyFile, RECEIVE_WAIT_S: "2" },
-    },
+  const env = (service: Service, port: number, extra: Record<string, string> = {}) =>
+    serviceEnv(service, { endpoint: emulator.endpoint, queues, token, port, logLevel: o.logLevel, policyFile: o.policyFile }, extra);
+  const services: Array<{ name: Service; env: Record<string, string> }> = [
+    { name: "inventory", env: env("inventory", inventoryPort) },
+    // Short long polls: a stop waits for the polls in flight, so Ctrl-C returns in about 2 s.
+    { name: "pricing", env: env("pricing", pricingPort, { RECEIVE_WAIT_S: "2" }) },
   ];
 
-  const children = new Map<string, ChildProcess>();
+  const children = new Map<Service, Child>();
   const lastError = new Map<string, string>();
   let stopping = false;
-  let reportCrash!: (c: { service: string; code: number | null; signal: string | null; lastError?: string }) => void;
-  const crashed = new Promise<{ service: string; code: number | null; signal: string | null; lastError?: string }>((r) => (reportCrash = r));
+  let reportCrash!: (c: Crash) => void;
+  const crashed = new Promise<Crash>((r) => (reportCrash = r));
 
   const launch = (s: (typeof services)[number]) => {
-    const child = spawn(process.execPath, ["--enable-source-maps", join(ROOT, "dist", `${s.name}.mjs`)], {
-      cwd: ROOT,
-      env: s.env,
-      stdio: ["ignore", "pipe", "pipe"],
+    const child = spawnService(s.name, s.env, {
+      nodeArgs: ["--enable-source-maps"],
       // Own process group: a terminal's Ctrl-C reaches only the stack, which
       // then stops each service once, gracefully, in order.
       detached: true,
+      onLine: (line, fromStderr) => {
+        if (fromStderr || /"level":"error"/.test(line)) lastError.set(s.name, line);
+        o.output(formatLine(s.name, line, o.raw));
+      },
     });
     children.set(s.name, child);
-    for (const stream of [child.stdout, child.stderr]) {
-      let buffer = "";
-      stream.setEncoding("utf8");
-      stream.on("data", (chunk: string) => {
-        buffer += chunk;
-        let i;
-        while ((i = buffer.indexOf("\n")) >= 0) {
-          const line = buffer.slice(0, i);
-          buffer = buffer.slice(i + 1);
-          if (/"level":"error"/.test(line) || stream === child.stderr) lastError.set(s.name, line);
-          o.output(formatLine(s.name, line, o.raw));
-        }
-      });
-    }
-    child.on("exit", (code, signal) => {
-      if (!stopping) reportCrash({ service: s.name, code, signal, lastError: lastError.get(s.name) });
+    void child.exited.then((e) => {
+      if (!stopping) reportCrash({ service: s.name, code: e.code, signal: e.signal, lastError: lastError.get(s.name) });
     });
   };
   const deferred = o.pricing === false ? services.filter((s) => s.name === "pricing") : [];
@@ -177,7 +140,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
 
   // Should the stack itself die, its services do not outlive it.
   process.once("exit", () => {
-    for (const child of children.values()) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    for (const child of children.values()) if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill("SIGKILL");
   });
 
   let alarms: LocalAlarms | undefined;
@@ -194,29 +157,15 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     if (stopping) return;
     stopping = true;
     await alarms?.stop();
-    await Promise.all(
-      [...children.values()].map(async (child) => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = once(child, "exit");
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 40_000);
-        await exited;
-        clearTimeout(timer);
-      }),
-    );
+    await Promise.all([...children.values()].map((child) => child.stop("SIGTERM", 40_000)));
     await emulator.stop();
     if (o.stateFile) rmSync(o.stateFile, { force: true });
   }
 
   const ready = (list: typeof services) =>
-    Promise.race([
-      Promise.all(list.map((s) => waitReady(`http://127.0.0.1:${s.port}`, children.get(s.name)!, 30_000).catch((err: Error) => {
-        throw new Error(`${s.name} ${err.message}${lastError.has(s.name) ? `: ${lastError.get(s.name)}` : ""}`);
-      }))),
-      crashed.then((c) => {
-        throw new Error(`${c.service} exited with code ${c.code} while starting${c.lastError ? `: ${c.lastError}` : ""}`);
-      }),
-    ]);
+    Promise.all(list.map((s) => serviceReady(children.get(s.name)!, s.name).catch((err: Error) => {
+      throw new Error(`${err.message.split(";")[0]}${lastError.has(s.name) ? `: ${lastError.get(s.name)}` : ""}`);
+    })));
   try {
     await ready(first);
     if (o.alarms !== false) {

@@ -10,11 +10,12 @@
 // is tried (`npm start -- --no-pricing`, then `npm run send -- --count 60`).
 // The updates are for --sku (default ABC-1) with --quantity (default 3).
 
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { request } from "undici";
 import { readPriceDecisions } from "../src/shared/events.ts";
+import { emulatorClient } from "./emulator.ts";
 import { STATE_FILE, type StackState } from "./local-stack.ts";
 
 const USAGE = `Usage: npm run send -- --sku SKU --quantity N [--version N] [--warehouse W] [--timeout SECONDS]
@@ -103,12 +104,7 @@ async function main(): Promise<void> {
   const id = await post(state, update);
   process.stdout.write(`accepted ${update.sku} quantity=${update.quantity} (id ${id}); waiting for the price decision...\n`);
 
-  const sqs = new SQSClient({
-    region: state.region,
-    endpoint: state.sqsEndpoint,
-    useQueueUrlAsEndpoint: false,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+  const sqs = emulatorClient(state.sqsEndpoint, state.region);
   const deadline = Date.now() + timeoutS * 1000;
   try {
     while (Date.now() < deadline) {

@@ -1,21 +1,24 @@
-// One fault scenario's system: the SQS emulator as its own process (with a
-// data directory when the scenario kills it), dist/inventory.mjs and
-// dist/pricing.mjs as processes, an SDK client for reading the queues back,
-// and an RSS sampler. Everything it starts it stops by pid.
+// One fault scenario's system, on the local stack's parts (scripts/lib/stack.ts):
+// the SQS emulator as its own process (with a data directory when the scenario
+// kills it), dist/inventory.mjs and dist/pricing.mjs as processes with the
+// Deployments' heap cap and malloc settings, optionally a recording proxy in
+// front of the emulator, an SDK client for reading the queues back, and an RSS
+// sampler. Everything it starts it stops by pid.
 
 import { GetQueueAttributesCommand, ReceiveMessageCommand, DeleteMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { HEAP_FLAGS, MALLOC_TUNABLES } from "../../src/shared/env.ts";
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION, type QueueSetup } from "../emulator.ts";
-import { spawnNode, type Child } from "../lib/process.ts";
+import { emulatorClient, type QueueSetup } from "../emulator.ts";
+import type { Child } from "../lib/process.ts";
+import { serviceEnv, serviceReady, spawnService, startEmulatorProcess, type Service, type StartedService } from "../lib/stack.ts";
 import { RssSampler } from "./procs.ts";
 import { startSqsProxy, type ProxyHooks, type SqsProxy } from "./sqs-proxy.ts";
 
-export const ROOT = resolve(import.meta.dirname, "..", "..");
+export { ROOT } from "../lib/stack.ts";
 
 /** Receives and deletes everything visible in `queueUrl` now; each body goes to `onBody`. */
 export async function drainQueue(sqs: SQSClient, queueUrl: string, onBody: (body: string) => void): Promise<number> {
@@ -69,7 +72,7 @@ export class FaultStack {
   static async start(o: FaultStackOptions, services: { pricing?: boolean } = {}): Promise<FaultStack> {
     const s = new FaultStack(o);
     await s.startEmulator();
-    s.sqs = new SQSClient({ region: EMULATOR_REGION, endpoint: `http://127.0.0.1:${s.sqsPort}`, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    s.sqs = emulatorClient(`http://127.0.0.1:${s.sqsPort}`);
     if (o.proxy) s.proxy = await startSqsProxy(`http://127.0.0.1:${s.sqsPort}`, o.proxy);
     await s.startInventory();
     if (services.pricing !== false) await s.startPricing();
@@ -84,54 +87,34 @@ export class FaultStack {
 
   /** Starts (or restarts, on the same port and data directory) the emulator. */
   async startEmulator(): Promise<void> {
-    const args = [join(ROOT, "scripts", "faults", "emulator-main.ts"), "--port", String(this.sqsPort), "--visibility", String(this.o.visibilityS), "--max-receive", String(this.o.maxReceive)];
-    if (this.dataDir) args.push("--data-dir", this.dataDir);
-    this.emulator = this.#track(spawnNode("emulator", args, {}));
-    const ready = JSON.parse(await this.emulator.waitFor(/"ready":true/, 15_000)) as QueueSetup & { port: number };
-    this.sqsPort = ready.port;
-    this.queues = { inventoryUrl: ready.inventoryUrl, dlqUrl: ready.dlqUrl, priceUrl: ready.priceUrl };
+    const e = await startEmulatorProcess({ port: this.sqsPort, dataDir: this.dataDir, visibilityS: this.o.visibilityS, maxReceive: this.o.maxReceive });
+    this.emulator = this.#track(e.child);
+    this.sqsPort = e.port;
+    this.queues = e.queues;
   }
 
-  #serviceEnv(): Record<string, string> {
-    return {
-      ...EMULATOR_CREDENTIALS,
-      AWS_REGION: EMULATOR_REGION,
-      AWS_ENDPOINT_URL_SQS: this.proxy?.endpoint ?? `http://127.0.0.1:${this.sqsPort}`,
-      QUEUE_URL: this.queues.inventoryUrl,
-      HOST: "127.0.0.1",
-      PORT: "0",
-      LOG_LEVEL: "info",
-      // As the Deployments set it.
-      GLIBC_TUNABLES: MALLOC_TUNABLES,
-    };
+  #start(service: Service, env: Record<string, string>): Promise<StartedService> {
+    const nodeArgs = [...HEAP_FLAGS, ...((service === "inventory" ? this.o.inventoryNodeArgs : this.o.pricingNodeArgs) ?? [])];
+    return serviceReady(this.#track(spawnService(service, env, { nodeArgs })), service, 15_000);
+  }
+
+  #env(service: Service, extra: Record<string, string>): Record<string, string> {
+    const endpoint = this.proxy?.endpoint ?? `http://127.0.0.1:${this.sqsPort}`;
+    // GLIBC_TUNABLES as the Deployments set it.
+    return serviceEnv(service, { endpoint, queues: this.queues, token: this.token }, { GLIBC_TUNABLES: MALLOC_TUNABLES, ...extra });
   }
 
   async startInventory(): Promise<Child> {
-    const p = this.#track(spawnNode("inventory", [...HEAP_FLAGS, ...(this.o.inventoryNodeArgs ?? []), join(ROOT, "dist", "inventory.mjs")], { ...this.#serviceEnv(), AUTH_TOKENS: this.token, ...this.o.inventoryEnv }));
-    const line = await p.waitFor(/inventory\.ready/, 15_000);
-    const port = /"port":(\d+)/.exec(p.lines.find((l) => l.includes("inventory.listening")) ?? "")?.[1];
-    if (!port) throw new Error(`inventory: no port in its log (${line})`);
-    this.inventory = p;
-    this.inventoryUrl = `http://127.0.0.1:${port}`;
-    return p;
+    const started = await this.#start("inventory", this.#env("inventory", { ...this.o.inventoryEnv }));
+    this.inventoryUrl = started.url;
+    return (this.inventory = started.child);
   }
 
   /** Starts pricing; `overrides` replace the stack's settings for this process only. */
   async startPricing(overrides: Record<string, string> = {}): Promise<Child> {
-    const env = {
-      ...this.#serviceEnv(),
-      PRICE_QUEUE_URL: this.queues.priceUrl,
-      POLICY_FILE: join(ROOT, "examples", "policy.yaml"),
-      VISIBILITY_TIMEOUT_S: String(this.o.visibilityS),
-      // Short long polls so that stopping an idle pricing takes ~1 s, not ~20 s.
-      RECEIVE_WAIT_S: "1",
-      ...this.o.pricingEnv,
-      ...overrides,
-    };
-    const p = this.#track(spawnNode("pricing", [...HEAP_FLAGS, ...(this.o.pricingNodeArgs ?? []), join(ROOT, "dist", "pricing.mjs")], env));
-    await p.waitFor(/pricing\.ready/, 15_000);
-    this.pricing = p;
-    return p;
+    // Short long polls so that stopping an idle pricing takes ~1 s, not ~20 s.
+    const env = this.#env("pricing", { VISIBILITY_TIMEOUT_S: String(this.o.visibilityS), RECEIVE_WAIT_S: "1", ...this.o.pricingEnv, ...overrides });
+    return (this.pricing = (await this.#start("pricing", env)).child);
   }
 
   async depth(queueUrl: string): Promise<{ visible: number; invisible: number }> {

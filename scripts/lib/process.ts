@@ -30,9 +30,16 @@ export interface Child {
 
 const MAX_LINES = 50_000;
 
+export interface SpawnExtras {
+  /** Own process group: a terminal's Ctrl-C reaches only the parent, which then stops the child itself. */
+  detached?: boolean;
+  /** Every output line as it arrives (all of them, also past the kept 50,000). */
+  onLine?: (line: string, fromStderr: boolean) => void;
+}
+
 /** Runs `node <args>` with only PATH and `env` in its environment. */
-export function spawnNode(name: string, args: string[], env: Record<string, string>, cwd = process.cwd()): Child {
-  const proc = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+export function spawnNode(name: string, args: string[], env: Record<string, string>, cwd = process.cwd(), extras: SpawnExtras = {}): Child {
+  const proc = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"], detached: extras.detached ?? false });
   const lines: string[] = [];
   const waiters = new Set<{ pattern: RegExp; resolve: (line: string) => void }>();
   for (const stream of [proc.stdout, proc.stderr]) {
@@ -44,6 +51,7 @@ export function spawnNode(name: string, args: string[], env: Record<string, stri
         const line = buffer.slice(0, i);
         buffer = buffer.slice(i + 1);
         if (lines.length < MAX_LINES) lines.push(line);
+        extras.onLine?.(line, stream === proc.stderr);
         for (const w of waiters) if (w.pattern.test(line)) (waiters.delete(w), w.resolve(line));
       }
     });

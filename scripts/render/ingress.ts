@@ -8,7 +8,7 @@
 // certificate, so a scheme without --certificate-arn is an error, never an
 // Ingress without TLS.
 
-import type { K8sObject } from "./manifests.ts";
+import type { K8sObject } from "./k8s.ts";
 
 export const INGRESS_SCHEMES = ["internet-facing", "internal"] as const;
 export type IngressScheme = (typeof INGRESS_SCHEMES)[number];

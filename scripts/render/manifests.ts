@@ -10,6 +10,7 @@ import { K8S } from "../../src/shared/names.ts";
 import { imageVersion, ROOT, type DeployEnv, type RenderOptions } from "./options.ts";
 import { finishIngress, INGRESS_TEMPLATE, ingressValues } from "./ingress.ts";
 import { spreadPods } from "./placement.ts";
+import type { K8sObject } from "./k8s.ts";
 
 export const MANIFEST_DIR = join(ROOT, "manifests");
 /** Only rendered with --keda (the cluster needs KEDA's CRDs). */
@@ -46,12 +47,7 @@ export const ENVIRONMENTS: Record<DeployEnv, {
   prod: { logLevel: "info", inventory: { minReplicas: 2, maxReplicas: 10 }, pricing: { replicas: 2, kedaMin: 1, kedaMax: 20 } },
 };
 
-export interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  [field: string]: unknown;
-}
+export type { K8sObject };
 
 /** Apply order: what others refer to comes first. */
 export const KIND_ORDER = [

@@ -80,7 +80,7 @@ export const FLAGS = {
 
 export const BOOLEAN_FLAGS = { keda: "--keda", dryRun: "--dry-run", help: "--help" } as const;
 
-export const USAGE = `Usage: npm run render -- [flags]
+export const USAGE = `Usage: npm run render -- [manifests] [flags]   (the telemetry objects: npm run render -- telemetry --help)
 
 Renders manifests/ into <out>/${OUTPUT_FILE} for one environment.
 Unset values fall back to the CodeBuild variable named in brackets, then to a
@@ -95,8 +95,8 @@ ${Object.values(FLAGS)
 
 Defaults: --policy ${DEFAULT_POLICY}, --out ${DEFAULT_OUT}, --pricing-capacity spot.`;
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+export const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+export const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const QUEUE_URL = /^https:\/\/([a-z0-9.-]+)\/(\d{12})\/([A-Za-z0-9_-]{1,75}(\.fifo)?)$/;
 // registry[:port]/path[:tag][@sha256:hex]; the registry part is required.
 const IMAGE = /^([a-z0-9.-]+(?::\d+)?)\/([a-z0-9]+(?:[._/-][a-z0-9]+)*)(?::([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;

@@ -11,7 +11,7 @@
 // matchLabelKeys pod-template-hash counts only the pods of the same
 // ReplicaSet, so a rolling update is not held up by the old pods.
 
-import type { K8sObject } from "./manifests.ts";
+import type { K8sObject } from "./k8s.ts";
 
 export const SPREAD_KEYS = { node: "kubernetes.io/hostname", zone: "topology.kubernetes.io/zone" } as const;
 

@@ -7,12 +7,15 @@
 //
 // The names below are the ones modules/observability and modules/eks create
 // and grant; test/infra/telemetry.test.ts fails if the two drift apart.
+// Its flags (`npm run render -- telemetry --help`) are at the end.
 
 import { createHash } from "node:crypto";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { K8S } from "../../src/shared/names.ts";
-import { fill, loadTemplates, MANIFEST_DIR, type K8sObject } from "./manifests.ts";
-import { ROOT, type DeployEnv, type PricingCapacity } from "./options.ts";
+import type { K8sObject } from "./k8s.ts";
+import { fill, loadTemplates, MANIFEST_DIR } from "./manifests.ts";
+import { DEFAULT_OUT, DEPLOY_ENVS, PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION, PRICING_CAPACITIES, REGION, ROLE_ARN, ROOT, UsageError, type DeployEnv, type PricingCapacity } from "./options.ts";
 
 export const TELEMETRY_DIR = join(ROOT, "telemetry");
 export const TELEMETRY_FILE = "observability.yaml";
@@ -88,4 +91,76 @@ export function renderTelemetry(o: TelemetryOptions, dir = TELEMETRY_DIR): K8sOb
   const objects = [...configMaps, ...docs.filter((x) => x.d.kind !== "ConfigMap").map((x) => fill(x.d, values, `telemetry/${x.file}`))];
   for (const obj of objects) if (!ORDER.includes(obj.kind)) throw new Error(`telemetry: kind ${obj.kind} has no place in the apply order`);
   return objects.sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+}
+
+const TELEMETRY_FLAGS = {
+  env: { envVars: ["DEPLOY_ENV"], allowed: DEPLOY_ENVS.join(" | ") },
+  region: { envVars: ["AWS_REGION", "AWS_DEFAULT_REGION"], allowed: "an AWS region such as eu-west-1" },
+  "pricing-capacity": { envVars: ["PRICING_CAPACITY"], allowed: PRICING_CAPACITIES.join(" | ") },
+  "cluster-name": { envVars: ["EKS_CLUSTER_NAME"], allowed: "the EKS cluster's name (default stockprice-<env>)" },
+  "collector-role-arn": { envVars: ["COLLECTOR_ROLE_ARN"], allowed: "an IAM role ARN (observability output collector_role_arn)" },
+  "fluent-bit-role-arn": { envVars: ["FLUENT_BIT_ROLE_ARN"], allowed: "an IAM role ARN (observability output fluent_bit_role_arn)" },
+  out: { envVars: [], allowed: "a directory" },
+} as const;
+type Flag = keyof typeof TELEMETRY_FLAGS;
+
+export const TELEMETRY_USAGE = `Usage: npm run render -- telemetry [flags]   (or npm run render:telemetry -- [flags])
+
+Renders telemetry/ into <out>/${TELEMETRY_FILE}: the aws-logging ConfigMap, the
+metrics collector and (pricing on Spot) the nodes' Fluent Bit.
+
+${Object.entries(TELEMETRY_FLAGS)
+  .map(([f, d]) => `  --${f.padEnd(20)} ${d.allowed}${d.envVars.length ? ` [${d.envVars.join(", ")}]` : ""}`)
+  .join("\n")}
+  --help                 this text
+
+Defaults: --region ${PLACEHOLDER_REGION}, --pricing-capacity spot, --out ${DEFAULT_OUT}.`;
+
+const CLUSTER = /^[a-z0-9][a-z0-9-]{1,40}$/;
+
+export function resolveTelemetryOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): TelemetryOptions & { out: string } {
+  let parsed: Record<string, string | boolean | undefined>;
+  try {
+    parsed = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: Object.fromEntries(Object.keys(TELEMETRY_FLAGS).map((f) => [f, { type: "string" as const }])) }).values;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new UsageError(/(--[\w-]+)/.exec(message)?.[1] ?? "flags", `cannot be parsed: ${message.split("\n")[0]} (allowed: ${Object.keys(TELEMETRY_FLAGS).map((f) => `--${f}`).join(", ")})`);
+  }
+  const value = (f: Flag): string | undefined => {
+    const given = parsed[f];
+    if (typeof given === "string") {
+      if (given.trim() === "") throw new UsageError(`--${f}`, `must not be empty (${TELEMETRY_FLAGS[f].allowed})`);
+      return given.trim();
+    }
+    for (const name of TELEMETRY_FLAGS[f].envVars) if (env[name]?.trim()) return env[name]!.trim();
+    return undefined;
+  };
+  const check = (f: Flag, v: string, ok: boolean): string => {
+    if (!ok) throw new UsageError(`--${f}`, `must be ${TELEMETRY_FLAGS[f].allowed}, got "${v}"`);
+    return v;
+  };
+
+  const rawEnv = value("env");
+  if (rawEnv === undefined) throw new UsageError("--env", `is required (${TELEMETRY_FLAGS.env.allowed}; or set DEPLOY_ENV)`);
+  const deployEnv = check("env", rawEnv, (DEPLOY_ENVS as readonly string[]).includes(rawEnv)) as DeployEnv;
+  const region = value("region") ?? PLACEHOLDER_REGION;
+  check("region", region, REGION.test(region));
+  const capacity = value("pricing-capacity") ?? "spot";
+  check("pricing-capacity", capacity, (PRICING_CAPACITIES as readonly string[]).includes(capacity));
+  const cluster = value("cluster-name") ?? clusterName(deployEnv);
+  check("cluster-name", cluster, CLUSTER.test(cluster));
+  const roles = telemetryNames(cluster).roleNames;
+  const role = (f: "collector-role-arn" | "fluent-bit-role-arn", name: string) => {
+    const v = value(f) ?? `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:role/${name}`;
+    return check(f, v, ROLE_ARN.test(v));
+  };
+  return {
+    env: deployEnv,
+    region,
+    pricingCapacity: capacity as PricingCapacity,
+    cluster,
+    collectorRoleArn: role("collector-role-arn", roles.collector),
+    fluentBitRoleArn: role("fluent-bit-role-arn", roles.fluentBit),
+    out: resolve(cwd, value("out") ?? DEFAULT_OUT),
+  };
 }

@@ -1,4 +1,4 @@
-// npm run render:telemetry: writes observability.yaml from the flags or the
+// npm run render -- telemetry (npm run render:telemetry): writes observability.yaml from the flags or the
 // variables, and refuses a bad value with exit 2 naming the flag.
 
 import assert from "node:assert/strict";
@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), "render-telemetry-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "render-telemetry.ts"), ...args], { cwd: dir, env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "render.ts"), "telemetry", ...args], { cwd: dir, env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -11,7 +11,7 @@ locals {
 }
 
 terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/lb-controller-release"
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//lb-controller-release"
 }
 
 # The module states a lower bound; the live layer pins the exact version.

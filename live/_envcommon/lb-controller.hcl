@@ -6,7 +6,7 @@ locals {
 }
 
 terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/lb-controller"
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//lb-controller"
 }
 
 dependency "network" {

@@ -60,7 +60,7 @@ run "defaults" {
   }
 
   assert {
-    condition     = strcontains(data.aws_iam_policy_document.telemetry_trust["collector"].json, "system:serviceaccount:stockprice-telemetry:metrics-collector")
+    condition     = strcontains(module.telemetry_role["collector"].trust_policy, "system:serviceaccount:stockprice-telemetry:metrics-collector")
     error_message = "the collector role trusts only its ServiceAccount"
   }
   assert {

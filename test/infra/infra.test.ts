@@ -113,7 +113,8 @@ test("EKS: no Fargate Spot; pricing on a SPOT node group tainted for pricing, in
   assert.equal(ng.capacity_type, "SPOT");
   assert.deepEqual(ng.taint[0], { key: "stockprice.io/workload", value: "pricing", effect: "NO_SCHEDULE" });
   assert.ok(m.variables.spot_instance_types.default && (m.variables.spot_instance_types.default as string[]).length >= 3);
-  const inv = blocksOf(m, "resource", "aws_eks_fargate_profile").inventory;
-  assert.deepEqual(inv.selector[0].labels, { "app.kubernetes.io/name": "inventory" });
+  const profiles = Object.assign({}, ...m.blocks.flatMap((b) => (b.locals ?? []) as Hcl[])).fargate_profiles as Hcl;
+  assert.deepEqual(profiles.inventory.selectors[0].labels, { "app.kubernetes.io/name": "inventory" });
+  assert.ok(blocksOf(m, "resource", "aws_eks_fargate_profile").this, "one aws_eks_fargate_profile over the map");
   assert.doesNotMatch(readFileSync(join(ROOT, "modules", "eks", "main.tf"), "utf8"), /FARGATE_SPOT/i, "EKS has no Fargate Spot capacity provider");
 });

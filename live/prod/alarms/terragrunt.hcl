@@ -7,6 +7,8 @@ include "envcommon" {
   expose = true
 }
 
+# Updates must always flow in prod: silence pages.
 inputs = {
   oldest_message_age_seconds = 300
+  updates_arriving_enabled   = true
 }

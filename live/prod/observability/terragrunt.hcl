@@ -7,8 +7,7 @@ include "envcommon" {
   expose = true
 }
 
-# Updates must always flow in prod: silence pages. Logs kept 90 days.
+# Logs kept 90 days.
 inputs = {
-  updates_arriving_enabled = true
-  log_retention_days       = 90
+  log_retention_days = 90
 }

@@ -6,3 +6,7 @@ include "envcommon" {
   path   = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/irsa.hcl"
   expose = true
 }
+
+include "eks" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/eks-dependency.hcl"
+}

@@ -6,3 +6,7 @@ include "envcommon" {
   path   = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/lb-controller-release.hcl"
   expose = true
 }
+
+include "eks" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/eks-dependency.hcl"
+}

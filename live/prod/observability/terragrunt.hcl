@@ -7,6 +7,10 @@ include "envcommon" {
   expose = true
 }
 
+include "eks" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/eks-dependency.hcl"
+}
+
 # Logs kept 90 days.
 inputs = {
   log_retention_days = 90

@@ -4,18 +4,7 @@ locals {
 }
 
 terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/controllers-release"
-}
-
-dependency "eks" {
-  config_path = "${get_terragrunt_dir()}/../eks"
-
-  mock_outputs = {
-    cluster_name     = "stockprice-mock"
-    cluster_endpoint = "https://0000000000000000.gr7.eu-west-1.eks.amazonaws.com"
-    cluster_ca_data  = "bW9jay1jYQ=="
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//controllers-release"
 }
 
 dependency "autoscaler" {

@@ -7,7 +7,7 @@ locals {
 }
 
 terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/edge"
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//edge"
 }
 
 inputs = {

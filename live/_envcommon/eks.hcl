@@ -3,7 +3,7 @@ locals {
 }
 
 terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/eks"
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//eks"
 }
 
 dependency "network" {

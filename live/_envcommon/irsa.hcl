@@ -3,21 +3,7 @@ locals {
 }
 
 terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/irsa"
-}
-
-dependency "eks" {
-  config_path = "${get_terragrunt_dir()}/../eks"
-
-  mock_outputs = {
-    cluster_name              = "stockprice-mock"
-    cluster_arn               = "arn:aws:eks:eu-west-1:123456789012:cluster/stockprice-mock"
-    cluster_endpoint          = "https://0000000000000000.gr7.eu-west-1.eks.amazonaws.com"
-    oidc_provider_arn         = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
-    oidc_issuer_url           = "https://oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
-    cluster_security_group_id = "sg-00000000000000000"
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//irsa"
 }
 
 dependency "queue" {

@@ -11,7 +11,7 @@ locals {
 }
 
 terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/lb-controller-release"
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//lb-controller-release"
 }
 
 # The module states a lower bound; the live layer pins the exact version.
@@ -37,21 +37,6 @@ dependency "network" {
     vpc_id             = "vpc-00000000000000000"
     private_subnet_ids = ["subnet-00000000000000001", "subnet-00000000000000002"]
     public_subnet_ids  = ["subnet-00000000000000003", "subnet-00000000000000004"]
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
-dependency "eks" {
-  config_path = "${get_terragrunt_dir()}/../eks"
-
-  mock_outputs = {
-    cluster_name              = "stockprice-mock"
-    cluster_arn               = "arn:aws:eks:eu-west-1:123456789012:cluster/stockprice-mock"
-    cluster_endpoint          = "https://0000000000000000.gr7.eu-west-1.eks.amazonaws.com"
-    cluster_ca_data           = "bW9jay1jYQ=="
-    oidc_provider_arn         = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
-    oidc_issuer_url           = "https://oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
-    cluster_security_group_id = "sg-00000000000000000"
   }
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }

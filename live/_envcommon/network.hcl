@@ -4,7 +4,7 @@ locals {
 }
 
 terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/network"
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//network"
 }
 
 inputs = {

@@ -3,7 +3,7 @@ locals {
 }
 
 terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/pipeline"
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//pipeline"
 }
 
 dependency "network" {
@@ -11,17 +11,6 @@ dependency "network" {
 
   mock_outputs = {
     private_subnet_ids = ["subnet-00000000000000001", "subnet-00000000000000002"]
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
-dependency "eks" {
-  config_path = "${get_terragrunt_dir()}/../eks"
-
-  mock_outputs = {
-    cluster_name             = "stockprice-mock"
-    cluster_arn              = "arn:aws:eks:eu-west-1:123456789012:cluster/stockprice-mock"
-    deploy_security_group_id = "sg-00000000000000001"
   }
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }

@@ -5,7 +5,7 @@ locals {
 }
 
 terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/state-bucket"
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//state-bucket"
 }
 
 inputs = {

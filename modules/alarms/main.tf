@@ -121,60 +121,6 @@ resource "aws_sns_topic_subscription" "this" {
   endpoint  = each.value.endpoint
 }
 
-# The original design's alarm: the backlog stays above the threshold for
-# backlog_minutes consecutive one-minute periods (50 for 5 minutes).
-resource "aws_cloudwatch_metric_alarm" "backlog" {
-  alarm_name          = "${var.name_prefix}-inventory-backlog"
-  alarm_description   = "More than ${var.backlog_threshold} messages waiting for ${var.backlog_minutes} minutes. A message is a packed batch of up to about 180 stock updates at the default 64 KiB, so up to about 180 x ${var.backlog_threshold} updates: pricing is down, stuck or too small. Check the pricing pods and the Spot node group; the age-of-oldest-message alarm is the latency signal."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = var.queue_name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = var.backlog_minutes
-  threshold           = var.backlog_threshold
-  comparison_operator = "GreaterThanThreshold"
-  # SQS sends queue metrics while the queue is active; no data means idle.
-  treat_missing_data = "notBreaching"
-  alarm_actions      = [aws_sns_topic.this.arn]
-  ok_actions         = [aws_sns_topic.this.arn]
-  tags               = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "dlq" {
-  alarm_name          = "${var.name_prefix}-inventory-dlq"
-  alarm_description   = "A stock update was moved to the DLQ after repeated failures (a poison message). Look without taking: npm run dlq -- --env ${var.environment} peek (why each failed). Once the cause is fixed: npm run dlq -- --env ${var.environment} redrive, then npm run dlq -- --env ${var.environment} status (docs/deploy-aws.md, \"The DLQ: look, fix, send back\")."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = var.dlq_name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.this.arn]
-  ok_actions          = [aws_sns_topic.this.arn]
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "age" {
-  alarm_name          = "${var.name_prefix}-inventory-oldest-message"
-  alarm_description   = "The oldest stock update has waited more than ${var.oldest_message_age_seconds} s: prices are going stale."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateAgeOfOldestMessage"
-  dimensions          = { QueueName = var.queue_name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 5
-  threshold           = var.oldest_message_age_seconds
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_sns_topic.this.arn]
-  ok_actions          = [aws_sns_topic.this.arn]
-  tags                = var.tags
-}
-
 resource "aws_cloudwatch_dashboard" "this" {
   dashboard_name = "${var.name_prefix}-queues"
   dashboard_body = jsonencode({

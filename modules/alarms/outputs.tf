@@ -5,7 +5,7 @@ output "topic_arn" {
 
 output "backlog_alarm_arn" {
   description = "ARN of the backlog alarm."
-  value       = aws_cloudwatch_metric_alarm.backlog.arn
+  value       = aws_cloudwatch_metric_alarm.sqs["backlog"].arn
 }
 
 output "dashboard_name" {

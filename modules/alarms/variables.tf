@@ -162,3 +162,42 @@ variable "environment" {
     error_message = "environment must be dev or prod."
   }
 }
+
+variable "updates_arriving_enabled" {
+  description = "Create the updates-arriving alarm (true where updates must always flow, e.g. prod; false where quiet hours are normal)."
+  type        = bool
+  default     = false
+}
+
+variable "updates_arriving_floor" {
+  description = "Fewest stock updates expected in the inventory queue per updates_arriving_minutes; fewer, or no data, raises the alarm (1 or more)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.updates_arriving_floor >= 1
+    error_message = "updates_arriving_floor must be 1 or more."
+  }
+}
+
+variable "updates_arriving_minutes" {
+  description = "Window of the updates-arriving alarm in minutes (5-1440, a multiple of 5; SQS metrics arrive once a minute, a longer window rides out quiet minutes)."
+  type        = number
+  default     = 15
+
+  validation {
+    condition     = var.updates_arriving_minutes >= 5 && var.updates_arriving_minutes <= 1440 && var.updates_arriving_minutes % 5 == 0
+    error_message = "updates_arriving_minutes must be a multiple of 5 between 5 and 1440."
+  }
+}
+
+variable "price_queue_age_seconds" {
+  description = "Age of the oldest message in price-change-queue that raises its alarm (60 or more). Raise it while nothing consumes the queue downstream yet."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.price_queue_age_seconds >= 60
+    error_message = "price_queue_age_seconds must be 60 or more."
+  }
+}

@@ -4,37 +4,16 @@
 # groups (k8s.io/cluster-autoscaler/enabled, .../<cluster> = owned) and may
 # change only groups tagged as owned by this cluster.
 
-locals {
-  issuer = replace(var.oidc_issuer_url, "https://", "")
-}
+module "role" {
+  source = "../irsa-role"
 
-data "aws_iam_policy_document" "trust" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [var.oidc_provider_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.issuer}:sub"
-      values   = ["system:serviceaccount:kube-system:${var.service_account}"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.issuer}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "this" {
-  name               = "${var.cluster_name}-cluster-autoscaler"
-  assume_role_policy = data.aws_iam_policy_document.trust.json
-  tags               = var.tags
+  name              = "${var.cluster_name}-cluster-autoscaler"
+  oidc_provider_arn = var.oidc_provider_arn
+  oidc_issuer_url   = var.oidc_issuer_url
+  namespace         = "kube-system"
+  service_account   = var.service_account
+  inline_policies   = { cluster-autoscaler = data.aws_iam_policy_document.this.json }
+  tags              = var.tags
 }
 
 data "aws_iam_policy_document" "this" {
@@ -74,8 +53,13 @@ data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 data "aws_partition" "current" {}
 
-resource "aws_iam_role_policy" "this" {
-  name   = "cluster-autoscaler"
-  role   = aws_iam_role.this.id
-  policy = data.aws_iam_policy_document.this.json
+# Addresses before the role was written once in modules/irsa-role.
+moved {
+  from = aws_iam_role.this
+  to   = module.role.aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.this
+  to   = module.role.aws_iam_role_policy.this["cluster-autoscaler"]
 }

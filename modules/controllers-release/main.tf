@@ -1,7 +1,7 @@
 # The cluster's controllers, pinned: External Secrets Operator (API tokens
 # from Secrets Manager, modules/tokens) and the cluster autoscaler (the
 # pricing Spot node group, modules/autoscaler). Both run on Fargate
-# (modules/eks, controllers.tf): ESO by its namespace, the autoscaler by the
+# (modules/eks, fargate.tf): ESO by its namespace, the autoscaler by the
 # pod label set below. A chart bump is a reviewed change of the versions
 # here; the autoscaler's minor follows the cluster's (chart 9.59.0 ships
 # autoscaler 1.35.0 for Kubernetes 1.35).

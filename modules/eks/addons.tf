@@ -37,27 +37,7 @@ resource "aws_eks_addon" "this" {
   resolve_conflicts_on_update = "OVERWRITE"
   tags                        = var.tags
 
-  depends_on = [aws_eks_fargate_profile.coredns, aws_eks_fargate_profile.metrics_server]
-}
-
-resource "aws_eks_fargate_profile" "metrics_server" {
-  cluster_name           = aws_eks_cluster.this.name
-  fargate_profile_name   = "metrics-server"
-  pod_execution_role_arn = aws_iam_role.fargate.arn
-  subnet_ids             = var.private_subnet_ids
-
-  # The add-on's pods carry one of these labels, depending on its version.
-  selector {
-    namespace = "kube-system"
-    labels    = { "app.kubernetes.io/name" = "metrics-server" }
-  }
-
-  selector {
-    namespace = "kube-system"
-    labels    = { "k8s-app" = "metrics-server" }
-  }
-
-  tags = var.tags
+  depends_on = [aws_eks_fargate_profile.this]
 }
 
 # The AMI release of the pricing nodes: var.node_release_version, else the

@@ -102,51 +102,6 @@ resource "aws_iam_role_policy_attachment" "fargate" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy"
 }
 
-resource "aws_eks_fargate_profile" "inventory" {
-  cluster_name           = aws_eks_cluster.this.name
-  fargate_profile_name   = "inventory"
-  pod_execution_role_arn = aws_iam_role.fargate.arn
-  subnet_ids             = var.private_subnet_ids
-
-  selector {
-    namespace = var.namespace
-    labels    = { "app.kubernetes.io/name" = "inventory" }
-  }
-
-  tags = var.tags
-}
-
-resource "aws_eks_fargate_profile" "coredns" {
-  cluster_name           = aws_eks_cluster.this.name
-  fargate_profile_name   = "coredns"
-  pod_execution_role_arn = aws_iam_role.fargate.arn
-  subnet_ids             = var.private_subnet_ids
-
-  selector {
-    namespace = "kube-system"
-    labels    = { "k8s-app" = "kube-dns" }
-  }
-
-  tags = var.tags
-}
-
-# pricing_capacity = "fargate": pricing on Fargate (on-demand; EKS has no Fargate Spot).
-resource "aws_eks_fargate_profile" "pricing" {
-  count = var.pricing_capacity == "fargate" ? 1 : 0
-
-  cluster_name           = aws_eks_cluster.this.name
-  fargate_profile_name   = "pricing"
-  pod_execution_role_arn = aws_iam_role.fargate.arn
-  subnet_ids             = var.private_subnet_ids
-
-  selector {
-    namespace = var.namespace
-    labels    = { "app.kubernetes.io/name" = "pricing" }
-  }
-
-  tags = var.tags
-}
-
 resource "aws_iam_role" "node" {
   count = var.pricing_capacity == "spot" ? 1 : 0
 

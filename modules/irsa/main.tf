@@ -7,59 +7,27 @@
 # compares it with the statements below.
 
 locals {
-  issuer = replace(var.oidc_issuer_url, "https://", "")
-  # The one subject each role trusts.
+  # The ServiceAccount each role trusts (modules/irsa-role).
   subjects = {
-    inventory = "system:serviceaccount:${var.namespace}:${var.inventory_service_account}"
-    pricing   = "system:serviceaccount:${var.namespace}:${var.pricing_service_account}"
+    inventory = var.inventory_service_account
+    pricing   = var.pricing_service_account
   }
 }
 
-data "aws_iam_policy_document" "trust" {
+module "role" {
+  source   = "../irsa-role"
   for_each = local.subjects
 
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [var.oidc_provider_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.issuer}:sub"
-      values   = [each.value]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.issuer}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-  }
-
+  name              = "${var.name_prefix}-${each.key}"
+  oidc_provider_arn = var.oidc_provider_arn
+  oidc_issuer_url   = var.oidc_issuer_url
+  namespace         = var.namespace
+  service_account   = each.value
   # With KEDA (identityOwner: workload), KEDA's operator assumes the pricing
   # role to read the queue's length.
-  dynamic "statement" {
-    for_each = var.keda_enabled && each.key == "pricing" ? [1] : []
-    content {
-      sid     = "KedaOperator"
-      actions = ["sts:AssumeRole"]
-      principals {
-        type        = "AWS"
-        identifiers = [aws_iam_role.keda[0].arn]
-      }
-    }
-  }
-}
-
-resource "aws_iam_role" "this" {
-  for_each = local.subjects
-
-  name               = "${var.name_prefix}-${each.key}"
-  assume_role_policy = data.aws_iam_policy_document.trust[each.key].json
-  tags               = var.tags
+  assumed_by      = var.keda_enabled && each.key == "pricing" ? { KedaOperator = module.keda[0].arn } : {}
+  inline_policies = { sqs = each.key == "inventory" ? data.aws_iam_policy_document.inventory.json : data.aws_iam_policy_document.pricing.json }
+  tags            = var.tags
 }
 
 # Only with a customer managed key: SSE-SQS needs no KMS permission.
@@ -119,49 +87,19 @@ data "aws_iam_policy_document" "pricing" {
   }
 }
 
-resource "aws_iam_role_policy" "inventory" {
-  name   = "sqs"
-  role   = aws_iam_role.this["inventory"].id
-  policy = data.aws_iam_policy_document.inventory.json
-}
-
-resource "aws_iam_role_policy" "pricing" {
-  name   = "sqs"
-  role   = aws_iam_role.this["pricing"].id
-  policy = data.aws_iam_policy_document.pricing.json
-}
-
 # KEDA's operator (optional): its own IRSA role, trusted by the operator's
 # ServiceAccount only, allowed only to assume the pricing role.
-data "aws_iam_policy_document" "keda_trust" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
+module "keda" {
+  source = "../irsa-role"
+  count  = var.keda_enabled ? 1 : 0
 
-    principals {
-      type        = "Federated"
-      identifiers = [var.oidc_provider_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.issuer}:sub"
-      values   = ["system:serviceaccount:${var.keda_namespace}:${var.keda_service_account}"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.issuer}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "keda" {
-  count = var.keda_enabled ? 1 : 0
-
-  name               = "${var.name_prefix}-keda-operator"
-  assume_role_policy = data.aws_iam_policy_document.keda_trust.json
-  tags               = var.tags
+  name              = "${var.name_prefix}-keda-operator"
+  oidc_provider_arn = var.oidc_provider_arn
+  oidc_issuer_url   = var.oidc_issuer_url
+  namespace         = var.keda_namespace
+  service_account   = var.keda_service_account
+  inline_policies   = { assume-pricing = data.aws_iam_policy_document.keda.json }
+  tags              = var.tags
 }
 
 data "aws_iam_policy_document" "keda" {
@@ -172,13 +110,36 @@ data "aws_iam_policy_document" "keda" {
   }
 }
 
-resource "aws_iam_role_policy" "keda" {
-  count = var.keda_enabled ? 1 : 0
-
-  name   = "assume-pricing"
-  role   = aws_iam_role.keda[0].id
-  policy = data.aws_iam_policy_document.keda.json
-}
-
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
+
+# Addresses before the roles were written once in modules/irsa-role.
+moved {
+  from = aws_iam_role.this["inventory"]
+  to   = module.role["inventory"].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role.this["pricing"]
+  to   = module.role["pricing"].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.inventory
+  to   = module.role["inventory"].aws_iam_role_policy.this["sqs"]
+}
+
+moved {
+  from = aws_iam_role_policy.pricing
+  to   = module.role["pricing"].aws_iam_role_policy.this["sqs"]
+}
+
+moved {
+  from = aws_iam_role.keda[0]
+  to   = module.keda[0].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.keda[0]
+  to   = module.keda[0].aws_iam_role_policy.this["assume-pricing"]
+}

@@ -1,14 +1,14 @@
 output "inventory_role_arn" {
   description = "IAM role ARN for the inventory ServiceAccount annotation eks.amazonaws.com/role-arn."
-  value       = aws_iam_role.this["inventory"].arn
+  value       = module.role["inventory"].arn
 }
 
 output "pricing_role_arn" {
   description = "IAM role ARN for the pricing ServiceAccount annotation eks.amazonaws.com/role-arn."
-  value       = aws_iam_role.this["pricing"].arn
+  value       = module.role["pricing"].arn
 }
 
 output "keda_operator_role_arn" {
   description = "IAM role ARN for KEDA's operator ServiceAccount (annotation eks.amazonaws.com/role-arn); null unless keda_enabled."
-  value       = one(aws_iam_role.keda[*].arn)
+  value       = one(module.keda[*].arn)
 }

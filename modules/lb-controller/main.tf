@@ -16,9 +16,6 @@ data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
 locals {
-  issuer  = replace(var.oidc_issuer_url, "https://", "")
-  subject = "system:serviceaccount:${var.namespace}:${var.service_account}"
-
   # arn:PARTITION:SERVICE:REGION:ACCOUNT
   arn    = "arn:${data.aws_partition.current.partition}"
   where  = "${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
@@ -31,33 +28,16 @@ locals {
   owned_lbs   = ["${local.elb}:targetgroup/*/*", "${local.elb}:loadbalancer/app/*/*", "${local.elb}:loadbalancer/net/*/*"]
 }
 
-data "aws_iam_policy_document" "trust" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
+module "role" {
+  source = "../irsa-role"
 
-    principals {
-      type        = "Federated"
-      identifiers = [var.oidc_provider_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.issuer}:sub"
-      values   = [local.subject]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.issuer}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "this" {
-  name               = "${var.name_prefix}-lb-controller"
-  assume_role_policy = data.aws_iam_policy_document.trust.json
-  tags               = var.tags
+  name              = "${var.name_prefix}-lb-controller"
+  oidc_provider_arn = var.oidc_provider_arn
+  oidc_issuer_url   = var.oidc_issuer_url
+  namespace         = var.namespace
+  service_account   = var.service_account
+  policy_arns       = { this = aws_iam_policy.this.arn, network = aws_iam_policy.network.arn }
+  tags              = var.tags
 }
 
 # The grants are split in two managed policies, each well under the 6,144
@@ -271,11 +251,6 @@ resource "aws_iam_policy" "this" {
   tags        = var.tags
 }
 
-resource "aws_iam_role_policy_attachment" "this" {
-  role       = aws_iam_role.this.name
-  policy_arn = aws_iam_policy.this.arn
-}
-
 resource "aws_iam_policy" "network" {
   name        = "${var.name_prefix}-lb-controller-network"
   description = "AWS Load Balancer Controller: discovery, service-linked role, security groups."
@@ -283,7 +258,18 @@ resource "aws_iam_policy" "network" {
   tags        = var.tags
 }
 
-resource "aws_iam_role_policy_attachment" "network" {
-  role       = aws_iam_role.this.name
-  policy_arn = aws_iam_policy.network.arn
+# Addresses before the role was written once in modules/irsa-role.
+moved {
+  from = aws_iam_role.this
+  to   = module.role.aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.this
+  to   = module.role.aws_iam_role_policy_attachment.this["this"]
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.network
+  to   = module.role.aws_iam_role_policy_attachment.this["network"]
 }

@@ -1,11 +1,11 @@
 output "role_arn" {
   description = "ARN of the controller's IRSA role: the eks.amazonaws.com/role-arn annotation of its ServiceAccount."
-  value       = aws_iam_role.this.arn
+  value       = module.role.arn
 }
 
 output "role_name" {
   description = "Name of the controller's IRSA role."
-  value       = aws_iam_role.this.name
+  value       = module.role.name
 }
 
 output "policy_arn" {

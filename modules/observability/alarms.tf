@@ -11,8 +11,7 @@ locals {
   all_alarms = concat(
     [aws_cloudwatch_metric_alarm.inventory_5xx],
     values(aws_cloudwatch_metric_alarm.counts),
-    [aws_cloudwatch_metric_alarm.price_queue_age, aws_cloudwatch_metric_alarm.pricing_restarted],
-    aws_cloudwatch_metric_alarm.updates_arriving,
+    [aws_cloudwatch_metric_alarm.pricing_restarted],
   )
 }
 
@@ -98,43 +97,25 @@ resource "aws_cloudwatch_metric_alarm" "counts" {
   tags                = var.tags
 }
 
-# "Updates are arriving": fewer than the floor sent to the inventory queue in
-# the window. No data at all (nobody sends, or inventory is down) breaches.
-# Off where quiet hours are normal (dev); on in prod.
-resource "aws_cloudwatch_metric_alarm" "updates_arriving" {
-  count = var.updates_arriving_enabled ? 1 : 0
+# The queue alarms (updates arriving, the price queue's oldest message) are
+# entries of modules/alarms' sqs_alarms map, with the other queue alarms.
+# Those two were resources here; this unit forgets them without deleting
+# them, and the alarms unit writes them again under the same names
+# (PutMetricAlarm replaces an alarm of the same name).
+removed {
+  from = aws_cloudwatch_metric_alarm.updates_arriving
 
-  alarm_name          = "${var.name_prefix}-updates-arriving"
-  alarm_description   = "Fewer than ${var.updates_arriving_floor} stock updates reached ${var.queue_name} in ${var.updates_arriving_minutes} minutes. Is inventory up and reachable, are clients sending, do they get 401s?"
-  namespace           = "AWS/SQS"
-  metric_name         = "NumberOfMessagesSent"
-  dimensions          = { QueueName = var.queue_name }
-  statistic           = "Sum"
-  period              = var.updates_arriving_minutes * 60
-  evaluation_periods  = 1
-  threshold           = var.updates_arriving_floor
-  comparison_operator = "LessThanThreshold"
-  treat_missing_data  = "breaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-  tags                = var.tags
+  lifecycle {
+    destroy = false
+  }
 }
 
-resource "aws_cloudwatch_metric_alarm" "price_queue_age" {
-  alarm_name          = "${var.name_prefix}-price-queue-oldest-message"
-  alarm_description   = "The oldest price decision in ${var.price_queue_name} has waited more than ${var.price_queue_age_seconds} s: its downstream consumer is down or too slow."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateAgeOfOldestMessage"
-  dimensions          = { QueueName = var.price_queue_name }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = var.evaluation_minutes
-  threshold           = var.price_queue_age_seconds
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-  tags                = var.tags
+removed {
+  from = aws_cloudwatch_metric_alarm.price_queue_age
+
+  lifecycle {
+    destroy = false
+  }
 }
 
 # A restarted pricing container (an OOM kill at its memory limit, a crash)

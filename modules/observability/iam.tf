@@ -3,35 +3,12 @@
 # Bit DaemonSet on the pricing Spot nodes. Each may write only its own groups.
 
 locals {
-  issuer = replace(var.oidc_issuer_url, "https://", "")
   telemetry_roles = {
     collector  = { service_account = var.collector_service_account, groups = [aws_cloudwatch_log_group.metrics.name] }
     fluent-bit = { service_account = var.fluent_bit_service_account, groups = [aws_cloudwatch_log_group.service["pricing"].name] }
   }
   # Each group and the streams in it; nothing else.
   telemetry_resources = { for k, r in local.telemetry_roles : k => flatten([for g in r.groups : ["${local.log_group_arn}:${g}", "${local.log_group_arn}:${g}:log-stream:*"]]) }
-}
-
-data "aws_iam_policy_document" "telemetry_trust" {
-  for_each = local.telemetry_roles
-
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-    principals {
-      type        = "Federated"
-      identifiers = [var.oidc_provider_arn]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${local.issuer}:sub"
-      values   = ["system:serviceaccount:${var.telemetry_namespace}:${each.value.service_account}"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${local.issuer}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-  }
 }
 
 data "aws_iam_policy_document" "telemetry" {
@@ -44,18 +21,36 @@ data "aws_iam_policy_document" "telemetry" {
   }
 }
 
-resource "aws_iam_role" "telemetry" {
+module "telemetry_role" {
+  source   = "../irsa-role"
   for_each = local.telemetry_roles
 
-  name               = "${var.name_prefix}-${each.key}"
-  assume_role_policy = data.aws_iam_policy_document.telemetry_trust[each.key].json
-  tags               = var.tags
+  name              = "${var.name_prefix}-${each.key}"
+  oidc_provider_arn = var.oidc_provider_arn
+  oidc_issuer_url   = var.oidc_issuer_url
+  namespace         = var.telemetry_namespace
+  service_account   = each.value.service_account
+  inline_policies   = { logs = data.aws_iam_policy_document.telemetry[each.key].json }
+  tags              = var.tags
 }
 
-resource "aws_iam_role_policy" "telemetry" {
-  for_each = local.telemetry_roles
+# Addresses before the roles were written once in modules/irsa-role.
+moved {
+  from = aws_iam_role.telemetry["collector"]
+  to   = module.telemetry_role["collector"].aws_iam_role.this
+}
 
-  name   = "logs"
-  role   = aws_iam_role.telemetry[each.key].id
-  policy = data.aws_iam_policy_document.telemetry[each.key].json
+moved {
+  from = aws_iam_role.telemetry["fluent-bit"]
+  to   = module.telemetry_role["fluent-bit"].aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.telemetry["collector"]
+  to   = module.telemetry_role["collector"].aws_iam_role_policy.this["logs"]
+}
+
+moved {
+  from = aws_iam_role_policy.telemetry["fluent-bit"]
+  to   = module.telemetry_role["fluent-bit"].aws_iam_role_policy.this["logs"]
 }

@@ -10,12 +10,12 @@ output "metrics_log_group_name" {
 
 output "collector_role_arn" {
   description = "IRSA role ARN for the metrics collector's ServiceAccount (render --collector-role-arn)."
-  value       = aws_iam_role.telemetry["collector"].arn
+  value       = module.telemetry_role["collector"].arn
 }
 
 output "fluent_bit_role_arn" {
   description = "IRSA role ARN for the Spot nodes' Fluent Bit ServiceAccount (render --fluent-bit-role-arn)."
-  value       = aws_iam_role.telemetry["fluent-bit"].arn
+  value       = module.telemetry_role["fluent-bit"].arn
 }
 
 output "dashboard_name" {

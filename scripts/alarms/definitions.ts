@@ -1,7 +1,10 @@
 // The alarms the local stack evaluates, read from the Terraform module
 // (modules/alarms) so that thresholds, periods and statistics have one source.
 //
-// Every `aws_cloudwatch_metric_alarm` of the module is read. An alarm is
+// Every `aws_cloudwatch_metric_alarm` of the module is read; one whose
+// for_each walks a map of locals (the module's `sqs_alarms`, every queue
+// alarm) is read once per entry of that map, `each.key` naming it, and an
+// entry whose `enabled` is false is listed as skipped. An alarm is
 // evaluated locally when it watches an SQS queue metric the emulator can
 // measure and every expression in it resolves from the module's variables
 // (locally: name_prefix "stockprice" and the project's queue names, the rest
@@ -43,7 +46,7 @@ export const MISSING_DATA = ["missing", "notBreaching", "breaching", "ignore"] a
 export type TreatMissingData = (typeof MISSING_DATA)[number];
 
 export interface AlarmDefinition {
-  /** The Terraform resource name, e.g. "backlog". */
+  /** The key of the alarm in the module's sqs_alarms map (or a lone resource's name), e.g. "backlog". */
   resource: string;
   name: string;
   description: string;
@@ -72,6 +75,11 @@ type Body = Record<string, unknown>;
 
 class Unresolved extends Error {}
 
+/** Where the entry of a for_each map sits among the variables while its alarm is read. */
+const EACH = "\0each.value";
+/** A for_each over a map of locals, e.g. "${{ for k, a in local.sqs_alarms : k => a if a.enabled }}". */
+const FOR_EACH_LOCAL = /^\$\{\{?\s*(?:for\s+\w+\s*,\s*\w+\s+in\s+)?local\.([A-Za-z0-9_]+)/;
+
 /** Resolves "${var.x}" references; a whole-string reference keeps the variable's type. */
 function resolveExpr(value: unknown, vars: Record<string, unknown>): unknown {
   if (Array.isArray(value)) return value.map((v) => resolveExpr(v, vars));
@@ -80,6 +88,8 @@ function resolveExpr(value: unknown, vars: Record<string, unknown>): unknown {
   }
   if (typeof value !== "string" || !value.includes("${")) return value;
   const lookup = (expr: string): unknown => {
+    const each = /^\s*each\.value\.([A-Za-z0-9_-]+)\s*$/.exec(expr);
+    if (each && vars[EACH] !== undefined) return resolveExpr((vars[EACH] as Record<string, unknown>)[each[1]], vars);
     const m = /^\s*var\.([A-Za-z0-9_-]+)\s*$/.exec(expr);
     if (!m) throw new Unresolved(`expression \${${expr}} is not a plain variable`);
     if (!(m[1] in vars)) throw new Unresolved(`variable ${m[1]} has no default and no local value`);
@@ -144,12 +154,14 @@ export async function loadAlarmModule(dir = ALARMS_MODULE_DIR, inputs = LOCAL_AL
   const files = readdirSync(dir).filter((f) => f.endsWith(".tf")).sort();
   const parsed = await Promise.all(files.map(async (f) => (await parse(f, readFileSync(join(dir, f), "utf8"))) as Body));
   const vars: Record<string, unknown> = {};
+  const locals: Body = {};
   const resources: Array<[string, Body]> = [];
   let topicBody: Body | undefined;
   for (const p of parsed) {
     for (const [name, bodies] of Object.entries((p.variable ?? {}) as Record<string, Body[]>)) {
       if ("default" in bodies[0]) vars[name] = bodies[0].default;
     }
+    for (const block of (p.locals ?? []) as Body[]) Object.assign(locals, block);
     const res = (p.resource ?? {}) as Record<string, Record<string, Body[]>>;
     for (const [name, bodies] of Object.entries(res.aws_cloudwatch_metric_alarm ?? {})) resources.push([name, bodies[0]]);
     topicBody ??= res.aws_sns_topic?.this?.[0];
@@ -157,12 +169,32 @@ export async function loadAlarmModule(dir = ALARMS_MODULE_DIR, inputs = LOCAL_AL
   Object.assign(vars, inputs);
   const alarms: AlarmDefinition[] = [];
   const skipped: AlarmModule["skipped"] = [];
-  for (const [name, body] of resources) {
+  const read = (name: string, body: Body, context: Record<string, unknown>) => {
     try {
-      alarms.push(toDefinition(name, body, vars));
+      alarms.push(toDefinition(name, body, context));
     } catch (err) {
       if (!(err instanceof Unresolved)) throw err;
       skipped.push({ resource: name, reason: err.message });
+    }
+  };
+  for (const [name, body] of resources) {
+    const map = typeof body.for_each === "string" ? FOR_EACH_LOCAL.exec(body.for_each)?.[1] : undefined;
+    if (map === undefined) {
+      read(name, body, vars);
+      continue;
+    }
+    const entries = locals[map];
+    if (!entries || typeof entries !== "object") throw new Error(`${dir}: aws_cloudwatch_metric_alarm.${name} walks local.${map}, which is not a map of the module`);
+    for (const [key, entry] of Object.entries(entries as Record<string, Body>)) {
+      const context = { ...vars, [EACH]: entry };
+      let enabled: unknown = true;
+      try {
+        enabled = resolveExpr(entry.enabled ?? true, context);
+      } catch (err) {
+        if (!(err instanceof Unresolved)) throw err;
+      }
+      if (enabled === false) skipped.push({ resource: key, reason: "enabled is false with the local inputs" });
+      else read(key, body, context);
     }
   }
   if (!topicBody) throw new Error(`${dir}: no aws_sns_topic "this" for the alarms to notify`);

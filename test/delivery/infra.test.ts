@@ -1,5 +1,5 @@
 // The manifests against the Terraform that hosts them: ServiceAccounts against
-// the IRSA trust subjects (modules/irsa), pod labels against the Fargate
+// the IRSA trust subjects (modules/irsa's calls of modules/irsa-role), pod labels against the Fargate
 // profiles and pricing's placement against the Spot node group (modules/eks).
 // Terraform is read with HashiCorp's HCL parser (@cdktf/hcl2json), offline.
 
@@ -55,10 +55,13 @@ function strings(node: unknown): string[] {
   return [];
 }
 
-/** The sub claims the IRSA roles trust, variables resolved to their defaults. */
+/** The sub claims the IRSA roles trust: modules/irsa-role trusts system:serviceaccount:<namespace>:<service_account> of each call of it; variables resolved to their defaults. */
 export function trustSubjects(module: Obj): string[] {
-  return strings(module)
-    .filter((s) => s.includes("system:serviceaccount:"))
+  const locals = Object.assign({}, ...(Object.values(module.locals ?? {}) as Obj[]));
+  return Object.values((module.module ?? {}) as Record<string, Obj[]>)
+    .map((calls) => calls[0])
+    .filter((call) => call.source === "../irsa-role")
+    .flatMap((call) => (call.service_account === "${each.value}" ? Object.values((locals.subjects ?? {}) as Obj) : [call.service_account]).map((sa) => `system:serviceaccount:${call.namespace}:${sa}`))
     .map((s) => resolveVars(s, module));
 }
 
@@ -67,15 +70,14 @@ export interface FargateSelector {
   labels: Record<string, string>;
 }
 
+/** Every selector of the module's Fargate profiles (local.fargate_profiles, one entry per profile), whether or not the profile is enabled. */
 export function fargateSelectors(module: Obj): FargateSelector[] {
-  const profiles = (module.resource?.aws_eks_fargate_profile ?? {}) as Record<string, Obj[]>;
-  return Object.values(profiles).flatMap((blocks) =>
-    blocks.flatMap((p) =>
-      ((p.selector ?? []) as Obj[]).map((s) => ({
-        namespace: resolveVars(String(s.namespace), module),
-        labels: Object.fromEntries(Object.entries((s.labels ?? {}) as Record<string, string>).map(([k, v]) => [k, resolveVars(String(v), module)])),
-      })),
-    ),
+  const locals = Object.assign({}, ...(Object.values(module.locals ?? {}) as Obj[]));
+  return Object.values((locals.fargate_profiles ?? {}) as Record<string, Obj>).flatMap((p) =>
+    ((p.selectors ?? []) as Obj[]).map((s) => ({
+      namespace: resolveVars(String(s.namespace), module),
+      labels: Object.fromEntries(Object.entries((s.labels ?? {}) as Record<string, string>).map(([k, v]) => [k, resolveVars(String(v), module)])),
+    })),
   );
 }
 
@@ -167,9 +169,9 @@ describe("the Terraform readers work", () => {
     try {
       writeFileSync(join(dir, "variables.tf"), 'variable "namespace" {\n  type    = string\n  default = "stockprice"\n}\n');
       writeFileSync(join(dir, "main.tf"), [
-        'resource "aws_eks_fargate_profile" "inventory" {\n  selector {\n    namespace = var.namespace\n    labels = { "app.kubernetes.io/name" = "inventory" }\n  }\n}',
+        'locals {\n  subjects = { inventory = "inventory", pricing = "pricing" }\n  fargate_profiles = {\n    inventory = { enabled = true, selectors = [{ namespace = var.namespace, labels = { "app.kubernetes.io/name" = "inventory" } }] }\n  }\n}',
         'resource "aws_eks_node_group" "pricing" {\n  capacity_type = "SPOT"\n  labels = { "stockprice.io/workload" = "pricing" }\n  taint {\n    key    = "stockprice.io/workload"\n    value  = "pricing"\n    effect = "NO_SCHEDULE"\n  }\n}',
-        'data "aws_iam_policy_document" "trust" {\n  statement {\n    condition {\n      test     = "StringEquals"\n      variable = "x:sub"\n      values   = ["system:serviceaccount:${var.namespace}:inventory", "system:serviceaccount:stockprice:pricing"]\n    }\n  }\n}',
+        'module "role" {\n  source          = "../irsa-role"\n  for_each        = local.subjects\n  namespace       = var.namespace\n  service_account = each.value\n}',
       ].join("\n"));
       const m = await loadModule(dir);
       assert.deepEqual(trustSubjects(m).sort(), [...AGREED.subjects].sort());

@@ -84,7 +84,7 @@ describe("npm run preflight", () => {
   test("the repository as shipped: every placeholder of prod with file and line, exit 1", () => {
     const r = preflight(ROOT, "prod", { ...GOOD_DEV, account: PROD });
     assert.equal(r.code, 1, r.out);
-    for (const where of ["live/prod/account.hcl:3", "live/prod/env.hcl:4", "live/prod/env.hcl:9", "live/prod/ecr/terragrunt.hcl:13", "live/prod/policy.yaml:15"]) {
+    for (const where of ["live/prod/account.hcl:3", "live/prod/env.hcl:4", "live/prod/env.hcl:9", "live/prod/ecr/terragrunt.hcl:12", "live/prod/policy.yaml:15"]) {
       assert.match(r.out, new RegExp(`FILL  ${where.replace(/[.]/g, "\\.")}: `), `${where} not reported:\n${r.out}`);
     }
     assert.match(r.out, /live\/prod\/account\.hcl:3: account_id is 222222222222, but the credentials are account 345678901234/);
@@ -93,7 +93,7 @@ describe("npm run preflight", () => {
   test("dev as shipped names the documentation range and the example admin role", () => {
     const r = preflight(ROOT, "dev", GOOD_DEV);
     assert.equal(r.code, 1);
-    assert.match(r.out, /FILL  live\/dev\/eks\/terragrunt\.hcl:13: documentation address range 203\.0\.113\.0\/24/);
+    assert.match(r.out, /FILL  live\/dev\/eks\/terragrunt\.hcl:12: documentation address range 203\.0\.113\.0\/24/);
     assert.match(r.out, /FILL  live\/dev\/env\.hcl:\d+: example AWS account 111111111111/);
   });
 

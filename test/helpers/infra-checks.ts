@@ -164,21 +164,25 @@ export async function wildcardGrants(root: string): Promise<string[]> {
 
 export async function alarmProblems(root: string): Promise<string[]> {
   const m = await readModule(root, "alarms");
-  const a = blocksOf(m, "resource", "aws_cloudwatch_metric_alarm").backlog;
+  // Every queue alarm is an entry of local.sqs_alarms, created by aws_cloudwatch_metric_alarm.sqs.
+  const r = blocksOf(m, "resource", "aws_cloudwatch_metric_alarm").sqs;
+  const a = (Object.assign({}, ...m.blocks.flatMap((b) => (b.locals ?? []) as Hcl[])).sqs_alarms as Record<string, Hcl> | undefined)?.backlog;
   const problems: string[] = [];
-  if (!a) return ["no backlog alarm (aws_cloudwatch_metric_alarm.backlog)"];
+  if (!r || !a) return ["no backlog alarm (local.sqs_alarms.backlog, created by aws_cloudwatch_metric_alarm.sqs)"];
+  const field = (k: string) => (r[k] === `\${each.value.${k}}` ? a[k] : r[k]);
   const v = m.variables;
-  if (a.metric_name !== "ApproximateNumberOfMessagesVisible") problems.push(`metric ${a.metric_name}`);
-  if (a.namespace !== "AWS/SQS") problems.push(`namespace ${a.namespace}`);
-  if (a.comparison_operator !== "GreaterThanThreshold") problems.push(`comparison ${a.comparison_operator}`);
-  const threshold = a.threshold === "${var.backlog_threshold}" ? v.backlog_threshold?.default : a.threshold;
+  if (a.enabled !== true) problems.push(`enabled ${a.enabled}`);
+  if (field("metric_name") !== "ApproximateNumberOfMessagesVisible") problems.push(`metric ${field("metric_name")}`);
+  if (r.namespace !== "AWS/SQS") problems.push(`namespace ${r.namespace}`);
+  if (field("comparison_operator") !== "GreaterThanThreshold") problems.push(`comparison ${field("comparison_operator")}`);
+  const threshold = field("threshold") === "${var.backlog_threshold}" ? v.backlog_threshold?.default : field("threshold");
   if (threshold !== 50) problems.push(`threshold ${threshold}, want 50 by default`);
-  const periods = a.evaluation_periods === "${var.backlog_minutes}" ? v.backlog_minutes?.default : a.evaluation_periods;
-  if (Number(a.period) * Number(periods) !== 300) problems.push(`period ${a.period} x ${periods} is not 5 minutes`);
+  const periods = field("evaluation_periods") === "${var.backlog_minutes}" ? v.backlog_minutes?.default : field("evaluation_periods");
+  if (Number(field("period")) * Number(periods) !== 300) problems.push(`period ${field("period")} x ${periods} is not 5 minutes`);
   const topic = "${aws_sns_topic.this.arn}";
-  if (JSON.stringify(a.alarm_actions) !== JSON.stringify([topic])) problems.push("alarm_actions not the SNS topic");
-  if (JSON.stringify(a.ok_actions) !== JSON.stringify([topic])) problems.push("ok_actions not the SNS topic");
-  if (!a.dimensions || a.dimensions.QueueName !== "${var.queue_name}") problems.push("not on the inventory queue");
+  if (JSON.stringify(r.alarm_actions) !== JSON.stringify([topic])) problems.push("alarm_actions not the SNS topic");
+  if (JSON.stringify(r.ok_actions) !== JSON.stringify([topic])) problems.push("ok_actions not the SNS topic");
+  if (r.dimensions?.QueueName !== "${each.value.queue_name}" || a.queue_name !== "${var.queue_name}") problems.push("not on the inventory queue");
   return problems;
 }
 

@@ -4,6 +4,8 @@
 
 export interface ResourceChange {
   address: string;
+  /** "module.role[\"pricing\"]" for a resource inside a module call; absent in the root module. */
+  module_address?: string;
   mode: "managed" | "data";
   type: string;
   name: string;

@@ -117,7 +117,8 @@ export async function terraformNames(root: string, env: DeployEnv) {
   const eks = await readModule(root, "eks");
   const grant = blocksOf(eks, "data", "aws_iam_policy_document").fargate_logs?.statement?.[0] as Hcl | undefined;
   const pattern = String(grant?.resources?.[0] ?? "").replace(/^.*:log-group:/, "").replaceAll("${var.cluster_name}", cluster);
-  const profile = blocksOf(eks, "resource", "aws_eks_fargate_profile").telemetry?.selector?.[0] as Hcl | undefined;
+  const profiles = Object.assign({}, ...eks.blocks.flatMap((b) => (b.locals ?? []) as Hcl[])).fargate_profiles as Hcl | undefined;
+  const profile = profiles?.telemetry?.selectors?.[0] as Hcl | undefined;
   const v = obs.variables;
   return {
     cluster,

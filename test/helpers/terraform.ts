@@ -129,6 +129,18 @@ async function callsModules(dir: string): Promise<boolean> {
   return false;
 }
 
+/** Folders of modules/ that the module's own module blocks call as "../<name>". */
+async function siblingsCalled(dir: string): Promise<string[]> {
+  const out = new Set<string>();
+  for (const f of listFiles(dir, /\.tf$/).filter((p) => dirname(p) === dir)) {
+    for (const calls of Object.values(((await parseFile(f)).module ?? {}) as Record<string, Hcl[]>)) {
+      const m = /^\.\.\/([\w-]+)$/.exec(String(calls[0].source));
+      if (m) out.add(m[1]);
+    }
+  }
+  return [...out];
+}
+
 async function init(src: string, dir: string, needed: Set<string>, shared: string | undefined, env: NodeJS.ProcessEnv, mirror: string): Promise<Ran> {
   if (shared && [...needed].every((p) => p === AWS) && !(await callsModules(src))) {
     cpSync(join(shared, ".terraform"), join(dir, ".terraform"), { recursive: true, verbatimSymlinks: true });
@@ -174,8 +186,11 @@ async function runModule(ctx: Context, name: string, allUnits: ResolvedUnit[]) {
   } else if (pinned && installed !== pinned) {
     skipAll(`the live layer pins terraform ${pinned} (root.hcl); this machine has ${installed}`);
   } else {
-    const dir = join(work, name);
+    // Each module gets a private modules/ tree: a module calling a sibling
+    // ("../irsa-role") finds its own clean copy of it there.
+    const dir = join(work, name, name);
     cpSync(src, dir, { recursive: true, filter: (p) => !p.includes(".terraform") && (!p.endsWith(".tftest.hcl") || wanted(p)) });
+    for (const sibling of await siblingsCalled(src)) cpSync(join(root, "modules", sibling), join(work, name, sibling), { recursive: true, filter: (p) => !p.includes(".terraform") && !p.includes("/tests") });
     const initialised = await init(src, dir, needed, shared, env, mirror);
     if (initialised.code !== 0) {
       const detail = `terraform init failed:\n${initialised.stderr}${initialised.stdout}`;

@@ -37,12 +37,12 @@ const cases: Array<[string, (dir: string) => void, (dir: string) => Promise<unkn
   ["a load balancer controller write action on * outside AWS's reference list", (d) => edit(join(d, "modules/lb-controller/main.tf"), '"elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities",', '"elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities", "elasticloadbalancing:DeleteLoadBalancer",'), (d) => wildcardGrants(d)],
   ["the controller's reference list on * in another module", (d) => edit(join(d, "modules/irsa/main.tf"), "resources = [var.price_queue_arn]", 'resources = [var.price_queue_arn]\n  }\n  statement {\n    actions   = ["ec2:CreateSecurityGroup"]\n    resources = ["*"]'), (d) => wildcardGrants(d)],
   ["a backlog threshold other than 50", (d) => edit(join(d, "modules/alarms/variables.tf"), "default     = 50", "default     = 60"), (d) => alarmProblems(d)],
-  ["a backlog window other than 5 minutes", (d) => edit(join(d, "modules/alarms/main.tf"), /period              = 60\n  evaluation_periods  = var.backlog_minutes/, "period              = 300\n  evaluation_periods  = var.backlog_minutes"), (d) => alarmProblems(d)],
+  ["a backlog window other than 5 minutes", (d) => edit(join(d, "modules/alarms/sqs-alarms.tf"), /period              = 60\n      evaluation_periods  = var.backlog_minutes/, "period              = 300\n      evaluation_periods  = var.backlog_minutes"), (d) => alarmProblems(d)],
   ["a provider bound older than the resources used", (d) => edit(join(d, "modules/pipeline/versions.tf"), ">= 5.81.0, < 7.0", ">= 5.40, < 7.0"), (d) => providerBoundProblems(d)],
   ["a buildspec cache the project ignores", (d) => edit(join(d, "modules/pipeline/main.tf"), /  cache \{\n    type     = "S3"\n[^\n]*\n  \}\n/, ""), (d) => cacheProblems(d, { cache: { paths: ["/root/.npm/**/*"] } })],
   ["network interfaces in any subnet", (d) => edit(join(d, "modules/pipeline/iam.tf"), /(sid       = "EksDeployEni"[\s\S]*?resources = \["\*"\]\n)\n    condition \{[^}]*\}\n/, "$1"), (d) => wildcardGrants(d)],
   ["kms:* for a service in a key policy", (d) => edit(join(d, "modules/alarms/main.tf"), 'actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]', 'actions   = ["kms:*"]'), (d) => wildcardGrants(d)],
-  ["no OK notification", (d) => edit(join(d, "modules/alarms/main.tf"), /  ok_actions         = \[aws_sns_topic.this.arn\]\n/, ""), (d) => alarmProblems(d)],
+  ["no OK notification", (d) => edit(join(d, "modules/alarms/sqs-alarms.tf"), /  ok_actions          = \[aws_sns_topic.this.arn\]\n/, ""), (d) => alarmProblems(d)],
 ];
 
 for (const [name, breakIt, check] of cases) {

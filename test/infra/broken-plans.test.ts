@@ -28,7 +28,7 @@ interface BrokenPlan {
 
 const cases: BrokenPlan[] = [
   {
-    name: "a wildcard subject in the load balancer controller's trust",
+    name: "the load balancer controller's role trusting another ServiceAccount",
     module: "lb-controller",
     breakIt: widenTrust,
     tests: {},
@@ -72,6 +72,8 @@ after(() => rmSync(copy, { recursive: true, force: true }));
 let run: Promise<InfraRun> | undefined;
 if (unavailable === undefined) {
   cpSync(join(ROOT, "live"), join(copy, "live"), { recursive: true });
+  // The role every IRSA module calls (../irsa-role), unbroken.
+  cpSync(join(ROOT, "modules", "irsa-role"), join(copy, "modules", "irsa-role"), { recursive: true, filter: (p) => !p.includes(".terraform") });
   for (const c of cases) {
     const dir = join(copy, "modules", c.module);
     cpSync(join(ROOT, "modules", c.module), dir, { recursive: true, filter: (p) => !p.includes(".terraform") });

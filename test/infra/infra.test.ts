@@ -34,7 +34,13 @@ test("every module has the five files; variables have description and type; outp
 
 test("Terragrunt: every module has one unit in dev and one in prod, the same units in both", async () => {
   const units = await readUnits(ROOT);
-  const modules = moduleNames(ROOT);
+  // A module other modules call (source = "../<name>", e.g. irsa-role) is deployed through them, not as a unit.
+  const called = new Set<string>();
+  for (const name of moduleNames(ROOT)) {
+    for (const b of (await readModule(ROOT, name)).blocks) for (const [c] of Object.values((b.module ?? {}) as Record<string, Hcl[]>)) called.add(String(c.source).replace("../", ""));
+  }
+  const modules = moduleNames(ROOT).filter((m) => !called.has(m));
+  assert.ok(modules.length > 0 && !modules.includes("irsa-role"), "irsa-role is called by the modules that need a role, not deployed alone");
   for (const env of ["dev", "prod"]) {
     const own = units.filter((u) => u.env === env);
     assert.deepEqual(own.map((u) => u.module).sort(), modules, `live/${env}: one unit per folder of modules/`);
@@ -76,14 +82,14 @@ test("no IAM policy grants a * action or resource (ecr:GetAuthorizationToken exc
 
 test("IRSA trust is limited to the exact ServiceAccounts and the STS audience", async () => {
   const m = await readModule(ROOT, "irsa");
-  const trust = blocksOf(m, "data", "aws_iam_policy_document").trust.statement[0];
+  const role = await readModule(ROOT, "irsa-role");
+  const trust = blocksOf(role, "data", "aws_iam_policy_document").trust.statement[0];
   const conds = Object.fromEntries((trust.condition as Hcl[]).map((c) => [c.variable, c]));
-  assert.deepEqual(conds["${local.issuer}:sub"].values, ["${each.value}"]);
+  assert.deepEqual(conds["${local.issuer}:sub"].values, ["system:serviceaccount:${var.namespace}:${var.service_account}"]);
+  const call = m.blocks.flatMap((b) => (b.module?.role ?? []) as Hcl[])[0];
+  assert.deepEqual([call.source, call.namespace, call.service_account], ["../irsa-role", "${var.namespace}", "${each.value}"]);
   const subjects = m.blocks.flatMap((b) => (b.locals ?? []) as Hcl[]).find((l) => l.subjects)?.subjects;
-  assert.deepEqual(subjects, {
-    inventory: "system:serviceaccount:${var.namespace}:${var.inventory_service_account}",
-    pricing: "system:serviceaccount:${var.namespace}:${var.pricing_service_account}",
-  });
+  assert.deepEqual(subjects, { inventory: "${var.inventory_service_account}", pricing: "${var.pricing_service_account}" });
   assert.equal(conds["${local.issuer}:sub"].test, "StringEquals");
   assert.deepEqual(conds["${local.issuer}:aud"].values, ["sts.amazonaws.com"]);
   assert.equal(m.variables.namespace.default, K8S.namespace);
@@ -107,7 +113,8 @@ test("EKS: no Fargate Spot; pricing on a SPOT node group tainted for pricing, in
   assert.equal(ng.capacity_type, "SPOT");
   assert.deepEqual(ng.taint[0], { key: "stockprice.io/workload", value: "pricing", effect: "NO_SCHEDULE" });
   assert.ok(m.variables.spot_instance_types.default && (m.variables.spot_instance_types.default as string[]).length >= 3);
-  const inv = blocksOf(m, "resource", "aws_eks_fargate_profile").inventory;
-  assert.deepEqual(inv.selector[0].labels, { "app.kubernetes.io/name": "inventory" });
+  const profiles = Object.assign({}, ...m.blocks.flatMap((b) => (b.locals ?? []) as Hcl[])).fargate_profiles as Hcl;
+  assert.deepEqual(profiles.inventory.selectors[0].labels, { "app.kubernetes.io/name": "inventory" });
+  assert.ok(blocksOf(m, "resource", "aws_eks_fargate_profile").this, "one aws_eks_fargate_profile over the map");
   assert.doesNotMatch(readFileSync(join(ROOT, "modules", "eks", "main.tf"), "utf8"), /FARGATE_SPOT/i, "EKS has no Fargate Spot capacity provider");
 });

@@ -30,12 +30,12 @@ const cases: Array<[string, (dir: string) => void, (dir: string) => Promise<unkn
   ["live env name other than stockprice-<env>", (d) => edit(join(d, "live/prod/env.hcl"), '"stockprice-prod"', '"stockprice-production"'), nameTieProblems],
   ["log groups prefixed by something else than the cluster's name", (d) => edit(join(d, "live/_envcommon/observability.hcl"), "name_prefix       = dependency.eks.outputs.cluster_name", "name_prefix       = local.env.env"), nameTieProblems],
   ["the Fargate role's grant missing the service groups", (d) => edit(join(d, "modules/eks/logging.tf"), "log-group:/${var.cluster_name}/*", "log-group:/aws/eks/${var.cluster_name}/*"), nameTieProblems],
-  ["the collector's Fargate profile selecting another label", (d) => edit(join(d, "modules/eks/telemetry.tf"), '"app.kubernetes.io/name" = "metrics-collector"', '"app.kubernetes.io/name" = "collector"'), nameTieProblems],
+  ["the collector's Fargate profile selecting another label", (d) => edit(join(d, "modules/eks/fargate.tf"), '"app.kubernetes.io/name" = "metrics-collector"', '"app.kubernetes.io/name" = "collector"'), nameTieProblems],
   ["another metrics namespace in Terraform", (d) => edit(join(d, "modules/observability/variables.tf"), 'default     = "Stockprice"', 'default     = "StockPrice"'), metricTieProblems],
   ["an alarm on a metric no service exports", (d) => edit(join(d, "modules/observability/alarms.tf"), '"pricing_poison_total"', '"pricing_poisoned_total"'), metricTieProblems],
   ["a metric the collector does not send", (d) => edit(join(d, "telemetry/collector.yaml"), '"^pricing_priced_total$"', '"^pricing_prices_total$"'), metricTieProblems],
   ["a build log group without retention", (d) => edit(join(d, "modules/pipeline/logs.tf"), /  retention_in_days = var.log_retention_days\n/, ""), retentionAndActionProblems],
-  ["a queue alarm without OK actions", (d) => edit(join(d, "modules/alarms/main.tf"), /  ok_actions          = \[aws_sns_topic.this.arn\]\n/, ""), retentionAndActionProblems],
+  ["a queue alarm without OK actions", (d) => edit(join(d, "modules/alarms/sqs-alarms.tf"), /  ok_actions          = \[aws_sns_topic.this.arn\]\n/, ""), retentionAndActionProblems],
 ];
 
 for (const [name, breakIt, check] of cases) {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { ALARMS_MODULE_DIR, loadAlarmModule } from "../../scripts/alarms/definitions.ts";
 import { QUEUE_NAMES } from "../../src/shared/names.ts";
-import { blocksOf, readModule } from "../helpers/hcl.ts";
+import { readModule, type Hcl } from "../helpers/hcl.ts";
 import { ROOT } from "../../scripts/local-stack.ts";
 import { BACKLOG } from "./alarm-helpers.ts";
 
@@ -33,20 +33,21 @@ test("the three alarms of modules/alarms, as the local stack evaluates them", as
   assert.equal(byResource.dlq.threshold, 0);
   assert.equal(byResource.age.metric, "ApproximateAgeOfOldestMessage");
   assert.equal(byResource.age.threshold, 600);
+  assert.deepEqual([byResource.price_queue_age.queueName, byResource.price_queue_age.threshold], [QUEUE_NAMES.price, 3600]);
 });
 
-test("the evaluator and the HCL checks of the infrastructure read the same alarm blocks", async () => {
+test("the evaluator and the HCL checks of the infrastructure read the same alarm map", async () => {
   const m = await loadAlarmModule();
-  const tf = blocksOf(await readModule(ROOT, "alarms"), "resource", "aws_cloudwatch_metric_alarm");
-  const evaluable = Object.entries(tf).filter(([, b]) => b.namespace === "AWS/SQS" && b.metric_query === undefined);
-  assert.deepEqual(m.alarms.map((a) => a.resource).sort(), evaluable.map(([name]) => name).sort());
+  const map = Object.assign({}, ...(await readModule(ROOT, "alarms")).blocks.flatMap((b) => (b.locals ?? []) as Hcl[])).sqs_alarms as Record<string, Hcl>;
+  assert.deepEqual([...m.alarms.map((a) => a.resource), ...m.skipped.map((s) => s.resource)].sort(), Object.keys(map).sort(), "every entry of sqs_alarms is evaluated or reported");
+  assert.deepEqual(m.skipped, [{ resource: "updates_arriving", reason: "enabled is false with the local inputs" }]);
   for (const a of m.alarms) {
-    const b = tf[a.resource];
+    const b = map[a.resource];
     assert.equal(a.metric, b.metric_name, a.resource);
     assert.equal(a.statistic, b.statistic, a.resource);
     assert.equal(a.comparison, b.comparison_operator, a.resource);
-    assert.equal(a.periodS, b.period, a.resource);
-    assert.equal(a.treatMissingData, b.treat_missing_data ?? "missing", a.resource);
+    assert.equal(a.treatMissingData, b.treat_missing_data, a.resource);
+    if (typeof b.period === "number") assert.equal(a.periodS, b.period, a.resource);
   }
 });
 
@@ -113,7 +114,7 @@ resource "aws_cloudwatch_metric_alarm" "pods" {
     const skipped = Object.fromEntries(m.skipped.map((s) => [s.resource, s.reason]));
     assert.match(skipped.sent_rate ?? "", /metric_query/);
     assert.match(skipped.pods ?? "", /namespace "ContainerInsights"/);
-    assert.equal(m.alarms.length, 4);
+    assert.equal(m.alarms.length, 5, "the four enabled entries of sqs_alarms and in_flight");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -122,11 +123,11 @@ resource "aws_cloudwatch_metric_alarm" "pods" {
 test("an alarm whose values cannot be resolved locally is skipped with the reason", async () => {
   const dir = copyModule();
   try {
-    const main = join(dir, "main.tf");
-    writeFileSync(main, readFileSync(main, "utf8").replace("threshold           = var.oldest_message_age_seconds", "threshold           = max(var.oldest_message_age_seconds, 60)"));
+    const file = join(dir, "sqs-alarms.tf");
+    writeFileSync(file, readFileSync(file, "utf8").replace("threshold           = var.oldest_message_age_seconds", "threshold           = max(var.oldest_message_age_seconds, 60)"));
     const m = await loadAlarmModule(dir);
-    assert.deepEqual(m.skipped.map((s) => s.resource), ["age"]);
-    assert.match(m.skipped[0].reason, /not a plain variable/);
+    assert.deepEqual(m.skipped.map((s) => s.resource).sort(), ["age", "updates_arriving"]);
+    assert.match(m.skipped.find((s) => s.resource === "age")?.reason ?? "", /not a plain variable/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

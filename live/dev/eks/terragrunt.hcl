@@ -3,8 +3,7 @@ include "root" {
 }
 
 include "envcommon" {
-  path   = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/eks.hcl"
-  expose = true
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/eks.hcl"
 }
 
 # The public API endpoint answers only these CIDRs: replace the

@@ -3,6 +3,9 @@ include "root" {
 }
 
 include "envcommon" {
-  path   = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/observability.hcl"
-  expose = true
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/observability.hcl"
+}
+
+include "eks" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/eks-dependency.hcl"
 }

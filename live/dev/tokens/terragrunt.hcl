@@ -3,8 +3,7 @@ include "root" {
 }
 
 include "envcommon" {
-  path   = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/tokens.hcl"
-  expose = true
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/tokens.hcl"
 }
 
 # Dev's tokens can be restored for a week after a deletion; prod keeps 30 days.

@@ -3,6 +3,9 @@ include "root" {
 }
 
 include "envcommon" {
-  path   = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/lb-controller-release.hcl"
-  expose = true
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/lb-controller-release.hcl"
+}
+
+include "eks" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/eks-dependency.hcl"
 }

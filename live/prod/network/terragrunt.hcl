@@ -3,8 +3,7 @@ include "root" {
 }
 
 include "envcommon" {
-  path   = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/network.hcl"
-  expose = true
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/network.hcl"
 }
 
 # One NAT gateway per AZ: an AZ outage does not cut the others off.

@@ -3,12 +3,14 @@ include "root" {
 }
 
 include "envcommon" {
-  path   = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/observability.hcl"
-  expose = true
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/observability.hcl"
 }
 
-# Updates must always flow in prod: silence pages. Logs kept 90 days.
+include "eks" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/eks-dependency.hcl"
+}
+
+# Logs kept 90 days.
 inputs = {
-  updates_arriving_enabled = true
-  log_retention_days       = 90
+  log_retention_days = 90
 }

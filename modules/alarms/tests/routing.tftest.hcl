@@ -73,11 +73,41 @@ run "routing" {
     error_message = "the budget notifies the notices topic"
   }
   assert {
-    condition     = alltrue([for a in [aws_cloudwatch_metric_alarm.backlog, aws_cloudwatch_metric_alarm.dlq, aws_cloudwatch_metric_alarm.age] : a.alarm_actions == toset([aws_sns_topic.this.arn])])
+    condition     = alltrue([for a in values(aws_cloudwatch_metric_alarm.sqs) : a.alarm_actions == toset([aws_sns_topic.this.arn])])
     error_message = "the alarms page: they notify the alerts topic"
   }
   assert {
     condition     = keys(aws_sns_topic_subscription.notices) == ["email:team@example.com"] && keys(aws_sns_topic_subscription.this) == ["email:oncall@example.com"]
     error_message = "the on-call subscribes to the alerts topic, the team to the notices topic"
+  }
+}
+
+run "queue_alarms" {
+  command = plan
+
+  assert {
+    condition     = keys(aws_cloudwatch_metric_alarm.sqs) == ["age", "backlog", "dlq", "price_queue_age"]
+    error_message = "updates-arriving is off by default; the four other queue alarms exist"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.sqs["price_queue_age"].dimensions.QueueName == "price-change-queue" && aws_cloudwatch_metric_alarm.sqs["price_queue_age"].metric_name == "ApproximateAgeOfOldestMessage"
+    error_message = "price-change-queue has its oldest-message alarm"
+  }
+}
+
+run "updates_arriving" {
+  command = plan
+
+  variables {
+    updates_arriving_enabled = true
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.sqs["updates_arriving"].treat_missing_data == "breaching" && aws_cloudwatch_metric_alarm.sqs["updates_arriving"].comparison_operator == "LessThanThreshold" && aws_cloudwatch_metric_alarm.sqs["updates_arriving"].metric_name == "NumberOfMessagesSent"
+    error_message = "updates-arriving: NumberOfMessagesSent under the floor, missing data breaching"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.sqs["updates_arriving"].period == 900 && aws_cloudwatch_metric_alarm.sqs["updates_arriving"].ok_actions == toset([aws_sns_topic.this.arn])
+    error_message = "updates-arriving sums 15 minutes and notifies on OK too"
   }
 }

@@ -53,7 +53,7 @@ run "subscriptions_and_actions" {
   }
 
   assert {
-    condition = alltrue([for a in [aws_cloudwatch_metric_alarm.backlog, aws_cloudwatch_metric_alarm.dlq, aws_cloudwatch_metric_alarm.age] :
+    condition = alltrue([for a in values(aws_cloudwatch_metric_alarm.sqs) :
     a.alarm_actions == toset(["arn:aws:sns:eu-west-1:123456789012:stockprice-test-alerts"]) && a.ok_actions == a.alarm_actions])
     error_message = "every queue alarm notifies on ALARM and on OK"
   }

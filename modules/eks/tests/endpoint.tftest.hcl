@@ -100,7 +100,7 @@ run "logging_and_telemetry" {
   }
 
   assert {
-    condition     = [for s in aws_eks_fargate_profile.telemetry.selector : "${s.namespace}/${s.labels["app.kubernetes.io/name"]}"] == ["stockprice-telemetry/metrics-collector"]
+    condition     = [for s in aws_eks_fargate_profile.this["telemetry"].selector : "${s.namespace}/${s.labels["app.kubernetes.io/name"]}"] == ["stockprice-telemetry/metrics-collector"]
     error_message = "the telemetry profile selects only the collector's pods"
   }
 }

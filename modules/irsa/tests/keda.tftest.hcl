@@ -19,7 +19,7 @@ run "without_keda" {
   command = plan
 
   assert {
-    condition     = length(aws_iam_role.keda) == 0
+    condition     = length(module.keda) == 0
     error_message = "No KEDA role unless keda_enabled."
   }
 
@@ -37,7 +37,7 @@ run "with_keda" {
   }
 
   assert {
-    condition     = length(aws_iam_role.keda) == 1 && strcontains(data.aws_iam_policy_document.keda_trust.json, "system:serviceaccount:keda:keda-operator")
+    condition     = length(module.keda) == 1 && strcontains(module.keda[0].trust_policy, "system:serviceaccount:keda:keda-operator")
     error_message = "KEDA's operator role trusts exactly the keda/keda-operator ServiceAccount."
   }
 

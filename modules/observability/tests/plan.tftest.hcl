@@ -46,8 +46,8 @@ run "defaults" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.updates_arriving) == 0 && length(local.all_alarms) == 6
-    error_message = "updates-arriving is off by default"
+    condition     = length(local.all_alarms) == 5
+    error_message = "five service alarms (the queue alarms are modules/alarms' sqs_alarms)"
   }
 
   assert {
@@ -60,7 +60,7 @@ run "defaults" {
   }
 
   assert {
-    condition     = strcontains(data.aws_iam_policy_document.telemetry_trust["collector"].json, "system:serviceaccount:stockprice-telemetry:metrics-collector")
+    condition     = strcontains(module.telemetry_role["collector"].trust_policy, "system:serviceaccount:stockprice-telemetry:metrics-collector")
     error_message = "the collector role trusts only its ServiceAccount"
   }
   assert {
@@ -72,25 +72,9 @@ run "defaults" {
 run "every_alarm_has_alarm_and_ok_actions" {
   command = plan
 
-  variables {
-    updates_arriving_enabled = true
-  }
-
-  assert {
-    condition     = length(local.all_alarms) == 7
-    error_message = "six service alarms with updates-arriving on"
-  }
   assert {
     condition     = alltrue([for a in local.all_alarms : a.alarm_actions == toset([var.alarm_topic_arn]) && a.ok_actions == toset([var.alarm_topic_arn])])
     error_message = "every alarm must notify the topic on ALARM and on OK"
-  }
-  assert {
-    condition     = aws_cloudwatch_metric_alarm.updates_arriving[0].treat_missing_data == "breaching" && aws_cloudwatch_metric_alarm.updates_arriving[0].comparison_operator == "LessThanThreshold" && aws_cloudwatch_metric_alarm.updates_arriving[0].metric_name == "NumberOfMessagesSent"
-    error_message = "updates-arriving: NumberOfMessagesSent under the floor, missing data breaching"
-  }
-  assert {
-    condition     = aws_cloudwatch_metric_alarm.price_queue_age.dimensions.QueueName == "price-change-queue" && aws_cloudwatch_metric_alarm.price_queue_age.metric_name == "ApproximateAgeOfOldestMessage"
-    error_message = "price-change-queue has its oldest-message alarm"
   }
 }
 

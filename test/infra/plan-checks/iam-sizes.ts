@@ -58,7 +58,8 @@ export function documentFromStatements(statements: Stmt[], unknown: Stmt[] = [])
 function documentOf(plan: Plan, r: ResourceChange, field: string): { json: string; estimated: boolean } {
   const v = r.change.after?.[field];
   if (typeof v === "string") return { json: v, estimated: false };
-  const docs = plan.changes.filter((c) => c.mode === "data" && c.type === "aws_iam_policy_document" && c.index === r.index);
+  // Documents of the same module instance (module_address) and the same key.
+  const docs = plan.changes.filter((c) => c.mode === "data" && c.type === "aws_iam_policy_document" && c.index === r.index && c.module_address === r.module_address);
   // The document of the same name, else (a trust policy) the one trust or assume document of the same key.
   const trust = docs.filter((c) => field === "assume_role_policy" && /trust|assume/.test(c.name));
   const doc = docs.find((c) => c.name === r.name) ?? (trust.length === 1 ? trust[0] : undefined);

@@ -28,10 +28,10 @@ export const checks: PlanCheck[] = [
     units: "*/irsa",
     check(plan, unit) {
       const on = kedaEnabled(unit.locals);
-      assert.equal(plan.has("aws_iam_role.keda[0]"), on, `live/${unit.id}: KEDA operator role`);
-      const trust = plan.statements('data.aws_iam_policy_document.trust["pricing"]');
+      assert.equal(plan.has("module.keda[0].aws_iam_role.this"), on, `live/${unit.id}: KEDA operator role`);
+      const trust = plan.statements('module.role["pricing"].data.aws_iam_policy_document.trust');
       assert.equal(trust.some((s) => s.sid === "KedaOperator"), on, `live/${unit.id}: pricing role trusts KEDA's operator`);
     },
-    broken: [{ name: "KEDA on, no operator role", edit: (j) => { j.resource_changes = j.resource_changes!.filter((c) => c.address !== "aws_iam_role.keda[0]"); } }],
+    broken: [{ name: "KEDA on, no operator role", edit: (j) => { j.resource_changes = j.resource_changes!.filter((c) => c.address !== "module.keda[0].aws_iam_role.this"); } }],
   },
 ];

@@ -10,7 +10,7 @@ export const checks: PlanCheck[] = [
     name: "lb-controller plan: the role trusts only kube-system:aws-load-balancer-controller through the cluster's OIDC provider, audience STS",
     units: "*/lb-controller",
     check(plan, unit) {
-      const trust = JSON.parse(String(plan.one("aws_iam_role.this").assume_role_policy)) as { Statement: Array<Record<string, any>> };
+      const trust = JSON.parse(String(plan.one("module.role.aws_iam_role.this").assume_role_policy)) as { Statement: Array<Record<string, any>> };
       assert.equal(trust.Statement.length, 1, "one trust statement");
       const [s] = trust.Statement;
       assert.equal(s.Effect, "Allow");

@@ -273,10 +273,10 @@ const autoscaler: PlanCheck = {
   name: "autoscaler plan: IRSA for kube-system:cluster-autoscaler; it may scale only groups this cluster owns",
   units: "*/autoscaler",
   check(plan, unit) {
-    const trust = policyStatements(plan.one("aws_iam_role.this").assume_role_policy);
+    const trust = policyStatements(plan.one("module.role.aws_iam_role.this").assume_role_policy);
     const subjects = trust.flatMap((s) => Object.entries(s.Condition?.StringEquals ?? {}).filter(([k]) => k.endsWith(":sub")).flatMap(([, v]) => list(v)));
     assert.deepEqual(subjects, ["system:serviceaccount:kube-system:cluster-autoscaler"]);
-    const scale = policyStatements(plan.one("aws_iam_role_policy.this").policy).filter((s) => list(s.Action).includes("autoscaling:SetDesiredCapacity"));
+    const scale = policyStatements(plan.one('module.role.aws_iam_role_policy.this["cluster-autoscaler"]').policy).filter((s) => list(s.Action).includes("autoscaling:SetDesiredCapacity"));
     assert.ok(scale.length > 0, "the autoscaler cannot scale");
     for (const s of scale) {
       assert.deepEqual(list(s.Condition?.StringEquals?.[`aws:ResourceTag/k8s.io/cluster-autoscaler/${unit.values.cluster_name}`]), ["owned"], "SetDesiredCapacity not limited to groups this cluster owns");
@@ -286,7 +286,7 @@ const autoscaler: PlanCheck = {
     {
       name: "scaling any group",
       edit: (j) => {
-        const p = after(j, "aws_iam_role_policy.this");
+        const p = after(j, 'module.role.aws_iam_role_policy.this["cluster-autoscaler"]');
         const doc = JSON.parse(p.policy);
         for (const st of doc.Statement) delete st.Condition;
         p.policy = JSON.stringify(doc);

@@ -31,12 +31,12 @@ export const checks: PlanCheck[] = [
     name: "alarms plan: the DLQ alarm's runbook line names npm run dlq for its environment (peek, redrive, status), a script package.json runs",
     units: "*/alarms",
     check(plan, unit) {
-      const text = String(plan.one("aws_cloudwatch_metric_alarm.dlq").alarm_description);
+      const text = String(plan.one('aws_cloudwatch_metric_alarm.sqs["dlq"]').alarm_description);
       for (const cmd of ["peek", "redrive", "status"]) assert.ok(text.includes(`npm run dlq -- --env ${unit.env} ${cmd}`), `the DLQ alarm does not say: npm run dlq -- --env ${unit.env} ${cmd}`);
       const scripts = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
       assert.equal(scripts.dlq, "node scripts/dlq.ts");
     },
-    broken: [{ name: "the old runbook line", edit: (j) => { j.resource_changes!.find((c) => c.address === "aws_cloudwatch_metric_alarm.dlq")!.change.after!.alarm_description = "A stock update was moved to the DLQ. Inspect it in inventory-update-dlq."; } }],
+    broken: [{ name: "the old runbook line", edit: (j) => { j.resource_changes!.find((c) => c.address === 'aws_cloudwatch_metric_alarm.sqs["dlq"]')!.change.after!.alarm_description = "A stock update was moved to the DLQ. Inspect it in inventory-update-dlq."; } }],
   },
   {
     name: "queue plan: the on-call roles may peek into the DLQ and redrive it to the inventory queue (npm run dlq), nothing more",

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { AppError } from "../shared/errors.ts";
-import { SKU_PATTERN } from "../shared/message.ts";
+import { SKU_PATTERN } from "../shared/update.ts";
 
 export const MAX_PRICE = 1_000_000_000; // minor units (10 million in major units)
 

@@ -5,7 +5,11 @@
 // Schemas: schemas/inventory-updated.schema.json, schemas/price-decided.schema.json.
 
 import { ValidationError } from "./errors.ts";
-import { fail, isRecord, isRfc3339, readInventoryMessage, validateUpdate, type InventoryUpdate, type InventoryUpdatedMessage, type PriceDecidedData } from "./message.ts";
+import { readInventoryMessage, type InventoryUpdatedMessage } from "./legacy-message.ts";
+import type { PriceDecidedData } from "./price-decision.ts";
+import { isRfc3339 } from "./rfc3339.ts";
+import { validateUpdate, type InventoryUpdate } from "./update.ts";
+import { fail, isRecord } from "./validation.ts";
 
 export const CE_BATCH_CONTENT_TYPE = "application/cloudevents-batch+json";
 /** Reverse-DNS and versioned by the type name: a breaking change is a new type. */
@@ -30,8 +34,6 @@ export interface CloudEvent<T> {
 }
 
 export type InventoryUpdatedData = InventoryUpdate & { requestId: string };
-
-export type { PriceDecidedData };
 
 export function inventoryUpdatedEvent(update: InventoryUpdate, id: string, requestId: string, receivedAt: string): CloudEvent<InventoryUpdatedData> {
   return {

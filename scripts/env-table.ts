@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { INVENTORY_ENV } from "../src/inventory/config.ts";
 import { PRICING_ENV } from "../src/pricing/config.ts";
-import { describeEnv, type Spec } from "../src/shared/config.ts";
+import { describeEnv, type Spec } from "../src/shared/config/parse.ts";
 
 function table(spec: Spec): string {
   const rows = describeEnv(spec).map((v) => {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { HEAP_FLAGS, MALLOC_TUNABLES } from "../../src/shared/env.ts";
+import { HEAP_FLAGS, MALLOC_TUNABLES } from "../../src/shared/config/shared-vars.ts";
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, type QueueSetup } from "../emulator.ts";
 import { spawnNode, type Child } from "../lib/process.ts";
 import { RssSampler } from "./procs.ts";

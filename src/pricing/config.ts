@@ -1,9 +1,9 @@
 // Every environment variable the pricing service reads, in one table.
 
-import { int, parseEnv, str, url, type Env, type Parsed } from "../shared/config.ts";
-import { GLIBC_TUNABLES_VAR, LOG_LEVEL_VAR, MEMORY_RELEASE_VAR, NODE_OPTIONS_VAR, QUEUE_NAME_ALLOWED, QUEUE_NAME_PATTERN, serviceEnv } from "../shared/env.ts";
+import { int, parseEnv, str, url, type Env, type Parsed } from "../shared/config/parse.ts";
+import { GLIBC_TUNABLES_VAR, LOG_LEVEL_VAR, MEMORY_RELEASE_VAR, NODE_OPTIONS_VAR, QUEUE_NAME_ALLOWED, QUEUE_NAME_PATTERN, serviceEnv } from "../shared/config/shared-vars.ts";
 import { K8S, QUEUE_NAMES } from "../shared/names.ts";
-import { packingEnv, packingFrom } from "../shared/pack-env.ts";
+import { packingEnv, packingFrom } from "../shared/config/packing-vars.ts";
 
 export const PRICING_ENV = {
   ...serviceEnv(K8S.pricing.port, "Port for /healthz, /readyz and /metrics"),

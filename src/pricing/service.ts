@@ -13,7 +13,7 @@ import type { PricingConfig } from "./config.ts";
 import { Consumer } from "./consumer.ts";
 import { createDeadLetter } from "./dead-letter.ts";
 import { createHandler } from "./handler.ts";
-import { packingFrom } from "../shared/pack-env.ts";
+import { packingFrom } from "../shared/config/packing-vars.ts";
 import { QUEUE_NAMES } from "../shared/names.ts";
 import { recordStart, restartedWithin } from "../shared/restarts.ts";
 import { createPricingMetrics } from "./metrics.ts";

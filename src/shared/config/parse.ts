@@ -3,7 +3,7 @@
 // ConfigError naming the variable and what it allows), documents the README
 // configuration table, and lets the manifest checks see what a service reads.
 
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "../errors.ts";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

@@ -18,6 +18,7 @@ import {
   type Message,
 } from "@aws-sdk/client-sqs";
 import { systemClock, type Clock, type TimerHandle } from "../shared/clock.ts";
+import { MAX_BATCH_ENTRIES, MAX_RECEIVE_MESSAGES, MAX_VISIBILITY_TIMEOUT_S, MAX_WAIT_TIME_S } from "../shared/limits.ts";
 import type { Logger } from "../shared/log.ts";
 import { requireInt, withDefaults } from "../shared/options.ts";
 import { backoffMs, isTransient, type SqsPort } from "../shared/sqs.ts";
@@ -47,15 +48,13 @@ export interface ConsumerOptions {
 
 /** How long past its wait time a receive may take to answer during a stop before it is aborted. */
 const RECEIVE_MARGIN_MS = 2000;
-/** SQS: a visibility timeout is an integer 0-43200 seconds. */
-const MAX_VISIBILITY_S = 43_200;
 
 const DEFAULTS = { waitTimeS: 20, deleteLingerMs: 5, retryBaseS: 2, retryCapS: 300, clock: systemClock };
 
 /** Seconds of invisibility before a retried message comes back: min(cap, base x 2^(receives-1)), an integer. */
 export function retryDelayS(receives: number, baseS: number, capS: number): number {
   const n = Number.isSafeInteger(receives) && receives > 0 ? receives : 1;
-  return Math.min(capS, MAX_VISIBILITY_S, baseS * 2 ** Math.min(n - 1, 30));
+  return Math.min(capS, MAX_VISIBILITY_TIMEOUT_S, baseS * 2 ** Math.min(n - 1, 30));
 }
 
 interface Work {
@@ -87,11 +86,11 @@ export class Consumer {
     const o = withDefaults(DEFAULTS, options);
     requireInt("pollers", o.pollers, 1, 100);
     requireInt("concurrency", o.concurrency, 1, 100_000);
-    requireInt("visibilityTimeoutS", o.visibilityTimeoutS, 1, MAX_VISIBILITY_S);
-    requireInt("waitTimeS", o.waitTimeS, 0, 20);
+    requireInt("visibilityTimeoutS", o.visibilityTimeoutS, 1, MAX_VISIBILITY_TIMEOUT_S);
+    requireInt("waitTimeS", o.waitTimeS, 0, MAX_WAIT_TIME_S);
     requireInt("deleteLingerMs", o.deleteLingerMs, 0, 60_000);
-    requireInt("retryBaseS", o.retryBaseS, 0, MAX_VISIBILITY_S);
-    requireInt("retryCapS", o.retryCapS, 0, MAX_VISIBILITY_S);
+    requireInt("retryBaseS", o.retryBaseS, 0, MAX_VISIBILITY_TIMEOUT_S);
+    requireInt("retryCapS", o.retryCapS, 0, MAX_VISIBILITY_TIMEOUT_S);
     this.#o = o;
   }
 
@@ -130,8 +129,8 @@ export class Consumer {
     await this.#flushDeletes();
     const unfinished = [...this.#inWork.values()].filter((w) => !w.done).map((w) => w.message);
     unfinished.push(...this.#stranded.splice(0));
-    for (let i = 0; i < unfinished.length; i += 10) {
-      const chunk = unfinished.slice(i, i + 10);
+    for (let i = 0; i < unfinished.length; i += MAX_BATCH_ENTRIES) {
+      const chunk = unfinished.slice(i, i + MAX_BATCH_ENTRIES);
       try {
         await this.#o.sqs.send(
           new ChangeMessageVisibilityBatchCommand({
@@ -183,13 +182,13 @@ export class Consumer {
     }
   }
 
-  /** Waits for at least one free slot; reserves up to 10 and returns how many. */
+  /** Waits for at least one free slot; reserves up to MAX_RECEIVE_MESSAGES and returns how many. */
   async #reserve(): Promise<number> {
     for (;;) {
       if (this.#stopping.signal.aborted) return 0;
       const free = this.#o.concurrency - this.#inWork.size - this.#reserved;
       if (free > 0) {
-        const n = Math.min(10, free);
+        const n = Math.min(MAX_RECEIVE_MESSAGES, free);
         this.#reserved += n;
         return n;
       }
@@ -262,7 +261,7 @@ export class Consumer {
   #delete(receipt: string): Promise<void> {
     return new Promise((resolve) => {
       this.#deletes.push({ receipt, resolve });
-      if (this.#deletes.length >= 10) void this.#flushDeletes();
+      if (this.#deletes.length >= MAX_BATCH_ENTRIES) void this.#flushDeletes();
       else this.#deleteTimer ??= this.#o.clock.setTimeout(() => void this.#flushDeletes(), this.#o.deleteLingerMs);
     });
   }
@@ -271,7 +270,7 @@ export class Consumer {
     this.#o.clock.clearTimeout(this.#deleteTimer);
     this.#deleteTimer = undefined;
     while (this.#deletes.length > 0) {
-      const batch = this.#deletes.splice(0, 10);
+      const batch = this.#deletes.splice(0, MAX_BATCH_ENTRIES);
       const entries = batch.map((d, i) => ({ Id: String(i), ReceiptHandle: d.receipt }));
       for (let attempt = 0; attempt < 3; attempt++) {
         try {

@@ -21,7 +21,8 @@ import { systemClock, type Clock, type TimerHandle } from "../shared/clock.ts";
 import { MAX_BATCH_ENTRIES, MAX_RECEIVE_MESSAGES, MAX_VISIBILITY_TIMEOUT_S, MAX_WAIT_TIME_S } from "../shared/limits.ts";
 import type { Logger } from "../shared/log.ts";
 import { requireInt, withDefaults } from "../shared/options.ts";
-import { backoffMs, isTransient, type SqsPort } from "../shared/sqs.ts";
+import { retry } from "../shared/retry.ts";
+import { isTransient, type SqsPort } from "../shared/sqs.ts";
 
 /** What a handler decides: delete, retry after a backoff, or leave for the DLQ. */
 export type Outcome = "ack" | "retry" | "poison";
@@ -51,7 +52,11 @@ const RECEIVE_MARGIN_MS = 2000;
 
 const DEFAULTS = { waitTimeS: 20, deleteLingerMs: 5, retryBaseS: 2, retryCapS: 300, clock: systemClock };
 
-/** Seconds of invisibility before a retried message comes back: min(cap, base x 2^(receives-1)), an integer. */
+/**
+ * Seconds of invisibility before a retried message comes back: min(cap, base x 2^(receives-1)), an integer.
+ * Not retry(): SQS holds the message between attempts and counts them, so the
+ * backoff is a visibility timeout set once per receive, without jitter.
+ */
 export function retryDelayS(receives: number, baseS: number, capS: number): number {
   const n = Number.isSafeInteger(receives) && receives > 0 ? receives : 1;
   return Math.min(capS, MAX_VISIBILITY_TIMEOUT_S, baseS * 2 ** Math.min(n - 1, 30));
@@ -149,14 +154,10 @@ export class Consumer {
   async #poll(index: number): Promise<void> {
     const { sqs, queueUrl, log } = this.#o;
     const signal = this.#stopping.signal;
-    for (let failures = 0; !signal.aborted; ) {
+    const receive = async (): Promise<Message[] | undefined> => {
       const free = await this.#reserve();
-      if (signal.aborted || free === 0) {
-        this.#reserved -= free;
-        break;
-      }
-      let messages: Message[];
       try {
+        if (signal.aborted || free === 0) return undefined;
         const out = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: queueUrl,
@@ -166,17 +167,23 @@ export class Consumer {
           }),
           { abortSignal: this.#receiveAbort.signal },
         );
-        messages = out.Messages ?? [];
-        failures = 0;
-      } catch (err) {
+        return out.Messages ?? [];
+      } finally {
+        // Slots are held only while a receive is in flight, never over a backoff.
         this.#reserved -= free;
-        if (signal.aborted) break;
-        const delay = backoffMs(Math.min(failures++, 8), 200, 20_000) + 100;
-        log.warn("sqs.receive_failed", { poller: index, err, retryInMs: delay });
-        await this.#o.clock.sleep(delay, signal);
-        continue;
       }
-      this.#reserved -= free;
+    };
+    while (!signal.aborted) {
+      const messages = await retry(receive, {
+        attempts: Infinity,
+        base: 200,
+        cap: 20_000,
+        floor: 100,
+        clock: this.#o.clock,
+        signal,
+        onRetry: (err, delay) => log.warn("sqs.receive_failed", { poller: index, err, retryInMs: delay }),
+      }).catch(() => undefined);
+      if (messages === undefined) break;
       if (signal.aborted) this.#stranded.push(...messages);
       else for (const m of messages) this.#start(m);
     }
@@ -272,20 +279,14 @@ export class Consumer {
     while (this.#deletes.length > 0) {
       const batch = this.#deletes.splice(0, MAX_BATCH_ENTRIES);
       const entries = batch.map((d, i) => ({ Id: String(i), ReceiptHandle: d.receipt }));
-      for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-          const out = await this.#o.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.#o.queueUrl, Entries: entries }));
-          if (out.Failed?.length) this.#o.log.warn("sqs.delete_failed", { count: out.Failed.length, code: out.Failed[0].Code });
-          break;
-        } catch (err) {
-          // An undeleted message comes back after its visibility timeout and is
-          // priced again: idempotent, so only logged.
-          if (attempt === 2 || !isTransient(err)) {
-            this.#o.log.warn("sqs.delete_failed", { count: entries.length, err });
-            break;
-          }
-          await this.#o.clock.sleep(backoffMs(attempt + 1, 100, 1000) + 50);
-        }
+      try {
+        const send = () => this.#o.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.#o.queueUrl, Entries: entries }));
+        const out = await retry(send, { attempts: 3, isRetriable: isTransient, base: 200, cap: 1000, floor: 50, clock: this.#o.clock });
+        if (out.Failed?.length) this.#o.log.warn("sqs.delete_failed", { count: out.Failed.length, code: out.Failed[0].Code });
+      } catch (err) {
+        // An undeleted message comes back after its visibility timeout and is
+        // priced again: idempotent, so only logged.
+        this.#o.log.warn("sqs.delete_failed", { count: entries.length, err });
       }
       for (const d of batch) d.resolve();
     }

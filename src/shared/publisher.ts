@@ -17,7 +17,8 @@ import { BATCH_ATTRIBUTES, batchBody } from "./events.ts";
 import { MAX_BATCH_ENTRIES, messageBytes } from "./limits.ts";
 import { DEFAULT_PACKING, FRAME_BYTES, planBatch, readyEarly, type PackingOptions, type Planned } from "./packer.ts";
 import { withDefaults } from "./options.ts";
-import { backoffMs, isTransient, type SqsPort } from "./sqs.ts";
+import { backoffMs } from "./retry.ts";
+import { isTransient, type SqsPort } from "./sqs.ts";
 
 export interface PublishEntry {
   /** One serialised structured-mode CloudEvent. */
@@ -255,7 +256,11 @@ export class Publisher {
       });
   }
 
-  /** Retries a failed group together after one backoff, so it shares a batch again. */
+  /**
+   * Retries a failed group together after one backoff, so it shares a batch
+   * again. Not retry(): the entries of one call are re-queued, not the call,
+   * so that they can be packed with what arrived meanwhile.
+   */
   #retry(group: Pending[]): void {
     const again: Pending[] = [];
     for (const p of group) {

@@ -12,6 +12,7 @@ import { validateUpdate, type InventoryUpdate } from "../shared/update.ts";
 import type { TokenAuth } from "./auth.ts";
 import type { InventoryMetrics } from "./metrics.ts";
 import type { PublishEntry, Publisher } from "../shared/publisher.ts";
+import { systemClock } from "../shared/clock.ts";
 
 export const MAX_UPDATES_PER_REQUEST = 500;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -91,7 +92,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 export function createInventoryHandler(o: InventoryAppOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const now = o.now ?? Date.now;
+  const now = o.now ?? systemClock.now;
   const newId = o.newId ?? randomUUID;
   const { metrics, log } = o;
 

@@ -19,6 +19,7 @@ import { decide } from "./decide.ts";
 import type { PricingMetrics } from "./metrics.ts";
 import type { Policy } from "./policy.ts";
 import type { SkuTracker } from "./tracker.ts";
+import { systemClock } from "../shared/clock.ts";
 
 export interface HandlerOptions {
   policy: () => Policy;
@@ -45,7 +46,7 @@ interface Decided {
 const DEAD_LETTERED_MAX = 10_000;
 
 export function createHandler(o: HandlerOptions): (message: Message) => Promise<Outcome> {
-  const now = o.now ?? Date.now;
+  const now = o.now ?? systemClock.now;
   const { metrics, log, tracker } = o;
   const deadLettered = new Set<string>();
 

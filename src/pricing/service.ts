@@ -20,6 +20,7 @@ import { createPricingMetrics } from "./metrics.ts";
 import { PolicyError } from "./policy.ts";
 import { PolicySource } from "./policy-source.ts";
 import { SkuTracker } from "./tracker.ts";
+import { systemClock } from "../shared/clock.ts";
 
 export interface PricingDeps {
   sqs?: SqsPort;
@@ -44,7 +45,7 @@ export interface RunningPricing {
 
 export async function startPricing(config: PricingConfig, deps: PricingDeps = {}): Promise<RunningPricing> {
   const log = deps.log ?? createLogger({ level: config.LOG_LEVEL, base: { service: "pricing" } });
-  const clock = deps.now ?? Date.now;
+  const clock = deps.now ?? systemClock.now;
   const started = clock();
   let restartsBefore = 0;
   try {

@@ -2,6 +2,8 @@
 // Callers pass fields, never request bodies or secrets; errors are reduced to
 // name, code and message so a stack trace never carries a payload along.
 
+import { systemClock } from "./clock.ts";
+
 export type Level = "debug" | "info" | "warn" | "error";
 export const LEVELS: readonly Level[] = ["debug", "info", "warn", "error"];
 const RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -40,7 +42,7 @@ function serialize(value: unknown): unknown {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const min = RANK[options.level ?? "info"];
   const write = options.write ?? ((line: string) => void process.stdout.write(line));
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? systemClock.now;
   const make = (base: Fields): Logger => {
     const emit = (level: Level, msg: string, fields?: Fields) => {
       if (RANK[level] < min) return;

@@ -16,6 +16,7 @@ import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type { Logger } from "./log.ts";
+import { systemClock } from "./clock.ts";
 
 /** RSS growth since the last release (or the start) below which an idle check does nothing. */
 export const RELEASE_GROWTH_BYTES = 16 * 1024 * 1024;
@@ -92,9 +93,9 @@ export function createMemoryRelease(o: MemoryReleaseOptions): MemoryRelease {
     running = true;
     try {
       gc ??= fullGc();
-      const started = performance.now();
+      const started = systemClock.now();
       gc();
-      const gcMs = Math.round(performance.now() - started);
+      const gcMs = Math.round(systemClock.now() - started);
       if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs).unref());
       const after = rss();
       floor = after;

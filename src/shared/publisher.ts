@@ -19,6 +19,7 @@ import { DEFAULT_PACKING, FRAME_BYTES, planBatch, readyEarly, type PackingOption
 import { withDefaults } from "./options.ts";
 import { backoffMs } from "./retry.ts";
 import { isTransient, type SqsPort } from "./sqs.ts";
+import { systemClock } from "./clock.ts";
 
 export interface PublishEntry {
   /** One serialised structured-mode CloudEvent. */
@@ -80,7 +81,7 @@ export class Publisher {
   #idleWaiters: Array<() => void> = [];
 
   constructor(options: PublisherOptions) {
-    const defaults = { packing: DEFAULT_PACKING, backoffBaseMs: 50, backoffCapMs: 1000, now: Date.now, random: Math.random };
+    const defaults = { packing: DEFAULT_PACKING, backoffBaseMs: 50, backoffCapMs: 1000, now: systemClock.now, random: Math.random };
     this.#o = withDefaults(defaults, options);
     const p = this.#o.packing;
     if (!(p.maxEventsPerMessage >= 1 && p.maxMessageBytes > FRAME_BYTES && p.maxMessageBytes <= p.maxBatchBytes)) {

@@ -110,7 +110,7 @@ export function watchTokenFile(auth: TokenAuth, settings: AuthSettings, log: Log
       log.info("auth.tokens_reloaded", { count: tokens.length });
     },
     onUnreadable: (err) => log.warn("auth.tokens_unreadable", { file: path, code: err.code }),
-    onRejected: (err) => log.warn("auth.tokens_rejected", { file: path, error: err.message }),
+    onRejected: (err) => log.warn("auth.tokens_rejected", { file: path, err }),
   });
   watch.start(intervalMs);
   return watch.stop;

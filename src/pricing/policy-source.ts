@@ -26,7 +26,7 @@ export class PolicySource {
         log.info("policy.reloaded", { file: path, currency: policy.currency, skus: policy.skus.size, prefixes: policy.prefixes.length });
       },
       onUnreadable: (err) => log.error("policy.unreadable", { file: path, code: err.code }),
-      onRejected: (err) => log.error("policy.rejected", { file: path, error: err.message }),
+      onRejected: (err) => log.error("policy.rejected", { file: path, err }),
     });
   }
 

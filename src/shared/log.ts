@@ -1,6 +1,7 @@
 // One JSON object per line: {"ts","level","msg",...fields}. No dependency.
 // Callers pass fields, never request bodies or secrets; errors are reduced to
 // name, code and message so a stack trace never carries a payload along.
+// An error is always logged under the key `err` (test/shared/log.test.ts checks it).
 
 import { systemClock } from "./clock.ts";
 

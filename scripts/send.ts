@@ -14,7 +14,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aw
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { request } from "undici";
-import { readPriceDecisions } from "../src/shared/events.ts";
+import { readPriceDecisions } from "./price-decisions.ts";
 import { STATE_FILE, type StackState } from "./local-stack.ts";
 
 const USAGE = `Usage: npm run send -- --sku SKU --quantity N [--version N] [--warehouse W] [--timeout SECONDS]

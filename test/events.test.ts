@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ValidationError } from "../src/shared/errors.ts";
-import { EVENT_TYPES, inventoryUpdatedEvent, priceDecidedEvent, readInventoryBody, readInventoryEvent, readPriceDecisions, batchBody } from "../src/shared/events.ts";
+import { EVENT_TYPES, inventoryUpdatedEvent, priceDecidedEvent, readInventoryBody, readInventoryEvent, batchBody } from "../src/shared/events.ts";
+import { readPriceDecisions } from "../scripts/price-decisions.ts";
 import { eventErrors } from "./helpers/event-schemas.ts";
 
 const update = inventoryUpdatedEvent({ sku: "ABC-1", quantity: 3, version: 7, warehouse: "berlin-1", occurredAt: "2026-11-24T10:00:00Z" }, "u-1", "req-1", "2026-11-24T10:00:01.000Z");

@@ -14,13 +14,13 @@ import type { InventoryMetrics } from "./metrics.ts";
 import type { PublishEntry, Publisher } from "../shared/publisher.ts";
 import { systemClock } from "../shared/clock.ts";
 
-export const MAX_UPDATES_PER_REQUEST = 500;
+const MAX_UPDATES_PER_REQUEST = 500;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 /** After a 413 the rest of the body is read and dropped up to 2x MAX_BODY_BYTES or this long, whichever comes first. */
-export const LINGER_MS = 3000;
+const LINGER_MS = 3000;
 
-export interface InventoryAppOptions {
+interface InventoryAppOptions {
   publisher: Publisher;
   auth: TokenAuth;
   metrics: InventoryMetrics;

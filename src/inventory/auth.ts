@@ -54,7 +54,7 @@ export class TokenAuth {
   }
 }
 
-export interface AuthSettings {
+interface AuthSettings {
   AUTH_TOKENS?: string;
   AUTH_TOKENS_FILE?: string;
   AUTH_DISABLED: boolean;

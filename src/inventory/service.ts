@@ -15,7 +15,7 @@ import openapi from "./openapi.json" with { type: "json" };
 import { Publisher } from "../shared/publisher.ts";
 import { packingFrom } from "../shared/config/packing-vars.ts";
 
-export interface InventoryDeps {
+interface InventoryDeps {
   /** An SQS client; built from the configuration when absent. */
   sqs?: SqsPort;
   log?: Logger;

@@ -21,7 +21,7 @@ import type { Policy } from "./policy.ts";
 import type { SkuTracker } from "./tracker.ts";
 import { systemClock } from "../shared/clock.ts";
 
-export interface HandlerOptions {
+interface HandlerOptions {
   policy: () => Policy;
   tracker: SkuTracker;
   /** Sends price.decided events; undefined when no price queue is configured. */

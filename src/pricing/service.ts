@@ -22,7 +22,7 @@ import { PolicySource } from "./policy-source.ts";
 import { SkuTracker } from "./tracker.ts";
 import { systemClock } from "../shared/clock.ts";
 
-export interface PricingDeps {
+interface PricingDeps {
   sqs?: SqsPort;
   log?: Logger;
   /** Consumer timing for tests (long-poll wait, retry backoff base); unset keeps the configured or default value. */
@@ -33,9 +33,9 @@ export interface PricingDeps {
 }
 
 /** How long pricing_container_restarted stays 1 after a restart. */
-export const RESTART_WINDOW_MS = 10 * 60_000;
+const RESTART_WINDOW_MS = 10 * 60_000;
 
-export interface RunningPricing {
+interface RunningPricing {
   port: number;
   whenReady: Promise<void>;
   consumer: () => Consumer | undefined;

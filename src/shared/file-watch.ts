@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { systemClock, type Clock } from "./clock.ts";
 
-export interface FileWatchOptions<T> {
+interface FileWatchOptions<T> {
   path: string;
   /** The content in force when watching starts; "" when it could not be read. */
   initial: string;

@@ -53,7 +53,7 @@ export function sendError(res: ServerResponse, error: ErrorBody & Record<string,
 }
 
 /** How long and how much of a refused body is still read (and discarded) after the answer. */
-export interface LingerBound {
+interface LingerBound {
   maxBytes: number;
   maxMs: number;
 }
@@ -97,7 +97,7 @@ export function sendErrorLingering(req: IncomingMessage, res: ServerResponse, er
   return status;
 }
 
-export interface OpsHandlers {
+interface OpsHandlers {
   /** Readiness: can take traffic now. */
   ready: () => boolean;
   metrics: Registry;
@@ -127,7 +127,7 @@ export function handleOps(req: IncomingMessage, res: ServerResponse, path: strin
   return true;
 }
 
-export interface ServerTimeouts {
+interface ServerTimeouts {
   /** Whole request, headers and body, must arrive within this; else 408. */
   requestTimeoutMs: number;
   headersTimeoutMs?: number;

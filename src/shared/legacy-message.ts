@@ -16,25 +16,6 @@ export interface InventoryUpdatedMessage extends InventoryUpdate {
 
 const MESSAGE_FIELDS = new Set([...UPDATE_FIELDS, "type", "schemaVersion", "id", "requestId", "receivedAt"]);
 
-export function buildInventoryMessage(update: InventoryUpdate, id: string, requestId: string, receivedAt: string): InventoryUpdatedMessage {
-  return { type: "inventory.updated", schemaVersion: 1, id, requestId, ...update, receivedAt };
-}
-
-/**
- * Parses a message body from the queue. Throws ValidationError (code
- * `invalid_json`, `unknown_type`, `unknown_schema_version`, or a field rule)
- * for a poison message.
- */
-export function parseInventoryMessage(body: string): InventoryUpdatedMessage {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    fail("invalid_json", "message body is not JSON", "body");
-  }
-  return readInventoryMessage(value);
-}
-
 /** The one-update message of the format before CloudEvents, already parsed from JSON. */
 export function readInventoryMessage(value: unknown): InventoryUpdatedMessage {
   if (!isRecord(value)) fail("invalid_type", "message body must be a JSON object", "body");

@@ -5,7 +5,7 @@
 
 import { systemClock } from "./clock.ts";
 
-export type Level = "debug" | "info" | "warn" | "error";
+type Level = "debug" | "info" | "warn" | "error";
 export const LEVELS: readonly Level[] = ["debug", "info", "warn", "error"];
 const RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -20,7 +20,7 @@ export interface Logger {
   isEnabled(level: Level): boolean;
 }
 
-export interface LoggerOptions {
+interface LoggerOptions {
   level?: Level;
   /** Receives each line including its newline; stdout by default. */
   write?: (line: string) => void;

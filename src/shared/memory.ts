@@ -55,7 +55,7 @@ function utilizationSinceLastCall(): () => number {
   };
 }
 
-export interface MemoryReleaseOptions {
+interface MemoryReleaseOptions {
   /** Check window; 0 turns releasing off. */
   idleMs: number;
   log: Logger;
@@ -67,7 +67,7 @@ export interface MemoryReleaseOptions {
   settleMs?: number;
 }
 
-export interface MemoryRelease {
+interface MemoryRelease {
   /** One check: releases when the window was idle and RSS grew enough. Resolves true when it released. */
   check(): Promise<boolean>;
   stop(): void;

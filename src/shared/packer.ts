@@ -20,7 +20,7 @@ export const DEFAULT_PACKING: PackingOptions = { maxMessageBytes: BILLING_CHUNK_
 export const FRAME_BYTES = messageBytes("[]", BATCH_ATTRIBUTES);
 
 /** A queued event as the packer sees it: its size, and its FIFO group if any. */
-export interface Packable {
+interface Packable {
   bytes: number;
   entry: { groupId?: string };
 }

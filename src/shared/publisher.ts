@@ -30,9 +30,7 @@ export interface PublishEntry {
   dedupId?: string;
 }
 
-export type { PackingOptions } from "./packer.ts";
-
-export type PublishResult = { ok: true } | { ok: false; code: string; message: string };
+type PublishResult = { ok: true } | { ok: false; code: string; message: string };
 
 export interface PublisherOptions {
   sqs: SqsPort;

@@ -10,7 +10,7 @@ export function backoffMs(attempt: number, baseMs: number, capMs: number, random
   return Math.floor(random() * Math.min(capMs, baseMs * 2 ** attempt));
 }
 
-export interface RetryOptions {
+interface RetryOptions {
   /** Calls in all, counting the first; Infinity retries until `signal` aborts. */
   attempts: number;
   /** False for an error that another call cannot cure: it is thrown at once. All errors by default. */

@@ -14,7 +14,7 @@ import { AppError } from "./errors.ts";
 /** What the services need of an SQS client; tests pass a stub with this shape. */
 export type SqsPort = Pick<SQSClient, "send">;
 
-export interface SqsClientOptions {
+interface SqsClientOptions {
   region: string;
   /** AWS_ENDPOINT_URL_SQS: a local emulator or a VPC endpoint. */
   endpoint?: string;

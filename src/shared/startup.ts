@@ -6,7 +6,7 @@ import type { Logger } from "./log.ts";
 import { retry } from "./retry.ts";
 import { createSqsClient, type SqsPort } from "./sqs.ts";
 
-export interface SqsSettings {
+interface SqsSettings {
   AWS_REGION: string;
   AWS_ENDPOINT_URL_SQS?: string;
   SQS_VERIFY_MD5: boolean;

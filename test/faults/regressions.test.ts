@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PRICING_ENV } from "../../src/pricing/config.ts";
-import { buildInventoryMessage } from "../../src/shared/legacy-message.ts";
+import { buildInventoryMessage } from "../helpers/legacy-message.ts";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
 import { decisionPairs } from "../../scripts/faults/history.ts";
 import { spawnNode, type Child } from "../../scripts/lib/process.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseUpdates } from "../../src/inventory/app.ts";
 import { ValidationError } from "../../src/shared/errors.ts";
-import { parseInventoryMessage } from "../../src/shared/legacy-message.ts";
+import { parseInventoryMessage } from "../helpers/legacy-message.ts";
 import { isRfc3339 } from "../../src/shared/rfc3339.ts";
 import { validateUpdate } from "../../src/shared/update.ts";
 

@@ -16,7 +16,7 @@ import { loadPricingConfig } from "../../src/pricing/config.ts";
 import { startPricing } from "../../src/pricing/service.ts";
 import { BATCH_ATTRIBUTES, batchBody, inventoryUpdatedEvent } from "../../src/shared/events.ts";
 import { createLogger } from "../../src/shared/log.ts";
-import { buildInventoryMessage } from "../../src/shared/legacy-message.ts";
+import { buildInventoryMessage } from "../helpers/legacy-message.ts";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
 import { validBatch } from "../helpers/event-schemas.ts";
 

@@ -11,7 +11,7 @@ import { loadPricingConfig } from "../../src/pricing/config.ts";
 import { startPricing } from "../../src/pricing/service.ts";
 import { createLogger } from "../../src/shared/log.ts";
 import type { PriceDecidedData } from "../../src/shared/price-decision.ts";
-import { buildInventoryMessage } from "../../src/shared/legacy-message.ts";
+import { buildInventoryMessage } from "../helpers/legacy-message.ts";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
 import { startChild } from "../../scripts/lib/process.ts";
 

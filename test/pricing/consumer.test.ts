@@ -6,6 +6,7 @@ import { Consumer, type ConsumerOptions, type Outcome } from "../../src/pricing/
 import { createLogger } from "../../src/shared/log.ts";
 import { ManualClock } from "../helpers/manual-clock.ts";
 import { sqsError, StubSqs } from "../helpers/sqs-stub.ts";
+import { until } from "../helpers/until.ts";
 
 const URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/inventory-update-queue";
 const quiet = createLogger({ level: "error", write: () => {} });
@@ -38,14 +39,6 @@ function consumer(sqs: StubSqs, handle: (m: Message) => Promise<Outcome>, o: Par
   const c = new Consumer({ sqs: sqs.port, queueUrl: URL, pollers: 2, concurrency: 5, visibilityTimeoutS: 30, handle, log: quiet, waitTimeS: 1, deleteLingerMs: 2, ...o });
   c.start();
   return c;
-}
-
-async function until(cond: () => boolean, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await sleep(5);
-  }
 }
 
 const deleted = (sqs: StubSqs) => sqs.callsOf("DeleteMessageBatch").flatMap((c) => c.input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle));
@@ -169,7 +162,7 @@ test("ReceiveMessage errors back off and recover by themselves", async () => {
     },
   });
   const c = consumer(sqs, async () => "ack", { pollers: 1 });
-  await until(() => deleted(sqs).length === 1, 10_000);
+  await until(() => deleted(sqs).length === 1, { timeoutMs: 10_000 });
   await c.stop(1000);
   assert.ok(calls >= 4);
 });

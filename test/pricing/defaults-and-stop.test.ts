@@ -11,19 +11,12 @@ import { createLogger } from "../../src/shared/log.ts";
 import { definedOnly, withDefaults } from "../../src/shared/options.ts";
 import { Publisher } from "../../src/shared/publisher.ts";
 import { StubSqs } from "../helpers/sqs-stub.ts";
+import { until } from "../helpers/until.ts";
 
 const URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/inventory-update-queue";
 const quiet = createLogger({ level: "error", write: () => {} });
 const ok = (input: { Entries: Array<{ Id: string }> }) => ({ Successful: input.Entries.map((e) => ({ Id: e.Id })), Failed: [] });
 const msg = (i: number): Message => ({ MessageId: `m${i}`, ReceiptHandle: `r${i}`, Body: String(i), Attributes: { ApproximateReceiveCount: "1" } });
-
-async function until(cond: () => boolean, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await sleep(5);
-  }
-}
 
 test("withDefaults: an explicit undefined keeps the default; defined values win", () => {
   const merged = withDefaults({ a: 1, b: 2 }, { a: undefined, b: 5, c: "x" });

@@ -12,16 +12,13 @@ import { startPricing } from "../../src/pricing/service.ts";
 import { createLogger } from "../../src/shared/log.ts";
 import type { PriceDecidedData } from "../../src/shared/price-decision.ts";
 import { buildInventoryMessage } from "../helpers/legacy-message.ts";
-import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
+import { EMULATOR_CREDENTIALS, EMULATOR_REGION, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
 import { startChild } from "../../scripts/lib/process.ts";
+import { emulatorClient, withStack } from "../helpers/emulator-stack.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const POLICY = join(ROOT, "examples", "policy.yaml");
 Object.assign(process.env, EMULATOR_CREDENTIALS);
-
-function client(e: Emulator) {
-  return new SQSClient({ region: EMULATOR_REGION, endpoint: e.endpoint, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
-}
 
 async function sendUpdates(sqs: SQSClient, queueUrl: string, updates: Array<{ sku: string; quantity: number; version: number }>, fifo = false) {
   const ids: string[] = [];
@@ -53,18 +50,6 @@ async function drainDecisions(sqs: SQSClient, queueUrl: string, expected: number
 async function depth(sqs: SQSClient, queueUrl: string) {
   const r = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
   return { visible: Number(r.Attributes?.ApproximateNumberOfMessages), inFlight: Number(r.Attributes?.ApproximateNumberOfMessagesNotVisible) };
-}
-
-async function withStack<T>(options: Parameters<typeof createQueues>[1], fn: (e: Emulator, q: QueueSetup, sqs: SQSClient) => Promise<T>): Promise<T> {
-  const e = await startEmulator({ port: 0 });
-  const q = createQueues(e, options);
-  const sqs = client(e);
-  try {
-    return await fn(e, q, sqs);
-  } finally {
-    sqs.destroy();
-    await e.stop();
-  }
 }
 
 function config(e: Emulator, q: QueueSetup, extra: Record<string, string> = {}) {

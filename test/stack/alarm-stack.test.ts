@@ -17,7 +17,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ROOT, startStack } from "../../scripts/local-stack.ts";
 import { QUEUE_NAMES } from "../../src/shared/names.ts";
 import { startChild } from "../../scripts/lib/process.ts";
-import { schemaErrors, waitForNotification, type Received } from "./alarm-helpers.ts";
+import { schemaErrors, waitForNotification, type Received } from "../helpers/alarms.ts";
 
 const BACKLOG = "stockprice-inventory-backlog";
 

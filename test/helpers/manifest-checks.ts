@@ -5,7 +5,7 @@
 import { parseEnv, type Spec } from "../../src/shared/config/parse.ts";
 import { imageVersion } from "../../scripts/render/options.ts";
 import type { K8sObject } from "../../scripts/render.ts";
-import type { Obj } from "./support.ts";
+import type { Obj } from "./manifests.ts";
 
 export const RECOMMENDED_LABELS = [
   "app.kubernetes.io/name",

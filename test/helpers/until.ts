@@ -29,3 +29,11 @@ export function gate<T = void>(): { promise: Promise<T>; open: (value: T) => voi
   const promise = new Promise<T>((resolve) => (open = resolve));
   return { promise, open };
 }
+
+/** As until(), but resolves whether the condition held instead of throwing: the caller's assertion then says what was missing. */
+export async function eventually(condition: () => boolean | Promise<boolean>, o: UntilOptions = {}): Promise<boolean> {
+  return until(condition, o).then(
+    () => true,
+    () => false,
+  );
+}

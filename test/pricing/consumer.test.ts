@@ -73,8 +73,9 @@ test("never more than CONCURRENCY messages in work, and receives ask only for fr
 
 test("a slow message gets its visibility extended before it runs out (heartbeat)", async () => {
   const sqs = queue([msg(1)]);
+  // The work outlasts the 1 s visibility timeout: it ends only once the heartbeat (every half of it) extended the message twice.
   const c = consumer(sqs, async () => {
-    await sleep(1300);
+    await until(() => sqs.callsOf("ChangeMessageVisibility").length >= 2, { what: "two heartbeats" });
     return "ack";
   }, { visibilityTimeoutS: 1 });
   await until(() => deleted(sqs).length === 1);
@@ -170,6 +171,8 @@ test("ReceiveMessage errors back off and recover by themselves", async () => {
 test("stop: receives stop at once, finished work is deleted, unfinished is released with visibility 0", async () => {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
+  let finishTwo!: () => void;
+  const two = new Promise<void>((r) => (finishTwo = r));
   const sqs = new StubSqs({
     ReceiveMessage: async (input, call) => {
       if (sqs.callsOf("ReceiveMessage").indexOf(call) === 0) return { Messages: [msg(1), msg(2), msg(3)] };
@@ -181,7 +184,7 @@ test("stop: receives stop at once, finished work is deleted, unfinished is relea
   const c = consumer(sqs, async (m) => {
     if (m.Body === "1") return "ack";
     if (m.Body === "2") {
-      await sleep(100);
+      await two; // finishes while the stop waits for the work in hand
       return "ack";
     }
     await gate; // message 3 never finishes within the grace period
@@ -189,7 +192,9 @@ test("stop: receives stop at once, finished work is deleted, unfinished is relea
   }, { pollers: 1 });
   await until(() => c.inFlight === 2);
   const started = Date.now();
-  const released = await c.stop(300);
+  const stopping = c.stop(300);
+  finishTwo();
+  const released = await stopping;
   release();
   assert.equal(released, 1);
   assert.ok(Date.now() - started < 2000, "the long poll was aborted");

@@ -84,8 +84,7 @@ test("stop: a receive in flight is not aborted; what it brings is released with 
   const c = new Consumer({ sqs: sqs.port, queueUrl: URL, pollers: 1, concurrency: 5, visibilityTimeoutS: 30, waitTimeS: 5, log: quiet, handle: async (m) => (handled.push(m.Body ?? ""), "ack") });
   c.start();
   await until(() => sqs.callsOf("ReceiveMessage").length === 1);
-  const stopped = c.stop(3000);
-  await sleep(100);
+  const stopped = c.stop(3000); // stop() stops new receives synchronously, before its first await
   answer({ Messages: [msg(7), msg(8)] }); // SQS handed these out while the stop was under way
   const released = await stopped;
   assert.equal(released, 2);

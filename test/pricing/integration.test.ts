@@ -6,7 +6,6 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { loadPricingConfig } from "../../src/pricing/config.ts";
 import { startPricing } from "../../src/pricing/service.ts";
 import { createLogger } from "../../src/shared/log.ts";
@@ -15,6 +14,7 @@ import { buildInventoryMessage } from "../helpers/legacy-message.ts";
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
 import { startChild } from "../../scripts/lib/process.ts";
 import { emulatorClient, withStack } from "../helpers/emulator-stack.ts";
+import { eventually } from "../helpers/until.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const POLICY = join(ROOT, "examples", "policy.yaml");
@@ -77,7 +77,8 @@ test("updates in, decisions out on the price queue with the policy's prices", { 
         "TSHIRT-BLUE-L": [3299, "band:sold-out", "EUR"], // 2499 x 1.30 = 3248.7 -> 3249; 31.99 and 32.99 are equally near: ties go up
       });
       assert.deepEqual(decisions.map((d) => d.updateId).sort(), ids.slice(0, 3).sort());
-      await sleep(300);
+      const empty = async () => JSON.stringify(await depth(sqs, q.inventoryUrl)) === JSON.stringify({ visible: 0, inFlight: 0 });
+      await eventually(empty, { timeoutMs: 10_000, intervalMs: 50 }); // deletes leave in batches after a short linger
       assert.deepEqual(await depth(sqs, q.inventoryUrl), { visible: 0, inFlight: 0 }, "every message, the unknown SKU's too, is deleted");
       const metrics = await (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
       assert.match(metrics, /pricing_unknown_sku_total 1/);

@@ -1,12 +1,12 @@
 import type { Message } from "@aws-sdk/client-sqs";
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
+import { setImmediate, setTimeout as sleep } from "node:timers/promises";
 import { Consumer, type ConsumerOptions, type Outcome } from "../../src/pricing/consumer.ts";
 import { createLogger } from "../../src/shared/log.ts";
 import { ManualClock } from "../helpers/manual-clock.ts";
 import { sqsError, StubSqs } from "../helpers/sqs-stub.ts";
-import { until } from "../helpers/until.ts";
+import { gate, until } from "../helpers/until.ts";
 
 const URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/inventory-update-queue";
 const quiet = createLogger({ level: "error", write: () => {} });
@@ -59,9 +59,13 @@ test("never more than CONCURRENCY messages in work, and receives ask only for fr
   const sqs = queue(Array.from({ length: 40 }, (_, i) => msg(i)));
   let inWork = 0;
   let peak = 0;
+  // Every handler waits until 7 are in work, then yields once more so that an 8th, if started, would be counted.
+  const full = gate();
   const c = consumer(sqs, async () => {
     peak = Math.max(peak, ++inWork);
-    await sleep(15);
+    if (inWork === 7) full.open();
+    await full.promise;
+    await setImmediate();
     inWork--;
     return "ack";
   }, { concurrency: 7, pollers: 3 });
@@ -219,7 +223,9 @@ test("FIFO: messages of one group run one after another, in order; other groups 
     const g = m.Attributes!.MessageGroupId!;
     if (g === "A" && active.has("A")) overlapA = true;
     active.add(g);
-    await sleep(g === "A" ? 20 : 5);
+    // A stays in work until B is done, so B cannot be waiting behind A; a second A started meanwhile would be seen.
+    if (g === "A") await until(() => order.includes("3"), { what: "group B finishes while group A is in work" });
+    else await setImmediate();
     order.push(m.Body!);
     active.delete(g);
     return "ack";

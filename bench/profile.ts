@@ -34,7 +34,7 @@ function bucketOf(f: Frame): Bucket | undefined {
   if (fn === "(garbage collector)") return "GC";
   if (/node_modules\/(@aws-sdk|@smithy|@aws-crypto|@aws\/)/.test(u) || u.includes("node:_http_client") || u.includes("node:_http_agent")) return "SDK call (SendMessageBatch)";
   if (u.endsWith("src/inventory/auth.ts")) return "auth";
-  if (u.endsWith("src/shared/message.ts") || (u.endsWith("src/inventory/app.ts") && fn === "parseUpdates")) return "validation";
+  if (/src\/shared\/(update|legacy-message|rfc3339|validation)\.ts$/.test(u) || (u.endsWith("src/inventory/app.ts") && fn === "parseUpdates")) return "validation";
   if (u.endsWith("src/shared/events.ts") || fn === "randomUUID" || fn === "toISOString") return "event building (ids, time, stringify)";
   if (u.endsWith("src/shared/packer.ts") || u.endsWith("src/shared/publisher.ts") || u.endsWith("src/shared/limits.ts")) return "packing and publisher";
   if (u.endsWith("src/shared/metrics.ts") || u.endsWith("src/inventory/metrics.ts")) return "metrics";

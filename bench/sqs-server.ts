@@ -10,6 +10,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { parseArgs } from "node:util";
+import { billedRequests } from "../src/shared/limits.ts";
 
 type Attributes = Record<string, { DataType: string; StringValue?: string }>;
 interface Msg { id: string; body: string; md5: string; attributes?: Attributes; bytes: number; sent: number; receives: number; visibleAt: number; receipt?: string }
@@ -21,8 +22,7 @@ const queues = new Map<string, Queue>();
 const counts: Record<string, number> = {};
 /** Billed requests per action: max(1, ceil(message payload / 64 KiB)) per call. */
 const billed: Record<string, number> = {};
-const CHUNK = 65_536;
-const bill = (action: string, bytes: number) => void (billed[action] = (billed[action] ?? 0) + Math.max(1, Math.ceil(bytes / CHUNK)));
+const bill = (action: string, bytes: number) => void (billed[action] = (billed[action] ?? 0) + billedRequests(bytes));
 function sizeOf(body: string, attributes?: Attributes): number {
   let n = Buffer.byteLength(body);
   for (const [k, a] of Object.entries(attributes ?? {})) n += Buffer.byteLength(k) + Buffer.byteLength(a.DataType) + Buffer.byteLength(a.StringValue ?? "");

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { INVENTORY_ENV } from "../src/inventory/config.ts";
 import { PRICING_ENV } from "../src/pricing/config.ts";
-import { describeEnv, type Spec } from "../src/shared/config.ts";
+import { describeEnv, type Spec } from "../src/shared/config/parse.ts";
 
 /** The page that holds the generated tables, relative to the repository root. */
 export const CONFIG_PAGE = join("docs", "configuration.md");

@@ -14,8 +14,8 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand } from "@aws-sdk/clien
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { request } from "undici";
-import { readPriceDecisions } from "../src/shared/events.ts";
 import { emulatorClient } from "./emulator.ts";
+import { readPriceDecisions } from "./price-decisions.ts";
 import { STATE_FILE, type StackState } from "./local-stack.ts";
 
 const USAGE = `Usage: npm run send -- --sku SKU --quantity N [--version N] [--warehouse W] [--timeout SECONDS]

@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import { randomUUID } from "node:crypto";
 import Fastify from "fastify";
 import { parseUpdates } from "../../src/inventory/app.ts";
-import { buildInventoryMessage } from "../../src/shared/message.ts";
+import { buildInventoryMessage } from "../../test/helpers/legacy-message.ts";
 import { createSqsClient } from "../../src/shared/sqs.ts";
 
 const sqs = createSqsClient({ region: "us-east-1", endpoint: process.env.AWS_ENDPOINT_URL_SQS });

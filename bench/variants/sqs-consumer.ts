@@ -4,14 +4,15 @@
 // SendMessage each, as a handler written on the library typically does.
 
 import { SendMessageCommand, type Message } from "@aws-sdk/client-sqs";
+import { readFileSync } from "node:fs";
 import { Consumer } from "sqs-consumer";
 import { decide } from "../../src/pricing/decide.ts";
-import { loadPolicyFile } from "../../src/pricing/policy.ts";
+import { parsePolicy } from "../../src/pricing/policy.ts";
 import { readInventoryBody, priceDecidedEvent } from "../../src/shared/events.ts";
 import { createSqsClient } from "../../src/shared/sqs.ts";
 
 const sqs = createSqsClient({ region: "us-east-1", endpoint: process.env.AWS_ENDPOINT_URL_SQS });
-const { policy } = loadPolicyFile(process.env.POLICY_FILE!);
+const policy = parsePolicy(readFileSync(process.env.POLICY_FILE!, "utf8"));
 const priceUrl = process.env.PRICE_QUEUE_URL!;
 
 async function price(m: Message): Promise<void> {

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { HEAP_FLAGS, MALLOC_TUNABLES } from "../../src/shared/env.ts";
+import { HEAP_FLAGS, MALLOC_TUNABLES } from "../../src/shared/config/shared-vars.ts";
 import { emulatorClient, type QueueSetup } from "../emulator.ts";
 import type { Child } from "../lib/process.ts";
 import { serviceEnv, serviceReady, spawnService, startEmulatorProcess, type Service, type StartedService } from "../lib/stack.ts";

@@ -7,18 +7,20 @@ import { AppError, RETRY_AFTER_S, ValidationError } from "../shared/errors.ts";
 import { handleOps, sendError, sendErrorLingering, sendJson, type ErrorBody } from "../shared/http.ts";
 import type { Logger } from "../shared/log.ts";
 import { inventoryUpdatedEvent } from "../shared/events.ts";
-import { fifoIds, validateUpdate, type InventoryUpdate } from "../shared/message.ts";
+import { fifoIds } from "../shared/fifo.ts";
+import { validateUpdate, type InventoryUpdate } from "../shared/update.ts";
 import type { TokenAuth } from "./auth.ts";
 import type { InventoryMetrics } from "./metrics.ts";
 import type { PublishEntry, Publisher } from "../shared/publisher.ts";
+import { systemClock } from "../shared/clock.ts";
 
-export const MAX_UPDATES_PER_REQUEST = 500;
+const MAX_UPDATES_PER_REQUEST = 500;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 /** After a 413 the rest of the body is read and dropped up to 2x MAX_BODY_BYTES or this long, whichever comes first. */
-export const LINGER_MS = 3000;
+const LINGER_MS = 3000;
 
-export interface InventoryAppOptions {
+interface InventoryAppOptions {
   publisher: Publisher;
   auth: TokenAuth;
   metrics: InventoryMetrics;
@@ -90,7 +92,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 export function createInventoryHandler(o: InventoryAppOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const now = o.now ?? Date.now;
+  const now = o.now ?? systemClock.now;
   const newId = o.newId ?? randomUUID;
   const { metrics, log } = o;
 

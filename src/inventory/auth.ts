@@ -5,6 +5,7 @@
 import { hash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../shared/errors.ts";
+import { watchFile } from "../shared/file-watch.ts";
 import type { Logger } from "../shared/log.ts";
 
 const TOKEN = /^[A-Za-z0-9\-._~+/]{16,512}=*$/;
@@ -53,7 +54,7 @@ export class TokenAuth {
   }
 }
 
-export interface AuthSettings {
+interface AuthSettings {
   AUTH_TOKENS?: string;
   AUTH_TOKENS_FILE?: string;
   AUTH_DISABLED: boolean;
@@ -83,7 +84,8 @@ export function loadAuth(settings: AuthSettings): TokenAuth {
 /**
  * Re-reads the token file every `intervalMs` so a rotated Kubernetes Secret
  * takes effect without a restart. An unreadable or empty new file keeps the
- * tokens in force and logs a warning. Returns a function that stops watching.
+ * tokens in force and logs a warning (src/shared/file-watch.ts). Returns a
+ * function that stops watching.
  */
 export function watchTokenFile(auth: TokenAuth, settings: AuthSettings, log: Logger, intervalMs = 10_000): () => void {
   const path = settings.AUTH_TOKENS_FILE;
@@ -95,25 +97,21 @@ export function watchTokenFile(auth: TokenAuth, settings: AuthSettings, log: Log
   } catch {
     // loadAuth already reported an unreadable file at start
   }
-  const timer = setInterval(() => {
-    let text: string;
-    try {
-      text = readFileSync(path, "utf8");
-    } catch (err) {
-      log.warn("auth.tokens_unreadable", { file: path, code: (err as NodeJS.ErrnoException).code });
-      return;
-    }
-    if (text === last) return;
-    try {
+  const watch = watchFile({
+    path,
+    initial: last,
+    parse: (text) => {
       const tokens = [...fromEnv, ...parseTokens(text, "AUTH_TOKENS_FILE")];
       if (tokens.length === 0) throw new ConfigError("AUTH_TOKENS_FILE", "no token in file");
+      return tokens;
+    },
+    onChange: (tokens) => {
       auth.replace(tokens);
-      last = text;
       log.info("auth.tokens_reloaded", { count: tokens.length });
-    } catch (err) {
-      log.warn("auth.tokens_rejected", { file: path, error: (err as Error).message });
-    }
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+    },
+    onUnreadable: (err) => log.warn("auth.tokens_unreadable", { file: path, code: err.code }),
+    onRejected: (err) => log.warn("auth.tokens_rejected", { file: path, err }),
+  });
+  watch.start(intervalMs);
+  return watch.stop;
 }

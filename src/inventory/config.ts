@@ -1,9 +1,9 @@
 // Every environment variable the inventory service reads, in one table.
 
-import { bool, int, parseEnv, str, type Env, type Parsed } from "../shared/config.ts";
-import { GLIBC_TUNABLES_VAR, LOG_LEVEL_VAR, MEMORY_RELEASE_VAR, NODE_OPTIONS_VAR, serviceEnv } from "../shared/env.ts";
+import { bool, int, parseEnv, str, type Env, type Parsed } from "../shared/config/parse.ts";
+import { GLIBC_TUNABLES_VAR, LOG_LEVEL_VAR, MEMORY_RELEASE_VAR, NODE_OPTIONS_VAR, serviceEnv } from "../shared/config/shared-vars.ts";
 import { K8S } from "../shared/names.ts";
-import { packingEnv, packingFrom } from "../shared/pack-env.ts";
+import { packingEnv, packingFrom } from "../shared/config/packing-vars.ts";
 
 export const INVENTORY_ENV = {
   ...serviceEnv(K8S.inventory.port, "HTTP port for the API, health and metrics"),

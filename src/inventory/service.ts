@@ -13,9 +13,9 @@ import type { InventoryConfig } from "./config.ts";
 import { createInventoryMetrics } from "./metrics.ts";
 import openapi from "./openapi.json" with { type: "json" };
 import { Publisher } from "../shared/publisher.ts";
-import { packingFrom } from "../shared/pack-env.ts";
+import { packingFrom } from "../shared/config/packing-vars.ts";
 
-export interface InventoryDeps {
+interface InventoryDeps {
   /** An SQS client; built from the configuration when absent. */
   sqs?: SqsPort;
   log?: Logger;

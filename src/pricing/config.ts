@@ -1,9 +1,10 @@
 // Every environment variable the pricing service reads, in one table.
 
-import { int, parseEnv, str, url, type Env, type Parsed } from "../shared/config.ts";
-import { GLIBC_TUNABLES_VAR, LOG_LEVEL_VAR, MEMORY_RELEASE_VAR, NODE_OPTIONS_VAR, QUEUE_NAME_ALLOWED, QUEUE_NAME_PATTERN, serviceEnv } from "../shared/env.ts";
+import { int, parseEnv, str, url, type Env, type Parsed } from "../shared/config/parse.ts";
+import { GLIBC_TUNABLES_VAR, LOG_LEVEL_VAR, MEMORY_RELEASE_VAR, NODE_OPTIONS_VAR, QUEUE_NAME_ALLOWED, QUEUE_NAME_PATTERN, serviceEnv } from "../shared/config/shared-vars.ts";
+import { MAX_VISIBILITY_TIMEOUT_S, MAX_WAIT_TIME_S } from "../shared/limits.ts";
 import { K8S, QUEUE_NAMES } from "../shared/names.ts";
-import { packingEnv, packingFrom } from "../shared/pack-env.ts";
+import { packingEnv, packingFrom } from "../shared/config/packing-vars.ts";
 
 export const PRICING_ENV = {
   ...serviceEnv(K8S.pricing.port, "Port for /healthz, /readyz and /metrics"),
@@ -24,9 +25,9 @@ export const PRICING_ENV = {
   // this + 2 s to stop (a rolling deploy waits for it per pod). The price of the shorter wait is the
   // empty receives of an idle poller: 30 d x 86,400 s / 5 s = 518,400 a month, USD 0.21 at USD 0.40
   // per million, against USD 0.05 at 20 s; so about USD 0.16 a poller a month buys 15 s off each stop.
-  RECEIVE_WAIT_S: int({ default: 5, min: 1, max: 20, description: "Long-poll wait of each ReceiveMessage. A graceful stop lets the polls in flight answer (at most this plus 2 s, within SHUTDOWN_GRACE_MS) and releases what they bring, so an idle pod stops within this plus 2 s; 20 saves about USD 0.16 a poller a month in empty receives and stops 15 s slower." }),
+  RECEIVE_WAIT_S: int({ default: 5, min: 1, max: MAX_WAIT_TIME_S, description: "Long-poll wait of each ReceiveMessage. A graceful stop lets the polls in flight answer (at most this plus 2 s, within SHUTDOWN_GRACE_MS) and releases what they bring, so an idle pod stops within this plus 2 s; 20 saves about USD 0.16 a poller a month in empty receives and stops 15 s slower." }),
   CONCURRENCY: int({ default: 20, min: 1, max: 1000, description: "Messages in work at once; a poller asks only for free slots, so memory is bounded." }),
-  VISIBILITY_TIMEOUT_S: int({ default: 30, min: 5, max: 43_200, description: "The queue's visibility timeout; messages in work are extended at half of it." }),
+  VISIBILITY_TIMEOUT_S: int({ default: 30, min: 5, max: MAX_VISIBILITY_TIMEOUT_S, description: "The queue's visibility timeout; messages in work are extended at half of it." }),
   MAX_TRACKED_SKUS: int({ default: 100_000, min: 100, max: 10_000_000, description: "SKUs whose newest version and price are remembered (least recently used are forgotten)." }),
   SHUTDOWN_GRACE_MS: int({ default: 20_000, min: 0, max: 600_000, description: "After SIGTERM, time to finish messages in work; the rest are released (visibility 0)." }),
   RESTART_MARKER_DIR: str({ optional: true, allowed: "a writable directory path", description: "Where each start is recorded (the pod's emptyDir, /tmp in Kubernetes, which survives a container restart): a start that finds an earlier one sets pricing_container_restarted to 1 for 10 minutes, which the restart alarm reads. Unset: no record, the gauge stays 0." }),

@@ -18,9 +18,11 @@ import {
   type Message,
 } from "@aws-sdk/client-sqs";
 import { systemClock, type Clock, type TimerHandle } from "../shared/clock.ts";
+import { MAX_BATCH_ENTRIES, MAX_RECEIVE_MESSAGES, MAX_VISIBILITY_TIMEOUT_S, MAX_WAIT_TIME_S } from "../shared/limits.ts";
 import type { Logger } from "../shared/log.ts";
 import { requireInt, withDefaults } from "../shared/options.ts";
-import { backoffMs, isTransient, type SqsPort } from "../shared/sqs.ts";
+import { retry } from "../shared/retry.ts";
+import { isTransient, type SqsPort } from "../shared/sqs.ts";
 
 /** What a handler decides: delete, retry after a backoff, or leave for the DLQ. */
 export type Outcome = "ack" | "retry" | "poison";
@@ -47,15 +49,17 @@ export interface ConsumerOptions {
 
 /** How long past its wait time a receive may take to answer during a stop before it is aborted. */
 const RECEIVE_MARGIN_MS = 2000;
-/** SQS: a visibility timeout is an integer 0-43200 seconds. */
-const MAX_VISIBILITY_S = 43_200;
 
 const DEFAULTS = { waitTimeS: 20, deleteLingerMs: 5, retryBaseS: 2, retryCapS: 300, clock: systemClock };
 
-/** Seconds of invisibility before a retried message comes back: min(cap, base x 2^(receives-1)), an integer. */
+/**
+ * Seconds of invisibility before a retried message comes back: min(cap, base x 2^(receives-1)), an integer.
+ * Not retry(): SQS holds the message between attempts and counts them, so the
+ * backoff is a visibility timeout set once per receive, without jitter.
+ */
 export function retryDelayS(receives: number, baseS: number, capS: number): number {
   const n = Number.isSafeInteger(receives) && receives > 0 ? receives : 1;
-  return Math.min(capS, MAX_VISIBILITY_S, baseS * 2 ** Math.min(n - 1, 30));
+  return Math.min(capS, MAX_VISIBILITY_TIMEOUT_S, baseS * 2 ** Math.min(n - 1, 30));
 }
 
 interface Work {
@@ -87,11 +91,11 @@ export class Consumer {
     const o = withDefaults(DEFAULTS, options);
     requireInt("pollers", o.pollers, 1, 100);
     requireInt("concurrency", o.concurrency, 1, 100_000);
-    requireInt("visibilityTimeoutS", o.visibilityTimeoutS, 1, MAX_VISIBILITY_S);
-    requireInt("waitTimeS", o.waitTimeS, 0, 20);
+    requireInt("visibilityTimeoutS", o.visibilityTimeoutS, 1, MAX_VISIBILITY_TIMEOUT_S);
+    requireInt("waitTimeS", o.waitTimeS, 0, MAX_WAIT_TIME_S);
     requireInt("deleteLingerMs", o.deleteLingerMs, 0, 60_000);
-    requireInt("retryBaseS", o.retryBaseS, 0, MAX_VISIBILITY_S);
-    requireInt("retryCapS", o.retryCapS, 0, MAX_VISIBILITY_S);
+    requireInt("retryBaseS", o.retryBaseS, 0, MAX_VISIBILITY_TIMEOUT_S);
+    requireInt("retryCapS", o.retryCapS, 0, MAX_VISIBILITY_TIMEOUT_S);
     this.#o = o;
   }
 
@@ -130,8 +134,8 @@ export class Consumer {
     await this.#flushDeletes();
     const unfinished = [...this.#inWork.values()].filter((w) => !w.done).map((w) => w.message);
     unfinished.push(...this.#stranded.splice(0));
-    for (let i = 0; i < unfinished.length; i += 10) {
-      const chunk = unfinished.slice(i, i + 10);
+    for (let i = 0; i < unfinished.length; i += MAX_BATCH_ENTRIES) {
+      const chunk = unfinished.slice(i, i + MAX_BATCH_ENTRIES);
       try {
         await this.#o.sqs.send(
           new ChangeMessageVisibilityBatchCommand({
@@ -150,14 +154,10 @@ export class Consumer {
   async #poll(index: number): Promise<void> {
     const { sqs, queueUrl, log } = this.#o;
     const signal = this.#stopping.signal;
-    for (let failures = 0; !signal.aborted; ) {
+    const receive = async (): Promise<Message[] | undefined> => {
       const free = await this.#reserve();
-      if (signal.aborted || free === 0) {
-        this.#reserved -= free;
-        break;
-      }
-      let messages: Message[];
       try {
+        if (signal.aborted || free === 0) return undefined;
         const out = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: queueUrl,
@@ -167,29 +167,35 @@ export class Consumer {
           }),
           { abortSignal: this.#receiveAbort.signal },
         );
-        messages = out.Messages ?? [];
-        failures = 0;
-      } catch (err) {
+        return out.Messages ?? [];
+      } finally {
+        // Slots are held only while a receive is in flight, never over a backoff.
         this.#reserved -= free;
-        if (signal.aborted) break;
-        const delay = backoffMs(Math.min(failures++, 8), 200, 20_000) + 100;
-        log.warn("sqs.receive_failed", { poller: index, err, retryInMs: delay });
-        await this.#o.clock.sleep(delay, signal);
-        continue;
       }
-      this.#reserved -= free;
+    };
+    while (!signal.aborted) {
+      const messages = await retry(receive, {
+        attempts: Infinity,
+        base: 200,
+        cap: 20_000,
+        floor: 100,
+        clock: this.#o.clock,
+        signal,
+        onRetry: (err, delay) => log.warn("sqs.receive_failed", { poller: index, err, retryInMs: delay }),
+      }).catch(() => undefined);
+      if (messages === undefined) break;
       if (signal.aborted) this.#stranded.push(...messages);
       else for (const m of messages) this.#start(m);
     }
   }
 
-  /** Waits for at least one free slot; reserves up to 10 and returns how many. */
+  /** Waits for at least one free slot; reserves up to MAX_RECEIVE_MESSAGES and returns how many. */
   async #reserve(): Promise<number> {
     for (;;) {
       if (this.#stopping.signal.aborted) return 0;
       const free = this.#o.concurrency - this.#inWork.size - this.#reserved;
       if (free > 0) {
-        const n = Math.min(10, free);
+        const n = Math.min(MAX_RECEIVE_MESSAGES, free);
         this.#reserved += n;
         return n;
       }
@@ -262,7 +268,7 @@ export class Consumer {
   #delete(receipt: string): Promise<void> {
     return new Promise((resolve) => {
       this.#deletes.push({ receipt, resolve });
-      if (this.#deletes.length >= 10) void this.#flushDeletes();
+      if (this.#deletes.length >= MAX_BATCH_ENTRIES) void this.#flushDeletes();
       else this.#deleteTimer ??= this.#o.clock.setTimeout(() => void this.#flushDeletes(), this.#o.deleteLingerMs);
     });
   }
@@ -271,22 +277,16 @@ export class Consumer {
     this.#o.clock.clearTimeout(this.#deleteTimer);
     this.#deleteTimer = undefined;
     while (this.#deletes.length > 0) {
-      const batch = this.#deletes.splice(0, 10);
+      const batch = this.#deletes.splice(0, MAX_BATCH_ENTRIES);
       const entries = batch.map((d, i) => ({ Id: String(i), ReceiptHandle: d.receipt }));
-      for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-          const out = await this.#o.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.#o.queueUrl, Entries: entries }));
-          if (out.Failed?.length) this.#o.log.warn("sqs.delete_failed", { count: out.Failed.length, code: out.Failed[0].Code });
-          break;
-        } catch (err) {
-          // An undeleted message comes back after its visibility timeout and is
-          // priced again: idempotent, so only logged.
-          if (attempt === 2 || !isTransient(err)) {
-            this.#o.log.warn("sqs.delete_failed", { count: entries.length, err });
-            break;
-          }
-          await this.#o.clock.sleep(backoffMs(attempt + 1, 100, 1000) + 50);
-        }
+      try {
+        const send = () => this.#o.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.#o.queueUrl, Entries: entries }));
+        const out = await retry(send, { attempts: 3, isRetriable: isTransient, base: 200, cap: 1000, floor: 50, clock: this.#o.clock });
+        if (out.Failed?.length) this.#o.log.warn("sqs.delete_failed", { count: out.Failed.length, code: out.Failed[0].Code });
+      } catch (err) {
+        // An undeleted message comes back after its visibility timeout and is
+        // priced again: idempotent, so only logged.
+        this.#o.log.warn("sqs.delete_failed", { count: entries.length, err });
       }
       for (const d of batch) d.resolve();
     }

@@ -11,11 +11,11 @@
 
 import type { Policy } from "./policy.ts";
 
-export type Decision =
+type Decision =
   | { kind: "priced"; price: number; base: number; rule: string }
   | { kind: "unknown" };
 
-export function basePrice(sku: string, policy: Policy): number | undefined {
+function basePrice(sku: string, policy: Policy): number | undefined {
   const own = policy.skus.get(sku);
   if (own !== undefined) return own;
   for (const [prefix, price] of policy.prefixes) if (sku.startsWith(prefix)) return price;

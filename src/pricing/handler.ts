@@ -10,7 +10,8 @@ import type { Message } from "@aws-sdk/client-sqs";
 import { ValidationError } from "../shared/errors.ts";
 import { priceDecidedEvent, readInventoryBody, type BodyItem } from "../shared/events.ts";
 import type { Logger } from "../shared/log.ts";
-import { fifoIds, type InventoryUpdatedMessage } from "../shared/message.ts";
+import { fifoIds } from "../shared/fifo.ts";
+import type { InventoryUpdatedMessage } from "../shared/legacy-message.ts";
 import type { PublishEntry, Publisher } from "../shared/publisher.ts";
 import type { Outcome } from "./consumer.ts";
 import type { DeadLetter } from "./dead-letter.ts";
@@ -18,8 +19,9 @@ import { decide } from "./decide.ts";
 import type { PricingMetrics } from "./metrics.ts";
 import type { Policy } from "./policy.ts";
 import type { SkuTracker } from "./tracker.ts";
+import { systemClock } from "../shared/clock.ts";
 
-export interface HandlerOptions {
+interface HandlerOptions {
   policy: () => Policy;
   tracker: SkuTracker;
   /** Sends price.decided events; undefined when no price queue is configured. */
@@ -44,7 +46,7 @@ interface Decided {
 const DEAD_LETTERED_MAX = 10_000;
 
 export function createHandler(o: HandlerOptions): (message: Message) => Promise<Outcome> {
-  const now = o.now ?? Date.now;
+  const now = o.now ?? systemClock.now;
   const { metrics, log, tracker } = o;
   const deadLettered = new Set<string>();
 

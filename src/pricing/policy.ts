@@ -2,14 +2,13 @@
 // the field path (e.g. `bands[2].below`) and what is allowed. Money is integer
 // minor units; percentages are whole numbers.
 
-import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { AppError } from "../shared/errors.ts";
-import { SKU_PATTERN } from "../shared/message.ts";
+import { SKU_PATTERN } from "../shared/update.ts";
 
-export const MAX_PRICE = 1_000_000_000; // minor units (10 million in major units)
+const MAX_PRICE = 1_000_000_000; // minor units (10 million in major units)
 
-export interface Band {
+interface Band {
   name: string;
   /** Applies to quantities below this; undefined on the last band = everything else. */
   below: number | undefined;
@@ -139,9 +138,4 @@ export function parsePolicy(text: string): Policy {
     throw new PolicyError("(document)", `is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
   }
   return validatePolicy(doc);
-}
-
-export function loadPolicyFile(path: string): { policy: Policy; text: string } {
-  const text = readFileSync(path, "utf8");
-  return { policy: parsePolicy(text), text };
 }

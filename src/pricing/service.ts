@@ -13,15 +13,16 @@ import type { PricingConfig } from "./config.ts";
 import { Consumer } from "./consumer.ts";
 import { createDeadLetter } from "./dead-letter.ts";
 import { createHandler } from "./handler.ts";
-import { packingFrom } from "../shared/pack-env.ts";
+import { packingFrom } from "../shared/config/packing-vars.ts";
 import { QUEUE_NAMES } from "../shared/names.ts";
 import { recordStart, restartedWithin } from "../shared/restarts.ts";
 import { createPricingMetrics } from "./metrics.ts";
 import { PolicyError } from "./policy.ts";
 import { PolicySource } from "./policy-source.ts";
 import { SkuTracker } from "./tracker.ts";
+import { systemClock } from "../shared/clock.ts";
 
-export interface PricingDeps {
+interface PricingDeps {
   sqs?: SqsPort;
   log?: Logger;
   /** Consumer timing for tests (long-poll wait, retry backoff base); unset keeps the configured or default value. */
@@ -32,9 +33,9 @@ export interface PricingDeps {
 }
 
 /** How long pricing_container_restarted stays 1 after a restart. */
-export const RESTART_WINDOW_MS = 10 * 60_000;
+const RESTART_WINDOW_MS = 10 * 60_000;
 
-export interface RunningPricing {
+interface RunningPricing {
   port: number;
   whenReady: Promise<void>;
   consumer: () => Consumer | undefined;
@@ -44,7 +45,7 @@ export interface RunningPricing {
 
 export async function startPricing(config: PricingConfig, deps: PricingDeps = {}): Promise<RunningPricing> {
   const log = deps.log ?? createLogger({ level: config.LOG_LEVEL, base: { service: "pricing" } });
-  const clock = deps.now ?? Date.now;
+  const clock = deps.now ?? systemClock.now;
   const started = clock();
   let restartsBefore = 0;
   try {

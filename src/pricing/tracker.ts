@@ -2,7 +2,7 @@
 // durably emitted. Least recently used SKUs are forgotten past `max` entries
 // (a forgotten SKU simply accepts its next update as new).
 
-export interface SkuRecord {
+interface SkuRecord {
   /** Highest version seen (claimed when processing starts). */
   version: number;
   /** Last price emitted, and the version it was for. */

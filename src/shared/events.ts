@@ -5,15 +5,19 @@
 // Schemas: schemas/inventory-updated.schema.json, schemas/price-decided.schema.json.
 
 import { ValidationError } from "./errors.ts";
-import { fail, isRecord, isRfc3339, readInventoryMessage, validateUpdate, type InventoryUpdate, type InventoryUpdatedMessage, type PriceDecidedData } from "./message.ts";
+import { readInventoryMessage, type InventoryUpdatedMessage } from "./legacy-message.ts";
+import type { PriceDecidedData } from "./price-decision.ts";
+import { isRfc3339 } from "./rfc3339.ts";
+import { validateUpdate, type InventoryUpdate } from "./update.ts";
+import { fail, isRecord } from "./validation.ts";
 
-export const CE_BATCH_CONTENT_TYPE = "application/cloudevents-batch+json";
+const CE_BATCH_CONTENT_TYPE = "application/cloudevents-batch+json";
 /** Reverse-DNS and versioned by the type name: a breaking change is a new type. */
 export const EVENT_TYPES = {
   inventoryUpdated: "io.stockprice.inventory.updated.v1",
   priceDecided: "io.stockprice.price.decided.v1",
 } as const;
-export const EVENT_SOURCES = { inventory: "/stockprice/inventory", pricing: "/stockprice/pricing" } as const;
+const EVENT_SOURCES = { inventory: "/stockprice/inventory", pricing: "/stockprice/pricing" } as const;
 /** The message attribute that marks a packed body; its size counts towards the message's. */
 export const BATCH_ATTRIBUTES = { "content-type": { DataType: "String", StringValue: CE_BATCH_CONTENT_TYPE } };
 
@@ -29,9 +33,7 @@ export interface CloudEvent<T> {
   data: T;
 }
 
-export type InventoryUpdatedData = InventoryUpdate & { requestId: string };
-
-export type { PriceDecidedData };
+type InventoryUpdatedData = InventoryUpdate & { requestId: string };
 
 export function inventoryUpdatedEvent(update: InventoryUpdate, id: string, requestId: string, receivedAt: string): CloudEvent<InventoryUpdatedData> {
   return {
@@ -121,21 +123,4 @@ export function readInventoryBody(body: string): { packed: boolean; items: BodyI
   }
   if (isRecord(value) && "specversion" in value) return { packed: false, items: [{ ok: true, update: readInventoryEvent(value, "body") }] };
   return { packed: false, items: [{ ok: true, update: readInventoryMessage(value) }] };
-}
-
-/**
- * The decisions a price-change-queue message holds, for readers such as the
- * local tools: each price.decided event's data of a batch, or the older
- * one-decision message as it is. Anything else yields nothing.
- */
-export function readPriceDecisions(body: string): PriceDecidedData[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return [];
-  }
-  if (Array.isArray(value)) return value.filter((e) => isRecord(e) && e.type === EVENT_TYPES.priceDecided && isRecord(e.data)).map((e) => e.data as PriceDecidedData);
-  if (isRecord(value) && value.type === "price.decided") return [value as unknown as PriceDecidedData];
-  return [];
 }

@@ -18,6 +18,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { Server as NetServer, type Socket } from "node:net";
 import { httpStatus, RETRY_AFTER_S } from "./errors.ts";
 import type { Registry } from "./metrics.ts";
+import { systemClock } from "./clock.ts";
 
 // node:http through process.getBuiltinModule(), not an ES import: importing a
 // builtin as ES builds a facade that reads every export, and node:http's lazy
@@ -52,7 +53,7 @@ export function sendError(res: ServerResponse, error: ErrorBody & Record<string,
 }
 
 /** How long and how much of a refused body is still read (and discarded) after the answer. */
-export interface LingerBound {
+interface LingerBound {
   maxBytes: number;
   maxMs: number;
 }
@@ -96,7 +97,7 @@ export function sendErrorLingering(req: IncomingMessage, res: ServerResponse, er
   return status;
 }
 
-export interface OpsHandlers {
+interface OpsHandlers {
   /** Readiness: can take traffic now. */
   ready: () => boolean;
   metrics: Registry;
@@ -126,7 +127,7 @@ export function handleOps(req: IncomingMessage, res: ServerResponse, path: strin
   return true;
 }
 
-export interface ServerTimeouts {
+interface ServerTimeouts {
   /** Whole request, headers and body, must arrive within this; else 408. */
   requestTimeoutMs: number;
   headersTimeoutMs?: number;
@@ -186,7 +187,7 @@ export function createJsonServer(
         if (finished) return;
         finished = true;
         state.open.delete(res);
-        if (socket && --socket.active === 0) socket.idleSince = Date.now();
+        if (socket && --socket.active === 0) socket.idleSince = systemClock.now();
       };
       // 'close' follows 'finish' (next tick) and also marks a response cut short: one listener covers both.
       res.once("close", done);
@@ -194,7 +195,7 @@ export function createJsonServer(
     },
   );
   server.on("connection", (socket: Socket) => {
-    state.sockets.set(socket, { active: 0, idleSince: Date.now() });
+    state.sockets.set(socket, { active: 0, idleSince: systemClock.now() });
     socket.once("close", () => state.sockets.delete(socket));
   });
   drains.set(server, state);
@@ -236,7 +237,7 @@ export function closeServer(server: Server): Promise<void> {
     const state = drains.get(server);
     const sweep = setInterval(() => {
       if (!state) return server.closeIdleConnections();
-      const now = Date.now();
+      const now = systemClock.now();
       for (const [socket, s] of state.sockets) if (s.active === 0 && now - s.idleSince >= state.idleCloseMs) socket.destroy();
     }, 100);
     const closed = () => {

@@ -11,7 +11,7 @@ export async function runService<T>(name: string, start: () => Promise<T>): Prom
   } catch (err) {
     const log = createLogger({ base: { service: name } });
     if (err instanceof ConfigError) {
-      log.error("config.invalid", { variable: err.variable, error: err.message });
+      log.error("config.invalid", { variable: err.variable, err });
       process.stderr.write(`${name}: invalid configuration: ${err.message}\n`);
     } else {
       log.error("start.failed", { err });

@@ -11,6 +11,10 @@ export const MAX_RECEIVE_MESSAGES = 10;
 export const MAX_MESSAGE_BYTES = 1_048_576;
 /** Largest SendMessageBatch payload (the sum of its messages): 1 MiB. */
 export const MAX_BATCH_BYTES = 1_048_576;
+/** Longest ReceiveMessage long poll, seconds. */
+export const MAX_WAIT_TIME_S = 20;
+/** A visibility timeout is an integer 0-43200 seconds (12 hours). */
+export const MAX_VISIBILITY_TIMEOUT_S = 43_200;
 /** SQS bills every 64 KiB chunk of a request's payload as one request. */
 export const BILLING_CHUNK_BYTES = 65_536;
 

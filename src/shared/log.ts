@@ -1,8 +1,11 @@
 // One JSON object per line: {"ts","level","msg",...fields}. No dependency.
 // Callers pass fields, never request bodies or secrets; errors are reduced to
 // name, code and message so a stack trace never carries a payload along.
+// An error is always logged under the key `err` (test/shared/log.test.ts checks it).
 
-export type Level = "debug" | "info" | "warn" | "error";
+import { systemClock } from "./clock.ts";
+
+type Level = "debug" | "info" | "warn" | "error";
 export const LEVELS: readonly Level[] = ["debug", "info", "warn", "error"];
 const RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -17,7 +20,7 @@ export interface Logger {
   isEnabled(level: Level): boolean;
 }
 
-export interface LoggerOptions {
+interface LoggerOptions {
   level?: Level;
   /** Receives each line including its newline; stdout by default. */
   write?: (line: string) => void;
@@ -40,7 +43,7 @@ function serialize(value: unknown): unknown {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const min = RANK[options.level ?? "info"];
   const write = options.write ?? ((line: string) => void process.stdout.write(line));
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? systemClock.now;
   const make = (base: Fields): Logger => {
     const emit = (level: Level, msg: string, fields?: Fields) => {
       if (RANK[level] < min) return;

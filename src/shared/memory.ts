@@ -16,6 +16,7 @@ import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type { Logger } from "./log.ts";
+import { systemClock } from "./clock.ts";
 
 /** RSS growth since the last release (or the start) below which an idle check does nothing. */
 export const RELEASE_GROWTH_BYTES = 16 * 1024 * 1024;
@@ -54,7 +55,7 @@ function utilizationSinceLastCall(): () => number {
   };
 }
 
-export interface MemoryReleaseOptions {
+interface MemoryReleaseOptions {
   /** Check window; 0 turns releasing off. */
   idleMs: number;
   log: Logger;
@@ -66,7 +67,7 @@ export interface MemoryReleaseOptions {
   settleMs?: number;
 }
 
-export interface MemoryRelease {
+interface MemoryRelease {
   /** One check: releases when the window was idle and RSS grew enough. Resolves true when it released. */
   check(): Promise<boolean>;
   stop(): void;
@@ -92,9 +93,9 @@ export function createMemoryRelease(o: MemoryReleaseOptions): MemoryRelease {
     running = true;
     try {
       gc ??= fullGc();
-      const started = performance.now();
+      const started = systemClock.now();
       gc();
-      const gcMs = Math.round(performance.now() - started);
+      const gcMs = Math.round(systemClock.now() - started);
       if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs).unref());
       const after = rss();
       floor = after;

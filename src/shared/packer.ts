@@ -4,7 +4,7 @@
 // readable (and testable) apart from its timers and retries.
 
 import { BATCH_ATTRIBUTES } from "./events.ts";
-import { MAX_BATCH_BYTES, MAX_BATCH_ENTRIES, messageBytes } from "./limits.ts";
+import { BILLING_CHUNK_BYTES, MAX_BATCH_BYTES, MAX_BATCH_ENTRIES, messageBytes } from "./limits.ts";
 
 export interface PackingOptions {
   /** Largest message, body plus attributes (64 KiB: one billing chunk). */
@@ -14,13 +14,13 @@ export interface PackingOptions {
   maxBatchBytes: number;
 }
 
-export const DEFAULT_PACKING: PackingOptions = { maxMessageBytes: 65_536, maxEventsPerMessage: 1000, maxBatchBytes: MAX_BATCH_BYTES };
+export const DEFAULT_PACKING: PackingOptions = { maxMessageBytes: BILLING_CHUNK_BYTES, maxEventsPerMessage: 1000, maxBatchBytes: MAX_BATCH_BYTES };
 
 /** Bytes a message's frame adds to its events: brackets, commas, the content-type attribute. */
 export const FRAME_BYTES = messageBytes("[]", BATCH_ATTRIBUTES);
 
 /** A queued event as the packer sees it: its size, and its FIFO group if any. */
-export interface Packable {
+interface Packable {
   bytes: number;
   entry: { groupId?: string };
 }

@@ -17,7 +17,9 @@ import { BATCH_ATTRIBUTES, batchBody } from "./events.ts";
 import { MAX_BATCH_ENTRIES, messageBytes } from "./limits.ts";
 import { DEFAULT_PACKING, FRAME_BYTES, planBatch, readyEarly, type PackingOptions, type Planned } from "./packer.ts";
 import { withDefaults } from "./options.ts";
-import { backoffMs, isTransient, type SqsPort } from "./sqs.ts";
+import { backoffMs } from "./retry.ts";
+import { isTransient, type SqsPort } from "./sqs.ts";
+import { systemClock } from "./clock.ts";
 
 export interface PublishEntry {
   /** One serialised structured-mode CloudEvent. */
@@ -28,9 +30,7 @@ export interface PublishEntry {
   dedupId?: string;
 }
 
-export type { PackingOptions } from "./packer.ts";
-
-export type PublishResult = { ok: true } | { ok: false; code: string; message: string };
+type PublishResult = { ok: true } | { ok: false; code: string; message: string };
 
 export interface PublisherOptions {
   sqs: SqsPort;
@@ -79,7 +79,7 @@ export class Publisher {
   #idleWaiters: Array<() => void> = [];
 
   constructor(options: PublisherOptions) {
-    const defaults = { packing: DEFAULT_PACKING, backoffBaseMs: 50, backoffCapMs: 1000, now: Date.now, random: Math.random };
+    const defaults = { packing: DEFAULT_PACKING, backoffBaseMs: 50, backoffCapMs: 1000, now: systemClock.now, random: Math.random };
     this.#o = withDefaults(defaults, options);
     const p = this.#o.packing;
     if (!(p.maxEventsPerMessage >= 1 && p.maxMessageBytes > FRAME_BYTES && p.maxMessageBytes <= p.maxBatchBytes)) {
@@ -255,7 +255,11 @@ export class Publisher {
       });
   }
 
-  /** Retries a failed group together after one backoff, so it shares a batch again. */
+  /**
+   * Retries a failed group together after one backoff, so it shares a batch
+   * again. Not retry(): the entries of one call are re-queued, not the call,
+   * so that they can be packed with what arrived meanwhile.
+   */
   #retry(group: Pending[]): void {
     const again: Pending[] = [];
     for (const p of group) {

@@ -7,7 +7,7 @@
 import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const STARTS_FILE = "container-starts";
+const STARTS_FILE = "container-starts";
 
 /** Records this start in dir and returns how many starts the file held before it (0 in a new pod). */
 export function recordStart(dir: string, now: number): number {

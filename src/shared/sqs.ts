@@ -1,10 +1,10 @@
 // The SQS client factory and the few helpers both services share.
 //
 // Retries live in one layer: the SDK makes one attempt per call (maxAttempts
-// 1), and the code that knows what a call is for retries it: the publisher
-// per entry (its attempts budget) and the consumer's deletes, both asking
-// isTransient first so a call SQS refuses (access denied, no such queue) is
-// not sent again; and the two loops that must keep going, the consumer's
+// 1), and the code that knows what a call is for retries it (src/shared/retry.ts):
+// the publisher per entry (its attempts budget) and the consumer's deletes, both
+// asking isTransient first so a call SQS refuses (access denied, no such queue)
+// is not sent again; and the two loops that must keep going, the consumer's
 // receives and the startup loop resolving the queues, with backoff on any
 // error, since a queue may be created or a permission granted meanwhile.
 
@@ -14,7 +14,7 @@ import { AppError } from "./errors.ts";
 /** What the services need of an SQS client; tests pass a stub with this shape. */
 export type SqsPort = Pick<SQSClient, "send">;
 
-export interface SqsClientOptions {
+interface SqsClientOptions {
   region: string;
   /** AWS_ENDPOINT_URL_SQS: a local emulator or a VPC endpoint. */
   endpoint?: string;
@@ -78,11 +78,6 @@ export async function resolveQueueUrl(sqs: SqsPort, target: { url?: string; name
   }
   if (!out.QueueUrl) throw new AppError("queue_unresolved", `GetQueueUrl returned no URL for ${target.name}`);
   return out.QueueUrl;
-}
-
-/** Exponential backoff with full jitter: a random delay in [0, min(cap, base * 2^attempt)). */
-export function backoffMs(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
-  return Math.floor(random() * Math.min(capMs, baseMs * 2 ** attempt));
 }
 
 /** True for errors worth retrying: throttling, 5xx, network and timeouts. */

@@ -2,11 +2,11 @@
 // configuration (with the per-call metric), the "resolve the queues, retry
 // with backoff until stopped" loop, and the order of a stop.
 
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "./log.ts";
-import { backoffMs, createSqsClient, type SqsPort } from "./sqs.ts";
+import { retry } from "./retry.ts";
+import { createSqsClient, type SqsPort } from "./sqs.ts";
 
-export interface SqsSettings {
+interface SqsSettings {
   AWS_REGION: string;
   AWS_ENDPOINT_URL_SQS?: string;
   SQS_VERIFY_MD5: boolean;
@@ -40,19 +40,14 @@ export interface Readiness {
  */
 export function untilReady(log: Logger, attempt: (signal: AbortSignal) => Promise<void>): Readiness {
   const abort = new AbortController();
-  const whenReady = (async () => {
-    for (let n = 0; !abort.signal.aborted; n++) {
-      try {
-        await attempt(abort.signal);
-        return;
-      } catch (err) {
-        if (abort.signal.aborted) return;
-        const delay = backoffMs(Math.min(n, 6), 500, 30_000) + 250;
-        log.error("queue.resolve_failed", { err, retryInMs: delay });
-        await sleep(delay, undefined, { signal: abort.signal }).catch(() => {});
-      }
-    }
-  })();
+  const whenReady = retry(() => attempt(abort.signal), {
+    attempts: Infinity,
+    base: 500,
+    cap: 30_000,
+    floor: 250,
+    signal: abort.signal,
+    onRetry: (err, delay) => log.error("queue.resolve_failed", { err, retryInMs: delay }),
+  }).catch(() => {});
   return {
     whenReady,
     stop: () => {

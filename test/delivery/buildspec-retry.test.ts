@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { parse } from "yaml";
-import { ROOT, type Obj } from "./support.ts";
+import { ROOT, type Obj } from "../helpers/manifests.ts";
 
 const SAMPLE_ENV = {
   ECR_INVENTORY_URI: "210987654321.dkr.ecr.eu-central-1.amazonaws.com/stockprice/inventory",

@@ -12,7 +12,7 @@ import { parse } from "yaml";
 import { renderManifests, resolveOptions } from "../../scripts/render.ts";
 import { commitTag } from "../../scripts/render/options.ts";
 import { parsePolicy } from "../../src/pricing/policy.ts";
-import { clone, ROOT, SAMPLE_POLICY, type Obj } from "./support.ts";
+import { clone, ROOT, SAMPLE_POLICY, type Obj } from "../helpers/manifests.ts";
 
 /** The CodeBuild project's variables (modules/pipeline sets exactly these). */
 export const PROJECT_VARIABLES = [

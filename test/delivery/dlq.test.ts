@@ -5,14 +5,12 @@
 // shows fauxqs refusing it, so the stand-in is replaced once it does not).
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { cliAsync } from "../helpers/cli.ts";
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient, StartMessageMoveTaskCommand } from "@aws-sdk/client-sqs";
 import { after, before, describe, test } from "node:test";
-import { join } from "node:path";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
 import { run } from "../../scripts/dlq.ts";
 import { DLQ_ACTIONS } from "../../scripts/dlq/ops.ts";
-import { ROOT } from "./support.ts";
 
 let e: Emulator;
 let queues: QueueSetup;
@@ -28,21 +26,9 @@ after(async () => {
   await e?.stop();
 });
 
-function cli(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [join(ROOT, "scripts", "dlq.ts"), ...args], {
-      env: { PATH: process.env.PATH ?? "", ...EMULATOR_CREDENTIALS, AWS_REGION: EMULATOR_REGION, AWS_ENDPOINT_URL_SQS: e.endpoint },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    p.stdout.on("data", (d) => (out += d));
-    p.stderr.on("data", (d) => (out += d));
-    const timer = setTimeout(() => p.kill("SIGKILL"), 30_000);
-    p.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
+async function dlq(args: string[]): Promise<{ code: number | null; out: string }> {
+  const r = await cliAsync("dlq.ts", args, { env: { ...EMULATOR_CREDENTIALS, AWS_REGION: EMULATOR_REGION, AWS_ENDPOINT_URL_SQS: e.endpoint } });
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 /** Messages in the queue, visible or not (fauxqs counts a message received with visibility 0 as in flight until its next receive). */
@@ -63,7 +49,7 @@ describe("npm run dlq", () => {
       MessageAttributes: { "error-code": { DataType: "String", StringValue: "validation" }, "error-field": { DataType: "String", StringValue: "quantity" }, "error-message": { DataType: "String", StringValue: "must be an integer" } },
     }));
     await sqs.send(new SendMessageCommand({ QueueUrl: queues.dlqUrl, MessageBody: `not json ${"y".repeat(500)}` }));
-    const r = await cli(["--env", "dev", "peek", "--bytes", "60"]);
+    const r = await dlq(["--env", "dev", "peek", "--bytes", "60"]);
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /2 message\(s\) in inventory-update-dlq looked at and left there/);
     assert.match(r.out, /why: validation in quantity: must be an integer/);
@@ -72,15 +58,15 @@ describe("npm run dlq", () => {
     assert.doesNotMatch(r.out, /tok-0123456789abcdef|abcdefghijklmnop/, "no token in the output");
     assert.match(r.out, /"token":"\*\*\*"/);
     assert.equal(await depth(queues.dlqUrl), 2, "both messages are still in the DLQ");
-    const again = await cli(["--env", "dev", "peek"]);
+    const again = await dlq(["--env", "dev", "peek"]);
     assert.match(again.out, /2 message\(s\)/, "and a second look finds them again");
   });
 
   test("usage errors exit 2 naming the option", async () => {
-    const bad = await cli(["--env", "staging", "peek"]);
+    const bad = await dlq(["--env", "staging", "peek"]);
     assert.equal(bad.code, 2);
     assert.match(bad.out, /--env must be one of dev \| prod, got "staging"/);
-    const rate = await cli(["--env", "dev", "redrive", "--max-rate", "0"]);
+    const rate = await dlq(["--env", "dev", "redrive", "--max-rate", "0"]);
     assert.equal(rate.code, 2);
     assert.match(rate.out, /--max-rate must be an integer 1-500, got "0"/);
   });

@@ -9,8 +9,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { dirname, join, posix } from "node:path";
 import { after, describe, test } from "node:test";
-import { copies, dockerignore, expandArgs, parseDockerfile, type Stage } from "./docker.ts";
-import { ROOT } from "./support.ts";
+import { copies, dockerignore, expandArgs, parseDockerfile, type Stage } from "../helpers/docker.ts";
+import { ROOT } from "../helpers/manifests.ts";
 
 const SERVICES = ["inventory", "pricing"];
 /** What the service adds on top of the base image (docs/delivery.md, image size budget). */

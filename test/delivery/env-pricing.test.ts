@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { PRICING_ENV } from "../../src/pricing/config.ts";
-import { effectiveEnv, envViolations, gracePeriodViolations, mountedFileViolations } from "./checks.ts";
-import { clone, find, variants, type Obj } from "./support.ts";
+import { effectiveEnv, envViolations, gracePeriodViolations, mountedFileViolations } from "../helpers/manifest-checks.ts";
+import { clone, find, variants, type Obj } from "../helpers/manifests.ts";
 
 /** Beyond `doc.required`: what a deployment must set explicitly. */
 const NEEDED = ["PORT", "AWS_REGION", "QUEUE_URL", "PRICE_QUEUE_URL", "POLICY_FILE", "VISIBILITY_TIMEOUT_S", "SHUTDOWN_GRACE_MS", "LOG_LEVEL"];

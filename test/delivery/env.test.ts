@@ -7,11 +7,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { INVENTORY_ENV } from "../../src/inventory/config.ts";
-import type { Spec } from "../../src/shared/config.ts";
-import { HEAP_NODE_OPTIONS, MALLOC_TUNABLES } from "../../src/shared/env.ts";
+import type { Spec } from "../../src/shared/config/parse.ts";
+import { HEAP_NODE_OPTIONS, MALLOC_TUNABLES } from "../../src/shared/config/shared-vars.ts";
 import { QUEUE_NAMES } from "../../src/shared/names.ts";
-import { effectiveEnv, envViolations, gracePeriodViolations, mountedFileViolations } from "./checks.ts";
-import { clone, find, variants, type Obj } from "./support.ts";
+import { effectiveEnv, envViolations, gracePeriodViolations, mountedFileViolations } from "../helpers/manifest-checks.ts";
+import { clone, find, variants, type Obj } from "../helpers/manifests.ts";
 
 /**
  * What each service needs from the manifests beyond its `doc.required`

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { parse } from "@cdktf/hcl2json";
 import { K8S } from "../../src/shared/names.ts";
-import { deployments, find, ROOT, variants, type Obj } from "./support.ts";
+import { deployments, find, ROOT, variants, type Obj } from "../helpers/manifests.ts";
 
 const IRSA = join(ROOT, "modules", "irsa");
 const EKS = join(ROOT, "modules", "eks");

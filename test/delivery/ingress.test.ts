@@ -13,8 +13,8 @@ import { renderManifests, resolveOptions, UsageError, type K8sObject } from "../
 import { INGRESS_FLAGS, loadBalancerName, PRIVATE_PATHS, TLS_POLICY } from "../../scripts/render/ingress.ts";
 import { isBootstrap, loadTemplates } from "../../scripts/render/manifests.ts";
 import { parseFile } from "../helpers/hcl.ts";
-import { ingressPaths, ingressViolations, matches } from "./ingress-checks.ts";
-import { baseOptions, clone, find, POLICY_FILE, ROOT, sampleIngress, variants, type Obj } from "./support.ts";
+import { ingressPaths, ingressViolations, matches } from "../helpers/ingress-checks.ts";
+import { baseOptions, clone, find, POLICY_FILE, ROOT, sampleIngress, variants, type Obj } from "../helpers/manifests.ts";
 
 const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
 const WAF = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/stockprice-prod-inventory/a1b2c3d4-e5f6-4789-8abc-def012345678";

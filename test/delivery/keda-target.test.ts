@@ -10,8 +10,8 @@ import { test } from "node:test";
 import { loadPricingConfig } from "../../src/pricing/config.ts";
 import { renderManifests } from "../../scripts/render.ts";
 import { readUnits } from "../helpers/hcl.ts";
-import { quantity } from "./checks.ts";
-import { baseOptions, find, ROOT } from "./support.ts";
+import { quantity } from "../helpers/manifest-checks.ts";
+import { baseOptions, find, ROOT } from "../helpers/manifests.ts";
 
 /** The queueing delay one pod's share of the backlog may hold, in seconds (the design choice the target follows). */
 const DELAY_S = 1;

@@ -10,8 +10,8 @@ import { describe, test } from "node:test";
 import { renderManifests, resolveOptions, UsageError, type K8sObject } from "../../scripts/render.ts";
 import { isBootstrap, loadTemplates, tokensSecretName } from "../../scripts/render/manifests.ts";
 import { SPREAD_KEYS } from "../../scripts/render/placement.ts";
-import { externalSecretErrors } from "./external-secrets.ts";
-import { baseOptions, clone, deployments, find, variants, type Obj } from "./support.ts";
+import { externalSecretErrors } from "../helpers/external-secrets.ts";
+import { baseOptions, clone, deployments, find, variants, type Obj } from "../helpers/manifests.ts";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 const REGISTRY = "222222222222.dkr.ecr.eu-west-1.amazonaws.com";

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { K8S } from "../../src/shared/names.ts";
-import { labelViolations, podViolations, selects } from "./checks.ts";
-import { clone, deployments, find, variants, type Obj } from "./support.ts";
+import { labelViolations, podViolations, selects } from "../helpers/manifest-checks.ts";
+import { clone, deployments, find, variants, type Obj } from "../helpers/manifests.ts";
 
 const all = variants();
 

@@ -9,7 +9,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, test } from "node:test";
-import { ROOT } from "./support.ts";
+import { ROOT } from "../helpers/manifests.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "preflight-test-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));

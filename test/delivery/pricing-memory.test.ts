@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { createPricingMetrics } from "../../src/pricing/metrics.ts";
 import { recordStart, restartedWithin } from "../../src/shared/restarts.ts";
-import { quantity } from "./checks.ts";
-import { find, ROOT, variants } from "./support.ts";
+import { quantity } from "../helpers/manifest-checks.ts";
+import { find, ROOT, variants } from "../helpers/manifests.ts";
 
 /**
  * The highest pricing RSS of the full fault suite: 204-249 MiB over four

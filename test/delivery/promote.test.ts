@@ -12,7 +12,7 @@ import { after, describe, test } from "node:test";
 import { parse } from "yaml";
 import { renderManifests, resolveOptions } from "../../scripts/render.ts";
 import { renderArgv, SAMPLE_ENV } from "./buildspec.test.ts";
-import { clone, ROOT, type Obj } from "./support.ts";
+import { clone, ROOT, type Obj } from "../helpers/manifests.ts";
 
 const spec = parse(readFileSync(join(ROOT, "buildspec-promote.yml"), "utf8")) as Obj;
 const tmp = mkdtempSync(join(tmpdir(), "promote-test-"));

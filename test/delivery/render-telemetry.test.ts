@@ -2,21 +2,17 @@
 // variables, and refuses a bad value with exit 2 naming the flag.
 
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { parseAllDocuments } from "yaml";
-import { ROOT } from "./support.ts";
+import { cli } from "../helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "render-telemetry-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "render.ts"), "telemetry", ...args], { cwd: dir, env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const renderTelemetry = (args: string[], env: Record<string, string> = {}) => cli("render.ts", ["telemetry", ...args], { cwd: dir, env });
 
 function objects(out: string): any[] {
   const docs = parseAllDocuments(readFileSync(join(out, "observability.yaml"), "utf8"), { version: "1.1" });
@@ -26,7 +22,7 @@ function objects(out: string): any[] {
 
 test("writes observability.yaml with the role ARNs from the variables", () => {
   const out = join(dir, "a");
-  const r = cli(["--env", "prod", "--out", out], { AWS_REGION: "eu-central-1", COLLECTOR_ROLE_ARN: "arn:aws:iam::210987654321:role/c", FLUENT_BIT_ROLE_ARN: "arn:aws:iam::210987654321:role/f" });
+  const r = renderTelemetry(["--env", "prod", "--out", out], { AWS_REGION: "eu-central-1", COLLECTOR_ROLE_ARN: "arn:aws:iam::210987654321:role/c", FLUENT_BIT_ROLE_ARN: "arn:aws:iam::210987654321:role/f" });
   assert.equal(r.code, 0, r.stderr);
   const all = objects(out);
   assert.equal(all[0].kind, "Namespace");
@@ -40,7 +36,7 @@ test("writes observability.yaml with the role ARNs from the variables", () => {
 
 test("--pricing-capacity fargate leaves out the Spot nodes' Fluent Bit", () => {
   const out = join(dir, "b");
-  assert.equal(cli(["--env", "dev", "--pricing-capacity", "fargate", "--out", out]).code, 0);
+  assert.equal(renderTelemetry(["--env", "dev", "--pricing-capacity", "fargate", "--out", out]).code, 0);
   assert.equal(objects(out).some((o) => o.metadata.name === "fluent-bit"), false);
 });
 
@@ -52,7 +48,7 @@ test("a bad value exits 2 naming the flag", () => {
     [["--env", "dev", "--nope", "1"], "--nope"],
     [[], "--env"],
   ] as const) {
-    const r = cli([...args]);
+    const r = renderTelemetry([...args]);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, new RegExp(`render:telemetry: ${flag}`));
   }

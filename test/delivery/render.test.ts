@@ -3,7 +3,7 @@
 // environments.
 
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { cli } from "../helpers/cli.ts";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +12,7 @@ import { parseAllDocuments } from "yaml";
 import { ENVIRONMENTS, FLAGS, KIND_ORDER, renderManifests, resolveOptions, toYaml, UsageError, type K8sObject } from "../../scripts/render.ts";
 import { isBootstrap, loadTemplates, MANIFEST_DIR } from "../../scripts/render/manifests.ts";
 import { QUEUE_NAMES } from "../../src/shared/names.ts";
-import { baseOptions, find, POLICY_FILE, ROOT, SAMPLE_POLICY, variants } from "./support.ts";
+import { baseOptions, find, POLICY_FILE, ROOT, SAMPLE_POLICY, variants } from "../helpers/manifests.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "render-test-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,15 +21,7 @@ writeFileSync(policy, SAMPLE_POLICY);
 const brokenPolicy = join(dir, "broken.yaml");
 writeFileSync(brokenPolicy, "rules: [unclosed\n");
 
-/** Runs the CLI the way npm does, with only the given environment. */
-function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "render.ts"), ...args], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? "", ...env },
-    encoding: "utf8",
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const render = (args: string[], env: Record<string, string> = {}) => cli("render.ts", args, { cwd: dir, env });
 
 function usageError(argv: string[], env: Record<string, string> = {}): UsageError {
   try {
@@ -139,7 +131,7 @@ describe("options", () => {
 describe("CLI", () => {
   test("writes exactly one file, no Namespace (bootstrap), ServiceAccounts and ConfigMaps before Deployments", () => {
     const out = join(dir, "out-dev");
-    const r = cli(["--env", "dev", "--policy", policy, "--out", out]);
+    const r = render(["--env", "dev", "--policy", policy, "--out", out]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(readdirSync(out), ["manifests.yaml"]);
     const text = readFileSync(join(out, "manifests.yaml"), "utf8");
@@ -160,23 +152,23 @@ describe("CLI", () => {
   });
 
   test("--dry-run prints the files it would write and writes none", () => {
-    const r = cli(["--env", "prod", "--policy", policy, "--dry-run"]);
+    const r = render(["--env", "prod", "--policy", policy, "--dry-run"]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, "rendered/manifests.yaml\n");
     assert.equal(existsSync(join(dir, "rendered")), false);
   });
 
   test("a bad flag exits 2 naming the flag and what is allowed", () => {
-    const r = cli(["--env", "dev", "--pricing-capacity", "ondemand", "--policy", policy]);
+    const r = render(["--env", "dev", "--pricing-capacity", "ondemand", "--policy", policy]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--pricing-capacity must be one of spot \| fargate, got "ondemand"/);
-    const missing = cli([]);
+    const missing = render([]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /--env is required/);
   });
 
   test("--help lists every flag", () => {
-    const r = cli(["--help"]);
+    const r = render(["--help"]);
     assert.equal(r.code, 0);
     for (const f of [...Object.values(FLAGS).map((x) => x.flag), "--keda", "--dry-run"]) assert.ok(r.stdout.includes(f), f);
   });

@@ -10,9 +10,9 @@ import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
 import type { K8sObject } from "../../scripts/render.ts";
-import { ESO_KINDS } from "./external-secrets.ts";
-import { strictFieldErrors } from "./strict-fields.ts";
-import { clone, find, variants, type Obj } from "./support.ts";
+import { ESO_KINDS } from "../helpers/external-secrets.ts";
+import { strictFieldErrors } from "../helpers/strict-fields.ts";
+import { clone, find, variants, type Obj } from "../helpers/manifests.ts";
 
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   "v1/Namespace": Namespace,

@@ -2,28 +2,25 @@
 // words; dev goes through. Run through the real CLI (--dry-run).
 
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { cli } from "../helpers/cli.ts";
 import { join } from "node:path";
 import { test } from "node:test";
 import { PROD_GUARD, teardownPlan } from "../../scripts/teardown.ts";
-import { ROOT } from "./support.ts";
+import { ROOT } from "../helpers/manifests.ts";
 
-function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "teardown.ts"), ...args, "--dry-run"], { env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const teardown = (args: string[], env: Record<string, string> = {}) => cli("teardown.ts", [...args, "--dry-run"], { env });
 
 test("dev tears down: terragrunt run --all destroy in live/dev", () => {
-  const r = cli(["--env", "dev"]);
-  assert.equal(r.code, 0, r.err);
-  assert.equal(r.out.trim(), `${join(ROOT, "live", "dev")}: terragrunt run --all destroy`);
+  const r = teardown(["--env", "dev"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), `${join(ROOT, "live", "dev")}: terragrunt run --all destroy`);
 });
 
 test("prod is refused without the guard, naming it", () => {
-  const r = cli(["--env", "prod"]);
+  const r = teardown(["--env", "prod"]);
   assert.equal(r.code, 2);
-  assert.match(r.err, new RegExp(`refusing to destroy prod: set ${PROD_GUARD.name}=${PROD_GUARD.value}`));
-  assert.equal(r.out, "");
+  assert.match(r.stderr, new RegExp(`refusing to destroy prod: set ${PROD_GUARD.name}=${PROD_GUARD.value}`));
+  assert.equal(r.stdout, "");
 });
 
 test("prod is refused with a guard that is merely set", () => {
@@ -33,12 +30,12 @@ test("prod is refused with a guard that is merely set", () => {
 });
 
 test("prod goes through only with the exact guard value", () => {
-  const r = cli(["--env", "prod"], { [PROD_GUARD.name]: PROD_GUARD.value });
-  assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /live\/prod: terragrunt run --all destroy/);
+  const r = teardown(["--env", "prod"], { [PROD_GUARD.name]: PROD_GUARD.value });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /live\/prod: terragrunt run --all destroy/);
 });
 
 test("a missing or unknown environment is refused", () => {
-  assert.equal(cli([]).code, 2);
-  assert.match(cli(["--env", "staging"]).err, /--env must be one of dev \| prod, got "staging"/);
+  assert.equal(teardown([]).code, 2);
+  assert.match(teardown(["--env", "staging"]).stderr, /--env must be one of dev \| prod, got "staging"/);
 });

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { until } from "../helpers/until.ts";
 import { Client } from "undici";
 import { closeServer, createJsonServer, listen, sendJson, startDraining } from "../../src/shared/http.ts";
 
@@ -16,10 +17,11 @@ test("drain: 24 keep-alive clients busy through a close see no reset; their answ
   const port = await listen(server, 0, "127.0.0.1");
   const outcomes = new Map<string, number>();
   const count = (k: string) => outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
-  const until = Date.now() + 4000;
+  // Each client ends when told Connection: close (or refused); the bound only stops a runaway test.
+  const stopAt = Date.now() + 25_000;
   const worker = async (i: number) => {
     const client = new Client(`http://127.0.0.1:${port}`, { pipelining: 1 });
-    while (Date.now() < until) {
+    while (Date.now() < stopAt) {
       try {
         const res = await client.request({ path: "/", method: "POST", body: "{}" });
         await res.body.dump();
@@ -36,9 +38,9 @@ test("drain: 24 keep-alive clients busy through a close see no reset; their answ
     await client.close().catch(() => {});
   };
   const workers = Array.from({ length: 24 }, (_, i) => worker(i));
-  await sleep(1000);
+  await until(() => (outcomes.get("200") ?? 0) > 100, { what: "100 requests served before the drain" });
   startDraining(server);
-  await sleep(100);
+  await until(() => (outcomes.get("200 close") ?? 0) > 0, { what: "a client told Connection: close while the server still listens" });
   await closeServer(server);
   await Promise.all(workers);
   const seen = Object.fromEntries(outcomes);

@@ -8,14 +8,14 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { PRICING_ENV } from "../../src/pricing/config.ts";
-import { buildInventoryMessage } from "../../src/shared/message.ts";
+import { buildInventoryMessage } from "../helpers/legacy-message.ts";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
 import { decisionPairs } from "../../scripts/faults/history.ts";
 import { spawnNode, type Child } from "../../scripts/lib/process.ts";
 import { startSqsProxy, type ProxyHooks, type SqsProxy } from "../../scripts/faults/sqs-proxy.ts";
 import { drainQueue } from "../../scripts/faults/stack.ts";
+import { eventually } from "../helpers/until.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const BUNDLE = join(ROOT, "dist", "pricing.mjs");
@@ -72,10 +72,7 @@ test("retry and poison: VisibilityTimeout on the wire is the integer backoff (2,
     const sentAt = Date.now();
     await send(r.sqs, r.q.inventoryUrl, [update("ABC-1"), "not json at all"]);
     let dlq = 0;
-    while (dlq < 2 && Date.now() - sentAt < 20_000) {
-      await sleep(200);
-      dlq = r.e.server.inspectQueue("inventory-update-dlq")?.messages.ready.length ?? 0;
-    }
+    await eventually(() => (dlq = r.e.server.inspectQueue("inventory-update-dlq")?.messages.ready.length ?? 0) >= 2, { timeoutMs: 20_000, intervalMs: 200 });
     const took = (Date.now() - sentAt) / 1000;
     const visibility = r.proxy.callsOf("ChangeMessageVisibility").map((c) => c.body.VisibilityTimeout);
     assert.deepEqual(visibility, [2, 2, 4, 4], `VisibilityTimeout values sent: ${JSON.stringify(visibility)}`);
@@ -98,26 +95,25 @@ test("SIGTERM with receives in flight and a non-empty queue: 0 invisible within 
     await send(r.sqs, r.q.inventoryUrl, skus.map(update));
     const first = await r.pricing({ POLLERS: "2", CONCURRENCY: "20" });
     await first.waitFor(/price\.changed/, 20_000);
-    const deadline = Date.now() + 10_000;
-    while (r.proxy.inProgress("ReceiveMessage") === 0 && Date.now() < deadline) await sleep(5);
+    await eventually(() => r.proxy.inProgress("ReceiveMessage") > 0, { timeoutMs: 10_000 });
     assert.ok(r.proxy.inProgress("ReceiveMessage") > 0, "a receive is in flight at SIGTERM");
     const exit = await first.stop("SIGTERM", 30_000);
     assert.equal(exit.code, 0);
-    await sleep(Math.max(0, exit.at + 1000 - Date.now()));
-    const inflight = r.e.server.inspectQueue("inventory-update-queue")?.messages.inflight.length;
+    const invisible = () => r.e.server.inspectQueue("inventory-update-queue")?.messages.inflight.length;
+    await eventually(() => invisible() === 0, { timeoutMs: Math.max(0, exit.at + 1000 - Date.now()) });
+    const inflight = invisible();
     assert.equal(inflight, 0, "no message left invisible 1 s after a graceful stop");
     assert.match(first.lines.find((l) => l.includes("pricing.drained")) ?? "", /"released":[1-9]/, "what the receives brought was released");
 
     hold = false;
     await r.pricing({}, false);
     const decided = new Map<string, number>();
-    const until = Date.now() + 30_000;
-    while ([...decided.values()].length < skus.length && Date.now() < until) {
-      await sleep(200);
+    await eventually(async () => {
       await drainQueue(r.sqs, r.q.priceUrl, (body) => {
         for (const k of decisionPairs(body)) decided.set(k.sku, (decided.get(k.sku) ?? 0) + 1);
       });
-    }
+      return decided.size >= skus.length;
+    }, { timeoutMs: 30_000, intervalMs: 200 });
     assert.deepEqual(skus.filter((s) => !decided.has(s)), [], "every update priced");
     assert.deepEqual([...decided].filter(([, n]) => n > 1), [], "none priced twice");
   });

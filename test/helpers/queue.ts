@@ -2,7 +2,8 @@
 // hand each body on, until the caller has what it waits for or time is up.
 
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { readPriceDecisions, type PriceDecidedData } from "../../src/shared/events.ts";
+import { readPriceDecisions } from "../../scripts/price-decisions.ts";
+import type { PriceDecidedData } from "../../src/shared/price-decision.ts";
 
 /** Takes messages off `queueUrl` into `onBody` until `done()` or `timeoutMs`. */
 export async function takeUntil(sqs: SQSClient, queueUrl: string, onBody: (body: string) => void, done: () => boolean, timeoutMs: number): Promise<void> {

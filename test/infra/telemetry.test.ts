@@ -11,7 +11,7 @@ import { parse as parseYaml } from "yaml";
 import { renderManifests } from "../../scripts/render.ts";
 import { clusterName, telemetryNames } from "../../scripts/render/telemetry.ts";
 import { K8S } from "../../src/shared/names.ts";
-import { baseOptions } from "../delivery/support.ts";
+import { baseOptions } from "../helpers/manifests.ts";
 import { ROOT } from "../helpers/infra-checks.ts";
 import { awsLoggingProblems, exportedMetrics, metricTieProblems, nameTieProblems, render, retentionAndActionProblems, spotFluentBitProblems } from "../helpers/telemetry-checks.ts";
 

@@ -7,6 +7,7 @@ import { startInventory, type RunningInventory } from "../../src/inventory/servi
 import { createLogger } from "../../src/shared/log.ts";
 import { readInventoryBody } from "../../src/shared/events.ts";
 import { allStored, StubSqs } from "../helpers/sqs-stub.ts";
+import { until } from "../helpers/until.ts";
 
 const TOKEN = "test-token-0123456789abcdef";
 const QUEUE_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/inventory-update-queue";
@@ -153,7 +154,7 @@ test("when pending updates are at the bound, requests get 503 overloaded at once
   const sqs = new StubSqs({ SendMessageBatch: async (input) => (await gate, allStored(input)) });
   const { post } = await start({ MAX_PENDING_UPDATES: "10" }, sqs);
   const first = post(Array.from({ length: 10 }, (_, i) => ({ sku: `S${i}`, quantity: i })));
-  await sleep(50);
+  await until(() => sqs.callsOf("SendMessageBatch").length === 1, { what: "the first 10 updates are pending in a call" });
   const second = await post({ sku: "X", quantity: 1 });
   assert.equal(second.status, 503);
   assert.equal(((await second.json()) as any).error.code, "overloaded");
@@ -209,13 +210,13 @@ test("FIFO queue: group id is the SKU, deduplication id is SKU and version", asy
 });
 
 test("shutdown: readiness turns 503 first, updates are still taken during the delay, then pending ones are flushed", async () => {
-  const sqs = new StubSqs({ SendMessageBatch: async (input) => (await sleep(30), allStored(input)) });
-  const { service, base, post } = await start({ BATCH_LINGER_MS: "1000", SHUTDOWN_DELAY_MS: "300", SHUTDOWN_GRACE_MS: "5000" }, sqs);
+  const sqs = new StubSqs({ SendMessageBatch: allStored });
+  const { service, base, post } = await start({ BATCH_LINGER_MS: "1000", SHUTDOWN_DELAY_MS: "1000", SHUTDOWN_GRACE_MS: "5000" }, sqs);
   const before = post({ sku: "EARLY", quantity: 1 });
-  await sleep(20);
+  const pendingUpdates = async () => Number(/^inventory_pending_updates (\d+)/m.exec(await (await fetch(`${base}/metrics`)).text())?.[1]);
+  await until(async () => (await pendingUpdates()) === 1, { what: "EARLY is pending" });
   const stopping = service.stop();
-  await sleep(50);
-  assert.equal((await fetch(`${base}/readyz`)).status, 503);
+  await until(async () => (await fetch(`${base}/readyz`)).status === 503, { what: "readiness turns 503" });
   const during = await post({ sku: "DURING", quantity: 2 });
   assert.equal(during.status, 202);
   assert.equal((await before).status, 202);

@@ -11,9 +11,9 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { loadAuth, watchTokenFile } from "../../src/inventory/auth.ts";
 import { createLogger } from "../../src/shared/log.ts";
+import { until } from "../helpers/until.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "token-rotation-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,15 +33,6 @@ function publish(text: string): void {
   renameSync(tmpLink, join(dir, "..data"));
 }
 
-async function until(condition: () => boolean, ms = 3000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (condition()) return true;
-    await sleep(20);
-  }
-  return condition();
-}
-
 test("a rotated Secret reaches the running service without a restart; a broken version keeps the tokens in force", async () => {
   publish(`${OLD}\n`);
   symlinkSync(join("..data", "tokens"), join(dir, "tokens"));
@@ -56,16 +47,15 @@ test("a rotated Secret reaches the running service without a restart; a broken v
 
     // Rotation: both tokens for a while (shops move over), then only the new one.
     publish(`${OLD}\n${NEW}\n`);
-    assert.ok(await until(() => auth.check(`Bearer ${NEW}`)), "the new token is accepted");
+    await until(() => auth.check(`Bearer ${NEW}`), { what: "the new token is accepted" });
     assert.ok(auth.check(`Bearer ${OLD}`), "the old one still works during the overlap");
     publish(`${NEW}\n`);
-    assert.ok(await until(() => !auth.check(`Bearer ${OLD}`)), "the old token is refused once removed");
+    await until(() => !auth.check(`Bearer ${OLD}`), { what: "the old token is refused once removed" });
 
     // An empty version (a mistake in Secrets Manager) is rejected: the tokens stay.
     publish("\n");
-    await sleep(150);
+    await until(() => lines.some((l) => JSON.parse(l).msg === "auth.tokens_rejected"), { what: "the rejected version is logged" });
     assert.ok(auth.check(`Bearer ${NEW}`), "an empty file does not lock everyone out");
-    assert.ok(lines.some((l) => JSON.parse(l).msg === "auth.tokens_rejected"), "the rejected version is logged");
     assert.ok(!lines.join("").includes(NEW) && !lines.join("").includes(OLD), "no token in the logs");
   } finally {
     stop();

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseUpdates } from "../../src/inventory/app.ts";
 import { ValidationError } from "../../src/shared/errors.ts";
-import { isRfc3339, parseInventoryMessage, validateUpdate } from "../../src/shared/message.ts";
+import { parseInventoryMessage } from "../helpers/legacy-message.ts";
+import { isRfc3339 } from "../../src/shared/rfc3339.ts";
+import { validateUpdate } from "../../src/shared/update.ts";
 
 const NOW = 1_764_000_000_000;
 

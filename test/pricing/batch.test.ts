@@ -12,7 +12,7 @@ import { SkuTracker } from "../../src/pricing/tracker.ts";
 import type { ValidationError } from "../../src/shared/errors.ts";
 import { batchBody, inventoryUpdatedEvent } from "../../src/shared/events.ts";
 import { createLogger } from "../../src/shared/log.ts";
-import { buildInventoryMessage } from "../../src/shared/message.ts";
+import { buildInventoryMessage } from "../helpers/legacy-message.ts";
 import { Publisher } from "../../src/shared/publisher.ts";
 import { validBatch } from "../helpers/event-schemas.ts";
 import { allStored, StubSqs } from "../helpers/sqs-stub.ts";

@@ -1,11 +1,12 @@
 import type { Message } from "@aws-sdk/client-sqs";
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
+import { setImmediate, setTimeout as sleep } from "node:timers/promises";
 import { Consumer, type ConsumerOptions, type Outcome } from "../../src/pricing/consumer.ts";
 import { createLogger } from "../../src/shared/log.ts";
 import { ManualClock } from "../helpers/manual-clock.ts";
 import { sqsError, StubSqs } from "../helpers/sqs-stub.ts";
+import { gate, until } from "../helpers/until.ts";
 
 const URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/inventory-update-queue";
 const quiet = createLogger({ level: "error", write: () => {} });
@@ -40,14 +41,6 @@ function consumer(sqs: StubSqs, handle: (m: Message) => Promise<Outcome>, o: Par
   return c;
 }
 
-async function until(cond: () => boolean, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await sleep(5);
-  }
-}
-
 const deleted = (sqs: StubSqs) => sqs.callsOf("DeleteMessageBatch").flatMap((c) => c.input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle));
 
 test("acknowledged messages are deleted in batches of up to 10", async () => {
@@ -66,9 +59,13 @@ test("never more than CONCURRENCY messages in work, and receives ask only for fr
   const sqs = queue(Array.from({ length: 40 }, (_, i) => msg(i)));
   let inWork = 0;
   let peak = 0;
+  // Every handler waits until 7 are in work, then yields once more so that an 8th, if started, would be counted.
+  const full = gate();
   const c = consumer(sqs, async () => {
     peak = Math.max(peak, ++inWork);
-    await sleep(15);
+    if (inWork === 7) full.open();
+    await full.promise;
+    await setImmediate();
     inWork--;
     return "ack";
   }, { concurrency: 7, pollers: 3 });
@@ -80,8 +77,9 @@ test("never more than CONCURRENCY messages in work, and receives ask only for fr
 
 test("a slow message gets its visibility extended before it runs out (heartbeat)", async () => {
   const sqs = queue([msg(1)]);
+  // The work outlasts the 1 s visibility timeout: it ends only once the heartbeat (every half of it) extended the message twice.
   const c = consumer(sqs, async () => {
-    await sleep(1300);
+    await until(() => sqs.callsOf("ChangeMessageVisibility").length >= 2, { what: "two heartbeats" });
     return "ack";
   }, { visibilityTimeoutS: 1 });
   await until(() => deleted(sqs).length === 1);
@@ -169,7 +167,7 @@ test("ReceiveMessage errors back off and recover by themselves", async () => {
     },
   });
   const c = consumer(sqs, async () => "ack", { pollers: 1 });
-  await until(() => deleted(sqs).length === 1, 10_000);
+  await until(() => deleted(sqs).length === 1, { timeoutMs: 10_000 });
   await c.stop(1000);
   assert.ok(calls >= 4);
 });
@@ -177,6 +175,8 @@ test("ReceiveMessage errors back off and recover by themselves", async () => {
 test("stop: receives stop at once, finished work is deleted, unfinished is released with visibility 0", async () => {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
+  let finishTwo!: () => void;
+  const two = new Promise<void>((r) => (finishTwo = r));
   const sqs = new StubSqs({
     ReceiveMessage: async (input, call) => {
       if (sqs.callsOf("ReceiveMessage").indexOf(call) === 0) return { Messages: [msg(1), msg(2), msg(3)] };
@@ -188,7 +188,7 @@ test("stop: receives stop at once, finished work is deleted, unfinished is relea
   const c = consumer(sqs, async (m) => {
     if (m.Body === "1") return "ack";
     if (m.Body === "2") {
-      await sleep(100);
+      await two; // finishes while the stop waits for the work in hand
       return "ack";
     }
     await gate; // message 3 never finishes within the grace period
@@ -196,7 +196,9 @@ test("stop: receives stop at once, finished work is deleted, unfinished is relea
   }, { pollers: 1 });
   await until(() => c.inFlight === 2);
   const started = Date.now();
-  const released = await c.stop(300);
+  const stopping = c.stop(300);
+  finishTwo();
+  const released = await stopping;
   release();
   assert.equal(released, 1);
   assert.ok(Date.now() - started < 2000, "the long poll was aborted");
@@ -221,7 +223,9 @@ test("FIFO: messages of one group run one after another, in order; other groups 
     const g = m.Attributes!.MessageGroupId!;
     if (g === "A" && active.has("A")) overlapA = true;
     active.add(g);
-    await sleep(g === "A" ? 20 : 5);
+    // A stays in work until B is done, so B cannot be waiting behind A; a second A started meanwhile would be seen.
+    if (g === "A") await until(() => order.includes("3"), { what: "group B finishes while group A is in work" });
+    else await setImmediate();
     order.push(m.Body!);
     active.delete(g);
     return "ack";

@@ -11,19 +11,12 @@ import { createLogger } from "../../src/shared/log.ts";
 import { definedOnly, withDefaults } from "../../src/shared/options.ts";
 import { Publisher } from "../../src/shared/publisher.ts";
 import { StubSqs } from "../helpers/sqs-stub.ts";
+import { until } from "../helpers/until.ts";
 
 const URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/inventory-update-queue";
 const quiet = createLogger({ level: "error", write: () => {} });
 const ok = (input: { Entries: Array<{ Id: string }> }) => ({ Successful: input.Entries.map((e) => ({ Id: e.Id })), Failed: [] });
 const msg = (i: number): Message => ({ MessageId: `m${i}`, ReceiptHandle: `r${i}`, Body: String(i), Attributes: { ApproximateReceiveCount: "1" } });
-
-async function until(cond: () => boolean, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await sleep(5);
-  }
-}
 
 test("withDefaults: an explicit undefined keeps the default; defined values win", () => {
   const merged = withDefaults({ a: 1, b: 2 }, { a: undefined, b: 5, c: "x" });
@@ -91,8 +84,7 @@ test("stop: a receive in flight is not aborted; what it brings is released with 
   const c = new Consumer({ sqs: sqs.port, queueUrl: URL, pollers: 1, concurrency: 5, visibilityTimeoutS: 30, waitTimeS: 5, log: quiet, handle: async (m) => (handled.push(m.Body ?? ""), "ack") });
   c.start();
   await until(() => sqs.callsOf("ReceiveMessage").length === 1);
-  const stopped = c.stop(3000);
-  await sleep(100);
+  const stopped = c.stop(3000); // stop() stops new receives synchronously, before its first await
   answer({ Messages: [msg(7), msg(8)] }); // SQS handed these out while the stop was under way
   const released = await stopped;
   assert.equal(released, 2);

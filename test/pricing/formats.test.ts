@@ -16,26 +16,15 @@ import { loadPricingConfig } from "../../src/pricing/config.ts";
 import { startPricing } from "../../src/pricing/service.ts";
 import { BATCH_ATTRIBUTES, batchBody, inventoryUpdatedEvent } from "../../src/shared/events.ts";
 import { createLogger } from "../../src/shared/log.ts";
-import { buildInventoryMessage } from "../../src/shared/message.ts";
-import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
+import { buildInventoryMessage } from "../helpers/legacy-message.ts";
+import { EMULATOR_CREDENTIALS, EMULATOR_REGION, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
 import { validBatch } from "../helpers/event-schemas.ts";
+import { withStack } from "../helpers/emulator-stack.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 Object.assign(process.env, EMULATOR_CREDENTIALS);
 const quiet = () => createLogger({ level: "error", write: () => {} });
 const TOKEN = "formats-token-0123456789abcdef";
-
-async function withStack(options: Parameters<typeof createQueues>[1], fn: (e: Emulator, q: QueueSetup, sqs: SQSClient) => Promise<void>) {
-  const e = await startEmulator({ port: 0 });
-  const q = createQueues(e, options);
-  const sqs = new SQSClient({ region: EMULATOR_REGION, endpoint: e.endpoint, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
-  try {
-    await fn(e, q, sqs);
-  } finally {
-    sqs.destroy();
-    await e.stop();
-  }
-}
 
 async function pricing(e: Emulator, q: QueueSetup, extra: Record<string, string> = {}) {
   const config = loadPricingConfig({ AWS_REGION: EMULATOR_REGION, AWS_ENDPOINT_URL_SQS: e.endpoint, QUEUE_URL: q.inventoryUrl, PRICE_QUEUE_URL: q.priceUrl, POLICY_FILE: join(ROOT, "examples", "policy.yaml"), PORT: "0", HOST: "127.0.0.1", ...extra });

@@ -6,7 +6,7 @@ import { createPricingMetrics } from "../../src/pricing/metrics.ts";
 import { validatePolicy } from "../../src/pricing/policy.ts";
 import { SkuTracker } from "../../src/pricing/tracker.ts";
 import { createLogger } from "../../src/shared/log.ts";
-import { buildInventoryMessage } from "../../src/shared/message.ts";
+import { buildInventoryMessage } from "../helpers/legacy-message.ts";
 import { Publisher } from "../../src/shared/publisher.ts";
 import { allStored, StubSqs } from "../helpers/sqs-stub.ts";
 

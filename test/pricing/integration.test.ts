@@ -6,22 +6,19 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { loadPricingConfig } from "../../src/pricing/config.ts";
 import { startPricing } from "../../src/pricing/service.ts";
 import { createLogger } from "../../src/shared/log.ts";
-import type { PriceDecidedData } from "../../src/shared/events.ts";
-import { buildInventoryMessage } from "../../src/shared/message.ts";
-import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
+import type { PriceDecidedData } from "../../src/shared/price-decision.ts";
+import { buildInventoryMessage } from "../helpers/legacy-message.ts";
+import { EMULATOR_CREDENTIALS, EMULATOR_REGION, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
 import { startChild } from "../../scripts/lib/process.ts";
+import { emulatorClient, withStack } from "../helpers/emulator-stack.ts";
+import { eventually } from "../helpers/until.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const POLICY = join(ROOT, "examples", "policy.yaml");
 Object.assign(process.env, EMULATOR_CREDENTIALS);
-
-function client(e: Emulator) {
-  return new SQSClient({ region: EMULATOR_REGION, endpoint: e.endpoint, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
-}
 
 async function sendUpdates(sqs: SQSClient, queueUrl: string, updates: Array<{ sku: string; quantity: number; version: number }>, fifo = false) {
   const ids: string[] = [];
@@ -55,18 +52,6 @@ async function depth(sqs: SQSClient, queueUrl: string) {
   return { visible: Number(r.Attributes?.ApproximateNumberOfMessages), inFlight: Number(r.Attributes?.ApproximateNumberOfMessagesNotVisible) };
 }
 
-async function withStack<T>(options: Parameters<typeof createQueues>[1], fn: (e: Emulator, q: QueueSetup, sqs: SQSClient) => Promise<T>): Promise<T> {
-  const e = await startEmulator({ port: 0 });
-  const q = createQueues(e, options);
-  const sqs = client(e);
-  try {
-    return await fn(e, q, sqs);
-  } finally {
-    sqs.destroy();
-    await e.stop();
-  }
-}
-
 function config(e: Emulator, q: QueueSetup, extra: Record<string, string> = {}) {
   return loadPricingConfig({ AWS_REGION: EMULATOR_REGION, AWS_ENDPOINT_URL_SQS: e.endpoint, QUEUE_URL: q.inventoryUrl, PRICE_QUEUE_URL: q.priceUrl, POLICY_FILE: POLICY, PORT: "0", HOST: "127.0.0.1", ...extra });
 }
@@ -92,7 +77,8 @@ test("updates in, decisions out on the price queue with the policy's prices", { 
         "TSHIRT-BLUE-L": [3299, "band:sold-out", "EUR"], // 2499 x 1.30 = 3248.7 -> 3249; 31.99 and 32.99 are equally near: ties go up
       });
       assert.deepEqual(decisions.map((d) => d.updateId).sort(), ids.slice(0, 3).sort());
-      await sleep(300);
+      const empty = async () => JSON.stringify(await depth(sqs, q.inventoryUrl)) === JSON.stringify({ visible: 0, inFlight: 0 });
+      await eventually(empty, { timeoutMs: 10_000, intervalMs: 50 }); // deletes leave in batches after a short linger
       assert.deepEqual(await depth(sqs, q.inventoryUrl), { visible: 0, inFlight: 0 }, "every message, the unknown SKU's too, is deleted");
       const metrics = await (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
       assert.match(metrics, /pricing_unknown_sku_total 1/);

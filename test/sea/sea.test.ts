@@ -12,12 +12,12 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { createQueues, EMULATOR_CREDENTIALS, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "../../scripts/emulator.ts";
 import { isSeaStale, SEA_SERVICES, seaPath } from "../../scripts/sea.ts";
 import { freePort } from "../../scripts/lib/process.ts";
 import { ROOT } from "../../scripts/local-stack.ts";
 import { readDecisions } from "../helpers/queue.ts";
+import { eventually } from "../helpers/until.ts";
 
 let emulator: Emulator;
 let queues: QueueSetup;
@@ -58,12 +58,10 @@ function runExecutable(name: string, env: Record<string, string>): { proc: Child
 }
 
 async function waitHealthy(url: string, p: { proc: ChildProcess; output: string[] }, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && p.proc.exitCode === null) {
-    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) }).then((r) => r.status === 200, () => false);
-    if (ok) return;
-    await sleep(50);
-  }
+  let healthy = false;
+  const check = async () => (healthy = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) }).then((r) => r.status === 200, () => false)) || p.proc.exitCode !== null;
+  await eventually(check, { timeoutMs, intervalMs: 50 });
+  if (healthy) return;
   throw new Error(`${url}/healthz never answered 200 (exit ${p.proc.exitCode}); output:\n${p.output.join("")}`);
 }
 

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { test } from "node:test";
-import { fifoIds } from "../../src/shared/message.ts";
+import { fifoIds } from "../../src/shared/fifo.ts";
 import { freePort, rssMb, spawnNode } from "../../scripts/lib/process.ts";
 
 test("fifoIds: the SKU is the group, SKU and version the deduplication id", () => {

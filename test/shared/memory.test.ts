@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
+import { setImmediate } from "node:timers/promises";
 import { createLogger } from "../../src/shared/log.ts";
 import { createMemoryRelease, fullGc, RELEASE_GROWTH_BYTES } from "../../src/shared/memory.ts";
 import { loadInventoryConfig } from "../../src/inventory/config.ts";
@@ -78,7 +78,7 @@ test("the GC obtained without --expose-gc is a real full GC, and no gc global is
   assert.equal(typeof (globalThis as { gc?: unknown }).gc, "undefined", "this test runs without --expose-gc");
   const gc = fullGc();
   let ref: WeakRef<object> | undefined = new WeakRef({ payload: new Array(1000).fill(1) });
-  await sleep(0); // a WeakRef's target is kept until the current job ends
+  await setImmediate(); // a WeakRef's target is kept until the current job ends
   gc();
   assert.equal(ref.deref(), undefined, "the unreachable object was collected");
   ref = undefined;

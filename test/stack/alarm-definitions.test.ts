@@ -12,7 +12,7 @@ import { ALARMS_MODULE_DIR, loadAlarmModule } from "../../scripts/alarms/definit
 import { QUEUE_NAMES } from "../../src/shared/names.ts";
 import { readModule, type Hcl } from "../helpers/hcl.ts";
 import { ROOT } from "../../scripts/local-stack.ts";
-import { BACKLOG } from "./alarm-helpers.ts";
+import { BACKLOG } from "../helpers/alarms.ts";
 
 function copyModule(): string {
   const dir = mkdtempSync(join(tmpdir(), "alarms-module-"));

@@ -10,7 +10,7 @@ import { alarmMessage, alarmSubject, summaryLine } from "../../scripts/alarms/no
 import { alarmLine, parseAlarmPeriod, parseWebhookUrl } from "../../scripts/alarms/options.ts";
 import { ROOT } from "../../scripts/local-stack.ts";
 import { startChild } from "../../scripts/lib/process.ts";
-import { BACKLOG, schemaErrors } from "./alarm-helpers.ts";
+import { BACKLOG, schemaErrors } from "../helpers/alarms.ts";
 import { join } from "node:path";
 
 

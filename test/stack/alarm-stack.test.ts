@@ -13,11 +13,11 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { ROOT, startStack } from "../../scripts/local-stack.ts";
 import { QUEUE_NAMES } from "../../src/shared/names.ts";
 import { startChild } from "../../scripts/lib/process.ts";
-import { schemaErrors, waitForNotification, type Received } from "./alarm-helpers.ts";
+import { schemaErrors, waitForNotification, type Received } from "../helpers/alarms.ts";
+import { eventually } from "../helpers/until.ts";
 
 const BACKLOG = "stockprice-inventory-backlog";
 
@@ -91,9 +91,8 @@ test("pricing stopped: 60 updates raise the backlog ALARM through SNS in CloudWa
     assert.match(m.NewStateReason, /^Threshold Crossed: 5 out of the last 5 datapoints \[60\.0 \(.+\)\] were greater than the threshold \(50\.0\)/);
     assert.ok(lines.some((l) => l.includes(`ALARM ${BACKLOG}: 60 messages > 50 for 5 periods`)), lines.filter((l) => l.includes("alarm")).join("\n"));
     // The same notification reached the webhook, as SNS posts to an HTTP subscriber.
-    const hookDeadline = Date.now() + 5000;
     const hookFor = () => posts.find((p) => p.headers["x-amz-sns-message-id"] === alarm.envelope.MessageId);
-    while (!hookFor() && Date.now() < hookDeadline) await sleep(50);
+    await eventually(() => hookFor() !== undefined, { timeoutMs: 5000, intervalMs: 50 });
     const hook = hookFor();
     assert.ok(hook, `webhook got ${posts.length} posts, none with MessageId ${alarm.envelope.MessageId}`);
     assert.equal(hook.headers["x-amz-sns-message-type"], "Notification");
@@ -124,8 +123,7 @@ test('npm start -- --no-pricing --alarm-period-s 1: no pricing until "pricing" i
   proc.stderr.setEncoding("utf8").on("data", (c: string) => (output += c));
   const exited = once(proc, "exit") as Promise<[number | null, string | null]>;
   const waitFor = async (pattern: RegExp, timeoutMs = 30_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(output) && Date.now() < deadline && proc.exitCode === null) await sleep(50);
+    await eventually(() => pattern.test(output) || proc.exitCode !== null, { timeoutMs, intervalMs: 50 });
     assert.match(output, pattern);
   };
   try {

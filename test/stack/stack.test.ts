@@ -8,11 +8,11 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { createQueues, startEmulator } from "../../scripts/emulator.ts";
 import { PortInUseError, startStack, ROOT } from "../../scripts/local-stack.ts";
 import { startChild } from "../../scripts/lib/process.ts";
 import { readDecisions } from "../helpers/queue.ts";
+import { eventually } from "../helpers/until.ts";
 
 // Hand-computed from examples/policy.yaml: base, band percent (half up), limits, .99 ending.
 const EXPECTED: Array<[sku: string, quantity: number, price: number, rule: string]> = [
@@ -85,7 +85,7 @@ test("updates posted to the stack come out as price decisions; stop leaves no pr
     });
     // The decision can reach price-change-queue before pricing's log line has crossed the pipe: wait for it, bounded.
     const logged = () => lines.some((l) => l.startsWith("pricing") && l.includes("price.changed"));
-    for (const end = Date.now() + 5_000; !logged() && Date.now() < end; ) await sleep(50);
+    await eventually(logged, { timeoutMs: 5_000, intervalMs: 50 });
     assert.ok(logged(), "pricing logs the change");
     assert.ok(lines.some((l) => l.startsWith("inventory")), "inventory lines carry the service name");
   } finally {
@@ -167,6 +167,6 @@ test("npm start's CLI: Ctrl-C stops everything and exits 0; a service that dies 
   assert.equal(crashed.code, 1);
   assert.ok(second.lines.some((l) => l.includes("pricing exited unexpectedly") && l.includes("SIGKILL")), second.lines.slice(-10).join("\n"));
   // The CLI stops the other service before it exits; its pid may take a moment to be reaped.
-  for (const end = Date.now() + 5_000; alive(again.get("inventory")!) && Date.now() < end; ) await sleep(20);
+  await eventually(() => !alive(again.get("inventory")!), { timeoutMs: 5_000, intervalMs: 20 });
   assert.equal(alive(again.get("inventory")!), false, "the other service is stopped too");
 });

@@ -1,11 +1,11 @@
 // Environment variables both services read the same way.
 
-import { int, oneOf, str, url } from "./config.ts";
-import { LEVELS } from "./log.ts";
-import { IDLE_UTILIZATION, RELEASE_GROWTH_BYTES } from "./memory.ts";
-import { QUEUE_NAMES } from "./names.ts";
+import { int, oneOf, str, url } from "./parse.ts";
+import { LEVELS } from "../log.ts";
+import { IDLE_UTILIZATION, RELEASE_GROWTH_BYTES } from "../memory.ts";
+import { QUEUE_NAMES } from "../names.ts";
 
-export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 export const QUEUE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,75}(\.fifo)?$/;
 export const QUEUE_NAME_ALLOWED = "1-80 characters A-Z a-z 0-9 _ -, optional .fifo";
 

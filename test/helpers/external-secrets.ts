@@ -7,7 +7,7 @@
 
 import { Ajv } from "ajv";
 import type { K8sObject } from "../../scripts/render.ts";
-import type { Obj } from "./support.ts";
+import type { Obj } from "./manifests.ts";
 
 const NAME = { type: "string", pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$" };
 const METADATA = {

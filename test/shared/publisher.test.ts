@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { setImmediate } from "node:timers/promises";
 import { test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from "../../src/shared/limits.ts";
 import { Publisher, type PublisherOptions } from "../../src/shared/publisher.ts";
 import { allStored, sqsError, StubSqs } from "../helpers/sqs-stub.ts";
+import { gate, until } from "../helpers/until.ts";
 
 // These cases run unpacked (one event per message, as FIFO queues and the
 // format before packing do); packing has its own file.
@@ -164,10 +165,14 @@ test("beyond maxPending, submit refuses at once and queues nothing", async () =>
 test("at most maxInFlight calls run at once", async () => {
   let inFlight = 0;
   let peak = 0;
+  // Every call waits until two are in flight, then yields once more so that a third, if sent, would be counted.
+  const twoInFlight = gate();
   const sqs = new StubSqs({
     SendMessageBatch: async (input) => {
       peak = Math.max(peak, ++inFlight);
-      await sleep(10);
+      if (inFlight === 2) twoInFlight.open();
+      await twoInFlight.promise;
+      await setImmediate();
       inFlight--;
       return allStored(input);
     },
@@ -184,10 +189,14 @@ test("submit before the queue is resolved is refused as not_ready", () => {
 });
 
 test("drain sends what is queued at once and waits for it", async () => {
-  const sqs = new StubSqs({ SendMessageBatch: async (input) => (await sleep(20), allStored(input)) });
+  const answer = gate();
+  const sqs = new StubSqs({ SendMessageBatch: async (input) => (await answer.promise, allStored(input)) });
   const p = publisher(sqs, { lingerMs: 10_000 });
   const pending = p.submit(entries(3));
-  assert.equal(await p.drain(2000), true);
+  const drained = p.drain(30_000);
+  await until(() => sqs.callsOf("SendMessageBatch").length === 1, { what: "drain sends without lingering" });
+  answer.open();
+  assert.equal(await drained, true);
   assert.ok((await pending).every((r) => r.ok));
   assert.throws(() => p.submit(entries(1)), (e: unknown) => (e as { code?: string }).code === "shutting_down");
 });
@@ -196,7 +205,7 @@ test("drain past its deadline fails what was not stored, so those requests answe
   const sqs = new StubSqs({ SendMessageBatch: () => Promise.reject(sqsError("ServiceUnavailable", 503)) });
   const p = publisher(sqs, { backoffBaseMs: 200, backoffCapMs: 200, maxAttempts: 10 });
   const pending = p.submit(entries(2));
-  await sleep(10);
+  await until(() => sqs.callsOf("SendMessageBatch").length === 1, { what: "the first attempt" });
   assert.equal(await p.drain(50), false);
   const results = await pending;
   assert.ok(results.every((r) => !r.ok && r.code === "shutting_down"));

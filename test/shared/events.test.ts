@@ -4,9 +4,10 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ValidationError } from "../src/shared/errors.ts";
-import { EVENT_TYPES, inventoryUpdatedEvent, priceDecidedEvent, readInventoryBody, readInventoryEvent, readPriceDecisions, batchBody } from "../src/shared/events.ts";
-import { eventErrors } from "./helpers/event-schemas.ts";
+import { ValidationError } from "../../src/shared/errors.ts";
+import { EVENT_TYPES, inventoryUpdatedEvent, priceDecidedEvent, readInventoryBody, readInventoryEvent, batchBody } from "../../src/shared/events.ts";
+import { readPriceDecisions } from "../../scripts/price-decisions.ts";
+import { eventErrors } from "../helpers/event-schemas.ts";
 
 const update = inventoryUpdatedEvent({ sku: "ABC-1", quantity: 3, version: 7, warehouse: "berlin-1", occurredAt: "2026-11-24T10:00:00Z" }, "u-1", "req-1", "2026-11-24T10:00:01.000Z");
 const decision = priceDecidedEvent({ sku: "ABC-1", version: 7, quantity: 3, currency: "EUR", price: 1299, previousPrice: null, rule: "band:low", updateId: "u-1" }, "2026-11-24T10:00:02.000Z");

@@ -1,9 +1,9 @@
 // The packing and SQS-client settings both services read the same way.
 
-import { bool, int } from "./config.ts";
-import { ConfigError } from "./errors.ts";
-import { BILLING_CHUNK_BYTES, MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from "./limits.ts";
-import type { PackingOptions } from "./packer.ts";
+import { bool, int } from "./parse.ts";
+import { ConfigError } from "../errors.ts";
+import { BILLING_CHUNK_BYTES, MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from "../limits.ts";
+import type { PackingOptions } from "../packer.ts";
 
 export function packingEnv(what: string) {
   return {

@@ -2,10 +2,10 @@
 // list of violations (empty when fine). The tests run them on every rendered
 // variant and on deliberately broken copies, so each rule is shown to fail.
 
-import { parseEnv, type Spec } from "../../src/shared/config.ts";
+import { parseEnv, type Spec } from "../../src/shared/config/parse.ts";
 import { imageVersion } from "../../scripts/render/options.ts";
 import type { K8sObject } from "../../scripts/render.ts";
-import type { Obj } from "./support.ts";
+import type { Obj } from "./manifests.ts";
 
 export const RECOMMENDED_LABELS = [
   "app.kubernetes.io/name",

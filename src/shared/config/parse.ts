@@ -3,11 +3,11 @@
 // ConfigError naming the variable and what it allows), documents the README
 // configuration table, and lets the manifest checks see what a service reads.
 
-import { ConfigError } from "./errors.ts";
+import { ConfigError } from "../errors.ts";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export interface VarDoc {
+interface VarDoc {
   /** Default as written in an environment file; undefined when there is none. */
   default: string | undefined;
   /** Allowed values in words, e.g. "integer 1-65535". */
@@ -17,7 +17,7 @@ export interface VarDoc {
   required: boolean;
 }
 
-export interface VarDef<T> {
+interface VarDef<T> {
   readonly doc: VarDoc;
   parse(raw: string | undefined, name: string): T;
 }

@@ -7,7 +7,7 @@
 import ts from "typescript";
 import { join } from "node:path";
 import type { K8sObject } from "../../scripts/render.ts";
-import { ROOT } from "./support.ts";
+import { ROOT } from "./manifests.ts";
 
 /** apiVersion/kind -> [module, interface] in kubernetes-models. */
 export const TYPES: Record<string, [string, string]> = {

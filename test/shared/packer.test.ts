@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BATCH_ATTRIBUTES } from "../../src/shared/events.ts";
 import { MAX_BATCH_ENTRIES, messageBytes } from "../../src/shared/limits.ts";
-import { Publisher, type PackingOptions, type PublisherOptions } from "../../src/shared/publisher.ts";
+import type { PackingOptions } from "../../src/shared/packer.ts";
+import { Publisher, type PublisherOptions } from "../../src/shared/publisher.ts";
 import { allStored, StubSqs } from "../helpers/sqs-stub.ts";
 
 const URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/inventory-update-queue";

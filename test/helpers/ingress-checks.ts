@@ -4,7 +4,7 @@
 
 import type { K8sObject } from "../../scripts/render.ts";
 import { deregistrationDelaySeconds, HEALTH_CHECK_PATH, type IngressOptions, loadBalancerName, PUBLIC_PATHS, TLS_POLICY } from "../../scripts/render/ingress.ts";
-import type { Obj } from "./support.ts";
+import type { Obj } from "./manifests.ts";
 
 const A = "alb.ingress.kubernetes.io/";
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { AlarmDefinition } from "../../scripts/alarms/definitions.ts";
 import type { SnsEnvelope } from "../../scripts/alarms/sns.ts";
 import type { CloudWatchAlarmMessage } from "../../scripts/alarms/notification.ts";
-import { takeUntil } from "../helpers/queue.ts";
+import { takeUntil } from "./queue.ts";
 
 /** The backlog alarm as modules/alarms defines it (its description shortened). */
 export const BACKLOG: AlarmDefinition = {
@@ -28,7 +28,7 @@ export const BACKLOG: AlarmDefinition = {
   notifyOn: { ALARM: true, OK: true, INSUFFICIENT_DATA: false },
 };
 
-const schema = JSON.parse(readFileSync(join(import.meta.dirname, "alarm-message.schema.json"), "utf8"));
+const schema = JSON.parse(readFileSync(join(import.meta.dirname, "..", "stack", "alarm-message.schema.json"), "utf8"));
 const validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
 /** The schema's errors for one CloudWatch alarm message; empty when it conforms. */

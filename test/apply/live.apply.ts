@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test, type TestContext } from "node:test";
 import { applyEnvironments, type ApplyRun, type UnitApply } from "../helpers/apply.ts";
-import { ROOT } from "../helpers/infra-checks.ts";
+import { PLANS_NOTHING, ROOT } from "../helpers/infra-checks.ts";
 import { motoUnavailable, startMoto, type Moto } from "../helpers/moto.ts";
 import { providerSource, terraformUnavailable } from "../helpers/terraform.ts";
 import { resolveUnits } from "../helpers/terragrunt.ts";
@@ -73,7 +73,8 @@ for (const u of units) {
     const r = await result(t, u.id);
     if (!r) return;
     if (r.error) assert.fail(`live/${u.id}: ${r.error}`);
-    assert.ok(r.applied! > 0, `live/${u.id} applied no resource`);
+    if (PLANS_NOTHING[u.id]) assert.equal(r.applied, 0, `live/${u.id} was expected to apply nothing: ${PLANS_NOTHING[u.id]}`);
+    else assert.ok(r.applied! > 0, `live/${u.id} applied no resource`);
     assert.equal(r.replan, "", `live/${u.id}: the plan after apply is not empty:\n${r.replan}`);
     assert.equal(r.remaining, 0, `live/${u.id}: ${r.remaining} resources left after destroy`);
   });
@@ -100,11 +101,11 @@ test("left out of the apply (proven only in a real account): the table in test/a
 test("per unit: resources applied, second plan, destroyed, left out; and the wall time", async (t) => {
   if (!tier) return t.skip(unavailable);
   const run = await tier;
-  t.diagnostic("| unit | resources applied | second plan clean | destroyed | left out |");
+  t.diagnostic("| unit | resources applied | second plan clean | destroyed | left out | seconds (apply, plan, destroy) |");
   for (const r of [...run.units.values()].sort((a, b) => a.id.localeCompare(b.id))) {
     const cells = r.skipped
-      ? ["skipped", "-", "-", r.skipped]
-      : [String(r.applied ?? "failed"), r.replan === undefined ? "-" : r.replan === "" ? "yes" : "NO", r.destroyed ? (r.refused ? "yes (refused first: prevent_destroy)" : "yes") : "NO", r.leftOut.join(", ") || "-"];
+      ? ["skipped", "-", "-", r.skipped, "-"]
+      : [String(r.applied ?? "failed"), r.replan === undefined ? "-" : r.replan === "" ? "yes" : "NO", r.destroyed ? (r.refused ? "yes (refused first: prevent_destroy)" : "yes") : "NO", r.leftOut.join(", ") || "-", ["apply", "plan", "destroy"].map((k) => (r.steps[k] ?? 0).toFixed(0)).join(", ")];
     t.diagnostic(`| live/${r.id} | ${cells.join(" | ")} |`);
   }
   t.diagnostic(`apply, second plan and destroy of ${ENVS.join(" and ")}: ${run.seconds.toFixed(0)} s wall (${((performance.now() - started) / 1000).toFixed(0)} s since this file started)`);

@@ -24,7 +24,9 @@ os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
 import boto3  # noqa: E402
 from moto.eks import models as eks_models, responses as eks_responses  # noqa: E402
+from moto.codebuild import responses as codebuild_responses  # noqa: E402
 from moto.ec2.models import ec2_backends  # noqa: E402
+from moto.ec2.models import security_groups as sg_models  # noqa: E402
 from moto.iam import models as iam_models  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 from moto.sqs import models as sqs_models  # noqa: E402
@@ -128,6 +130,35 @@ eks_responses.EKSResponse.create_cluster = _create_cluster_as_aws
 # (moto invents {"ec2SshKey": "eksKeypair"}: the next plan replaces the
 # node group).
 eks_models.DEFAULT_REMOTE_ACCESS = None
+
+
+# --- EC2 -------------------------------------------------------------------
+# DescribeSecurityGroupRules: AWS returns the description of a rule that
+# references another security group (moto only those of CIDR rules: the
+# next plan adds the description again).
+sg_models.SecurityGroupRule.description = property(
+    lambda rule: rule.ip_range.get("Description") or rule.source_group.get("Description")
+)
+
+# --- CodeBuild -------------------------------------------------------------
+# CreateProject: a CODEPIPELINE source or artifact takes no location (AWS:
+# "If type is CODEPIPELINE, do not specify this property"); moto requires
+# one and refuses the project.
+_validate_source = codebuild_responses._validate_required_params_source
+_validate_artifacts = codebuild_responses._validate_required_params_artifacts
+
+
+def _no_location_for_codepipeline(validate):
+    def check(block):
+        if block.get("type") == "CODEPIPELINE" and not block.get("location"):
+            return validate({**block, "location": "CODEPIPELINE"})
+        return validate(block)
+
+    return check
+
+
+codebuild_responses._validate_required_params_source = _no_location_for_codepipeline(_validate_source)
+codebuild_responses._validate_required_params_artifacts = _no_location_for_codepipeline(_validate_artifacts)
 
 
 def _create_state_buckets(port, specs):

@@ -41,6 +41,8 @@ export interface UnitApply {
   destroyed?: boolean;
   leftOut: string[];
   seconds: number;
+  /** Seconds per step (apply, plan, destroy, ...). */
+  steps: Record<string, number>;
 }
 
 export interface ApplyRun {
@@ -83,7 +85,12 @@ interface Ctx {
   inits: Map<string, Promise<string>>;
 }
 
-const tf = (ctx: Ctx, dir: string, args: string[]): Promise<Ran> => run([...args, "-no-color"], dir, ctx.env);
+const tf = async (ctx: Ctx, dir: string, args: string[], r?: UnitApply): Promise<Ran> => {
+  const t0 = performance.now();
+  const out = await run([...args, "-no-color"], dir, ctx.env);
+  if (r) r.steps[args[0]] = (r.steps[args[0]] ?? 0) + (performance.now() - t0) / 1000;
+  return out;
+};
 /** terraform's errors, and the end of its output (what it was still waiting for when it was stopped). */
 const failed = (step: string, r: Ran) =>
   `${step} ${r.code === null ? "was stopped after 180 s" : `exited ${r.code}`}:\n${r.stderr.slice(0, 6000)}\n${r.stdout.split("\n").filter((l) => /Still|Creating|Destroying|Modifying|Error|complete after/.test(l)).slice(-15).join("\n")}`;
@@ -122,10 +129,10 @@ async function applyUnit(ctx: Ctx, unitId: string, result: UnitApply): Promise<v
   const leftOut = new Set((LEFT_OUT[u.module] ?? []).map((l) => l.resource));
   const targets = leftOut.size === 0 ? [] : (await resourceAddresses(dir)).filter((a) => !leftOut.has(a)).map((a) => `-target=${a}`);
   result.leftOut = [...leftOut];
-  const apply = await tf(ctx, dir, ["apply", "-auto-approve", "-input=false", ...targets]);
+  const apply = await tf(ctx, dir, ["apply", "-auto-approve", "-input=false", ...targets], result);
   if (apply.code !== 0) throw new Error(failed("terraform apply", apply));
   result.applied = await stateCount(ctx, dir);
-  const plan = await tf(ctx, dir, ["plan", "-detailed-exitcode", "-input=false", ...targets]);
+  const plan = await tf(ctx, dir, ["plan", "-detailed-exitcode", "-input=false", ...targets], result);
   if (plan.code === 1) throw new Error(failed("second terraform plan", plan));
   result.replan = plan.code === 0 ? "" : plan.stdout.split("\n").filter((l) => /^\s+[~+-]|must be replaced|will be (updated|created|destroyed)/.test(l)).join("\n").slice(0, 6000);
   const out = await tf(ctx, dir, ["output", "-json"]);
@@ -147,7 +154,7 @@ async function destroyUnit(ctx: Ctx, unitId: string, result: UnitApply): Promise
   const override = join(dir, "prevent_destroy_override.tf");
   if (existsSync(override)) {
     const before = await stateCount(ctx, dir);
-    const refused = await tf(ctx, dir, ["destroy", "-auto-approve", "-input=false", ...targets]);
+    const refused = await tf(ctx, dir, ["destroy", "-auto-approve", "-input=false", ...targets], result);
     const after = await stateCount(ctx, dir);
     if (refused.code === 0) throw new Error(`terraform destroy succeeded with prevent_destroy overrides in place (${before} -> ${after} resources)`);
     if (after !== before) throw new Error(`the refused destroy still removed ${before - after} resources`);
@@ -155,7 +162,7 @@ async function destroyUnit(ctx: Ctx, unitId: string, result: UnitApply): Promise
     if (!result.refused) throw new Error(failed("terraform destroy (expected to refuse on prevent_destroy)", refused));
     rmSync(override);
   }
-  const destroy = await tf(ctx, dir, ["destroy", "-auto-approve", "-input=false", ...targets]);
+  const destroy = await tf(ctx, dir, ["destroy", "-auto-approve", "-input=false", ...targets], result);
   if (destroy.code !== 0) throw new Error(failed("terraform destroy", destroy));
   result.remaining = await stateCount(ctx, dir);
   result.destroyed = result.remaining === 0;
@@ -227,7 +234,7 @@ export async function applyEnvironments(root: string, work: string, endpoint: st
   const units = (await resolveUnits(root)).filter((u) => options.envs.includes(u.env) && (options.units === undefined || options.units.includes(u.id)));
   const results = new Map<string, UnitApply>();
   for (const u of units) {
-    const r: UnitApply = { id: u.id, module: u.module, leftOut: [], seconds: 0 };
+    const r: UnitApply = { id: u.id, module: u.module, leftOut: [], seconds: 0, steps: {} };
     r.skipped = options.skip?.(u, await providersNeeded(join(root, "modules", u.module)));
     results.set(u.id, r);
   }

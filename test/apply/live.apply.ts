@@ -15,7 +15,7 @@ import { after, test, type TestContext } from "node:test";
 import { applyEnvironments, type ApplyRun, type UnitApply } from "../helpers/apply.ts";
 import { PLANS_NOTHING, ROOT } from "../helpers/infra-checks.ts";
 import { motoUnavailable, startMoto, type Moto } from "../helpers/moto.ts";
-import { providerSource, terraformUnavailable } from "../helpers/terraform.ts";
+import { providerSource, terraformUnavailable, terraformVersion } from "../helpers/terraform.ts";
 import { resolveUnits } from "../helpers/terragrunt.ts";
 import { LEFT_OUT } from "./left-out.ts";
 
@@ -25,7 +25,10 @@ const started = performance.now();
 // APPLY_UNITS ("dev/network,dev/queue") narrows it further; list the dependencies too.
 const ONLY = process.env.APPLY_UNITS?.split(",");
 const units = (await resolveUnits(ROOT)).filter((u) => ENVS.includes(u.env) && (!ONLY || ONLY.includes(u.id))).sort((a, b) => a.id.localeCompare(b.id));
-const unavailable = terraformUnavailable() ?? motoUnavailable();
+// Terraform's version is pinned once, in live/root.hcl (generate "versions"); the tier runs only that one.
+const pinned = /required_version\s*=\s*"(\d+\.\d+\.\d+)"/.exec(units.flatMap((u) => Object.values(u.generated)).join("\n"))?.[1];
+const wrongTerraform = pinned && terraformVersion() && terraformVersion() !== pinned ? `the live layer pins terraform ${pinned} (live/root.hcl); this machine has ${terraformVersion()}` : undefined;
+const unavailable = terraformUnavailable() ?? wrongTerraform ?? motoUnavailable();
 const work = mkdtempSync(join(tmpdir(), "tf-apply-"));
 let moto: Moto | undefined;
 

@@ -152,8 +152,14 @@ async function destroyUnit(ctx: Ctx, unitId: string, result: UnitApply): Promise
   const dir = join(ctx.work, unitId);
   const targets = JSON.parse(readFileSync(join(dir, ".targets"), "utf8")) as string[];
   const override = join(dir, "prevent_destroy_override.tf");
+  const before = await stateCount(ctx, dir);
+  if (before === 0) {
+    // Nothing applied (dev's edge): nothing to destroy or to refuse.
+    result.remaining = 0;
+    result.destroyed = true;
+    return;
+  }
   if (existsSync(override)) {
-    const before = await stateCount(ctx, dir);
     const refused = await tf(ctx, dir, ["destroy", "-auto-approve", "-input=false", ...targets], result);
     const after = await stateCount(ctx, dir);
     if (refused.code === 0) throw new Error(`terraform destroy succeeded with prevent_destroy overrides in place (${before} -> ${after} resources)`);

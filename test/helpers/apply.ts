@@ -85,15 +85,22 @@ interface Ctx {
   inits: Map<string, Promise<string>>;
 }
 
+/**
+ * One terraform step may take this long: SQS waits about 25 s for each
+ * attribute to propagate (the provider reads it back until it is stable),
+ * and on a busy 2-core machine a queue unit's apply has taken over 3 minutes.
+ */
+const STEP_TIMEOUT_MS = 600_000;
+
 const tf = async (ctx: Ctx, dir: string, args: string[], r?: UnitApply): Promise<Ran> => {
   const t0 = performance.now();
-  const out = await run([...args, "-no-color"], dir, ctx.env);
+  const out = await run([...args, "-no-color"], dir, ctx.env, STEP_TIMEOUT_MS);
   if (r) r.steps[args[0]] = (r.steps[args[0]] ?? 0) + (performance.now() - t0) / 1000;
   return out;
 };
 /** terraform's errors, and the end of its output (what it was still waiting for when it was stopped). */
 const failed = (step: string, r: Ran) =>
-  `${step} ${r.code === null ? "was stopped after 180 s" : `exited ${r.code}`}:\n${r.stderr.slice(0, 6000)}\n${r.stdout.split("\n").filter((l) => /Still|Creating|Destroying|Modifying|Error|complete after/.test(l)).slice(-15).join("\n")}`;
+  `${step} ${r.code === null ? `was stopped after ${STEP_TIMEOUT_MS / 1000} s` : `exited ${r.code}`}:\n${r.stderr.slice(0, 6000)}\n${r.stdout.split("\n").filter((l) => /Still|Creating|Destroying|Modifying|Error|complete after/.test(l)).slice(-15).join("\n")}`;
 
 /** One `terraform init` per module, shared by its units (dev and prod). */
 function moduleInit(ctx: Ctx, u: ResolvedUnit): Promise<string> {

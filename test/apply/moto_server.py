@@ -27,6 +27,7 @@ from moto.eks import models as eks_models, responses as eks_responses  # noqa: E
 from moto.codebuild import responses as codebuild_responses  # noqa: E402
 from moto.ec2.models import ec2_backends  # noqa: E402
 from moto.ec2.models import security_groups as sg_models  # noqa: E402
+from moto.ec2.responses import instances as instance_responses  # noqa: E402
 from moto.iam import models as iam_models  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 from moto.sqs import models as sqs_models  # noqa: E402
@@ -139,6 +140,22 @@ eks_models.DEFAULT_REMOTE_ACCESS = None
 sg_models.SecurityGroupRule.description = property(
     lambda rule: rule.ip_range.get("Description") or rule.source_group.get("Description")
 )
+
+# RunInstances: a block device mapping with neither size nor snapshot takes
+# the AMI's snapshot, as AWS does (the admin host only asks for an encrypted
+# root volume); moto refuses it with MissingParameter. 8 GiB is the root
+# volume of the Amazon Linux 2023 AMI.
+_validate_mapping = instance_responses.InstanceResponse._validate_block_device_mapping
+
+
+def _size_from_ami(mapping):
+    ebs = mapping.get("Ebs")
+    if isinstance(ebs, dict) and not ebs.get("VolumeSize") and not ebs.get("SnapshotId"):
+        ebs["VolumeSize"] = 8
+    return _validate_mapping(mapping)
+
+
+instance_responses.InstanceResponse._validate_block_device_mapping = staticmethod(_size_from_ami)
 
 # --- CodeBuild -------------------------------------------------------------
 # CreateProject: a CODEPIPELINE source or artifact takes no location (AWS:

@@ -171,7 +171,7 @@ async function destroyUnit(ctx: Ctx, unitId: string, result: UnitApply): Promise
     const after = await stateCount(ctx, dir);
     if (refused.code === 0) throw new Error(`terraform destroy succeeded with prevent_destroy overrides in place (${before} -> ${after} resources)`);
     if (after !== before) throw new Error(`the refused destroy still removed ${before - after} resources`);
-    result.refused = (/Error: Instance cannot be destroyed[\s\S]*?(Resource \S+ has lifecycle\.prevent_destroy set)/.exec(refused.stderr)?.[1]) ?? "";
+    result.refused = (/Error: Instance cannot be destroyed[\s\S]*?(Resource \S+ has lifecycle\.prevent_destroy\s+set)/.exec(refused.stderr)?.[1] ?? "").replace(/\s+/g, " ");
     if (!result.refused) throw new Error(failed("terraform destroy (expected to refuse on prevent_destroy)", refused));
     rmSync(override);
   }

@@ -9,6 +9,11 @@ import { blocksOf, findCycle, listFiles, MODULE_FILES, moduleNames, parseFile, r
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 
+/** Units whose plan is empty on purpose, with the reason; every other unit must plan (and apply) something. */
+export const PLANS_NOTHING: Record<string, string> = {
+  "dev/edge": "the web ACL and the DNS record are both off in dev (live/_envcommon/edge.hcl)",
+};
+
 export function terraformAvailable(): boolean {
   return spawnSync("terraform", ["version"], { stdio: "ignore" }).status === 0;
 }

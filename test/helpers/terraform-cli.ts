@@ -20,7 +20,7 @@ const TIMEOUT_MS = 180_000;
 // timing-sensitive tests (graceful stop, redelivery), which must not starve.
 const NICE = spawnSync("nice", ["-n", "19", "true"]).status === 0;
 
-export function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Ran> {
+export function run(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = TIMEOUT_MS): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const [cmd, argv] = NICE ? ["nice", ["-n", "19", "terraform", ...args]] : ["terraform", args];
     const child = spawn(cmd, argv, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -28,7 +28,7 @@ export function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promis
     const err: Buffer[] = [];
     child.stdout.on("data", (b: Buffer) => out.push(b));
     child.stderr.on("data", (b: Buffer) => err.push(b));
-    const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);

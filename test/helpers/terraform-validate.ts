@@ -18,7 +18,7 @@ interface Diagnostic {
 }
 
 /** Validates the named modules of root/modules; one Outcome per module. */
-export async function validateModules(root: string, names: string[], work: string, env: NodeJS.ProcessEnv, mirror: string): Promise<Map<string, Outcome>> {
+export async function validateModules(root: string, names: string[], work: string, env: NodeJS.ProcessEnv, initArgs: string[]): Promise<Map<string, Outcome>> {
   const dir = join(work, "_validate");
   mkdirSync(dir);
   const blocks: string[] = [];
@@ -31,7 +31,7 @@ export async function validateModules(root: string, names: string[], work: strin
   }
   writeFileSync(join(dir, "main.tf"), blocks.join("\n"));
   const out = new Map<string, Outcome>();
-  const init = await run(["init", "-backend=false", "-input=false", "-no-color", `-plugin-dir=${mirror}`], dir, env);
+  const init = await run(["init", "-backend=false", "-input=false", "-no-color", ...initArgs], dir, env);
   if (init.code !== 0) {
     for (const n of names) out.set(n, { status: "fail", detail: `terraform init failed:\n${init.stderr}${init.stdout}` });
     return out;

@@ -1,7 +1,8 @@
-// Terraform against the real provider, offline: finds the provider mirror,
-// copies each module to a temporary directory, initialises it against the
-// mirror (`terraform init -backend=false` once, shared by every module that
-// needs only the aws provider: init hashes the 700 MB provider each time),
+// Terraform against the real provider: finds the provider mirror (or, with
+// none, uses the public registry with a plugin cache), copies each module to
+// a temporary directory, initialises it (`terraform init -backend=false`
+// once, shared by every module that needs only the aws provider: init
+// hashes the 700 MB provider each time),
 // then one `terraform test -json -verbose` per module that runs its own tests/*.tftest.hcl and one generated plan per Terragrunt
 // unit (tftest-files.ts), and keeps each unit's JSON plan. Every module is
 // also checked with `terraform validate` (all in one process,
@@ -9,7 +10,7 @@
 
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { listFiles, moduleNames, parseFile, type Hcl } from "./hcl.ts";
 import { Plan, type PlanJson } from "./plan.ts";
@@ -65,12 +66,53 @@ export function terraformVersion(): string | undefined {
   return (JSON.parse(r.stdout) as { terraform_version: string }).terraform_version;
 }
 
-/** Why the Terraform checks cannot run here, or undefined when they can. */
+/**
+ * Where providers come from: the local mirror when there is one, else the
+ * public registry the normal way, with a plugin cache (TF_PLUGIN_CACHE_DIR,
+ * default ~/.terraform.d/plugin-cache) so each provider downloads once.
+ */
+export type ProviderSource = { mirror: string } | { registry: string; cache: string };
+
+const REGISTRY = "registry.terraform.io";
+let reachable: string | undefined | null = null;
+
+/** Why the public registry cannot be reached from here (a 10 s HTTPS probe, once), or undefined. */
+export function registryUnreachable(env = process.env): string | undefined {
+  if (env.TF_REGISTRY_PROBE === "unreachable") return `the public registry ${REGISTRY} cannot be reached (TF_REGISTRY_PROBE=unreachable)`;
+  if (reachable === null) {
+    const probe = `fetch("https://${REGISTRY}/v1/providers/hashicorp/aws/versions",{signal:AbortSignal.timeout(10000)}).then(r=>process.exit(r.ok?0:2),e=>{console.error(String(e.cause?.code??e.message));process.exit(1)})`;
+    const r = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8", timeout: 15_000 });
+    reachable = r.status === 0 ? undefined : `the public registry ${REGISTRY} cannot be reached (${r.status === 2 ? "it answered with an error" : (r.stderr.trim() || "timed out")})`;
+  }
+  return reachable;
+}
+
+export function providerSource(env = process.env): ProviderSource | { reason: string } {
+  const mirror = findMirror(env);
+  if ("dir" in mirror) return { mirror: mirror.dir };
+  const unreachable = registryUnreachable(env);
+  if (unreachable) return { reason: `${mirror.reason}, and ${unreachable}` };
+  const cache = env.TF_PLUGIN_CACHE_DIR || join(homedir(), ".terraform.d", "plugin-cache");
+  mkdirSync(cache, { recursive: true });
+  return { registry: REGISTRY, cache };
+}
+
+/** `terraform init` arguments for the source (the registry's cache goes in through the environment, see withSource). */
+export function initArgs(source: ProviderSource): string[] {
+  return "mirror" in source ? [`-plugin-dir=${source.mirror}`] : [];
+}
+
+/** The environment terraform runs with for the source. */
+export function withSource(env: NodeJS.ProcessEnv, source: ProviderSource): NodeJS.ProcessEnv {
+  return "cache" in source ? { ...env, TF_PLUGIN_CACHE_DIR: source.cache } : env;
+}
+
+/** Why the Terraform checks cannot run here (terraform missing, or neither mirror nor registry), or undefined when they can. */
 export function terraformUnavailable(env = process.env): string | undefined {
   const version = terraformVersion();
-  if (!version) return "terraform is not installed here";
-  const mirror = findMirror(env);
-  return "reason" in mirror ? mirror.reason : undefined;
+  if (!version) return "terraform is not installed here (not on PATH); install the version live/root.hcl pins";
+  const source = providerSource(env);
+  return "reason" in source ? source.reason : undefined;
 }
 
 /** Provider source addresses (registry.terraform.io/ns/name) in the mirror. */
@@ -116,11 +158,11 @@ const AWS = "registry.terraform.io/hashicorp/aws";
  * calls no other module: its .terraform (a link into the mirror) and lock
  * file are copied instead of running init again for each module.
  */
-async function sharedInit(work: string, env: NodeJS.ProcessEnv, mirror: string): Promise<string | undefined> {
+async function sharedInit(work: string, env: NodeJS.ProcessEnv, source: ProviderSource): Promise<string | undefined> {
   const dir = join(work, "_shared-init");
   mkdirSync(dir);
   writeFileSync(join(dir, "main.tf"), 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n');
-  const r = await run(["init", "-backend=false", "-input=false", "-no-color", `-plugin-dir=${mirror}`], dir, env);
+  const r = await run(["init", "-backend=false", "-input=false", "-no-color", ...initArgs(source)], dir, env);
   return r.code === 0 ? dir : undefined;
 }
 
@@ -141,21 +183,22 @@ async function siblingsCalled(dir: string): Promise<string[]> {
   return [...out];
 }
 
-async function init(src: string, dir: string, needed: Set<string>, shared: string | undefined, env: NodeJS.ProcessEnv, mirror: string): Promise<Ran> {
+async function init(src: string, dir: string, needed: Set<string>, shared: string | undefined, env: NodeJS.ProcessEnv, source: ProviderSource): Promise<Ran> {
   if (shared && [...needed].every((p) => p === AWS) && !(await callsModules(src))) {
     cpSync(join(shared, ".terraform"), join(dir, ".terraform"), { recursive: true, verbatimSymlinks: true });
     cpSync(join(shared, ".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
     return { code: 0, stdout: "", stderr: "" };
   }
-  return run(["init", "-backend=false", "-input=false", "-no-color", `-plugin-dir=${mirror}`], dir, env);
+  return run(["init", "-backend=false", "-input=false", "-no-color", ...initArgs(source)], dir, env);
 }
 
 interface Context {
   root: string;
   work: string;
   env: NodeJS.ProcessEnv;
-  mirror: string;
-  have: Set<string>;
+  source: ProviderSource;
+  /** Providers the mirror holds; undefined = any (the registry). */
+  have: Set<string> | undefined;
   shared: string | undefined;
   /** terraform validate of every module, in one process (terraform-validate.ts); undefined when not asked for. */
   validated: Promise<Map<string, Outcome>> | undefined;
@@ -164,7 +207,7 @@ interface Context {
 }
 
 async function runModule(ctx: Context, name: string, allUnits: ResolvedUnit[]) {
-  const { root, work, env, mirror, have, shared } = ctx;
+  const { root, work, env, source, have, shared } = ctx;
   const started = performance.now();
   const units = allUnits.filter((u) => u.error === undefined);
   const src = join(root, "modules", name);
@@ -173,7 +216,7 @@ async function runModule(ctx: Context, name: string, allUnits: ResolvedUnit[]) {
   const wanted = (p: string) => ctx.tests === undefined || ctx.tests.includes(`${name}/${p.slice(join(src, "tests").length + 1)}`);
   const ownTests = listFiles(join(src, "tests"), /\.tftest\.hcl$/).filter(wanted).map((p) => p.slice(join(src, "tests").length + 1));
   const needed = await providersNeeded(src);
-  const missing = [...needed].filter((p) => !have.has(p));
+  const missing = [...needed].filter((p) => have !== undefined && !have.has(p));
   const skipAll = (reason: string) => {
     result.validate = { status: "skip", reason };
     for (const t of ownTests) result.tests[t] = { status: "skip", reason };
@@ -182,7 +225,7 @@ async function runModule(ctx: Context, name: string, allUnits: ResolvedUnit[]) {
   const pinned = /required_version\s*=\s*"(\d+\.\d+\.\d+)"/.exec(Object.values(units[0]?.generated ?? {}).join("\n"))?.[1];
   const installed = terraformVersion();
   if (missing.length > 0) {
-    skipAll(`modules/${name} needs ${missing.join(", ")}, which the provider mirror ${mirror} does not have`);
+    skipAll(`modules/${name} needs ${missing.join(", ")}, which the provider mirror ${"mirror" in source ? source.mirror : ""} does not have`);
   } else if (pinned && installed !== pinned) {
     skipAll(`the live layer pins terraform ${pinned} (root.hcl); this machine has ${installed}`);
   } else {
@@ -191,7 +234,7 @@ async function runModule(ctx: Context, name: string, allUnits: ResolvedUnit[]) {
     const dir = join(work, name, name);
     cpSync(src, dir, { recursive: true, filter: (p) => !p.includes(".terraform") && (!p.endsWith(".tftest.hcl") || wanted(p)) });
     for (const sibling of await siblingsCalled(src)) cpSync(join(root, "modules", sibling), join(work, name, sibling), { recursive: true, filter: (p) => !p.includes(".terraform") && !p.includes("/tests") });
-    const initialised = await init(src, dir, needed, shared, env, mirror);
+    const initialised = await init(src, dir, needed, shared, env, source);
     if (initialised.code !== 0) {
       const detail = `terraform init failed:\n${initialised.stderr}${initialised.stdout}`;
       result.validate = { status: "fail", detail };
@@ -304,26 +347,25 @@ export interface InfraOptions {
  */
 export async function runInfra(root: string, options: InfraOptions = {}): Promise<InfraRun> {
   const started = performance.now();
-  const found = findMirror();
-  if ("reason" in found) throw new Error(found.reason);
-  const mirror = found.dir;
-  const have = mirrorProviders(mirror);
+  const source = providerSource();
+  if ("reason" in source) throw new Error(source.reason);
+  const have = "mirror" in source ? mirrorProviders(source.mirror) : undefined;
   const envs = options.envs ?? ["dev", "prod"];
   const units = (await resolveUnits(root)).filter((u) => envs.includes(u.env) && (options.units === undefined || options.units.includes(u.id)));
   const work = mkdtempSync(join(tmpdir(), "tf-plan-"));
   const cliConfig = join(work, "terraformrc");
   writeFileSync(cliConfig, "");
-  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_CLI_CONFIG_FILE: cliConfig, TF_INPUT: "0" };
+  const env: NodeJS.ProcessEnv = withSource({ ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_CLI_CONFIG_FILE: cliConfig, TF_INPUT: "0" }, source);
   for (const k of Object.keys(env)) if (/^(TF_VAR_|TF_DATA_DIR$|TF_LOG)/.test(k)) delete env[k];
   const concurrency = options.concurrency ?? (Number(process.env.TF_PLAN_CONCURRENCY) || 3);
   try {
     const modules = moduleNames(root);
-    const shared = have.has(AWS) ? await sharedInit(work, env, mirror) : undefined;
+    const shared = have === undefined || have.has(AWS) ? await sharedInit(work, env, source) : undefined;
     const runnable: string[] = [];
-    for (const m of modules) if ([...(await providersNeeded(join(root, "modules", m)))].every((p) => have.has(p))) runnable.push(m);
-    const validated = options.validate === false ? undefined : validateModules(root, runnable, work, env, mirror);
+    for (const m of modules) if ([...(await providersNeeded(join(root, "modules", m)))].every((p) => have === undefined || have.has(p))) runnable.push(m);
+    const validated = options.validate === false ? undefined : validateModules(root, runnable, work, env, initArgs(source));
     validated?.catch(() => undefined);
-    const ctx: Context = { root, work, env, mirror, have, shared, validated, tests: options.tests };
+    const ctx: Context = { root, work, env, source, have, shared, validated, tests: options.tests };
     const done = await mapLimit(modules, concurrency, (m) => runModule(ctx, m, units.filter((u) => u.module === m)));
     const run: InfraRun = { modules: new Map(), units: new Map(), seconds: 0 };
     for (const { result, unitOutcomes } of done) {

@@ -130,8 +130,14 @@ async function localsOf(files: Hcl[], unitDir: string): Promise<Record<string, u
   return out;
 }
 
-/** Every unit of live/ with its inputs and generated files evaluated as Terragrunt would. */
-export async function resolveUnits(root: string): Promise<ResolvedUnit[]> {
+/**
+ * Every unit of live/ with its inputs and generated files evaluated as
+ * Terragrunt would. Dependencies give their mock_outputs, or, when
+ * `outputs` is given (the apply tier), the real outputs of the units
+ * already applied, by unit id ("dev/network"); a dependency missing from
+ * it is an error for that unit.
+ */
+export async function resolveUnits(root: string, outputs?: ReadonlyMap<string, Record<string, unknown>>): Promise<ResolvedUnit[]> {
   const liveDir = join(root, "live");
   const rootHcl = await parseFile(join(liveDir, "root.hcl"));
   const out: ResolvedUnit[] = [];
@@ -145,7 +151,10 @@ export async function resolveUnits(root: string): Promise<ResolvedUnit[]> {
     const id = `${unit.env}/${unit.name}`;
     try {
       const locals = await localsOf([rootHcl, ...includes, own], unit.dir);
-      const dependency = Object.fromEntries(unit.dependencies.map((d) => [d.name, { outputs: d.mockOutputs ?? {} }]));
+      const dependency = Object.fromEntries(unit.dependencies.map((d) => {
+        if (outputs && !outputs.has(d.target)) throw new Error(`dependency "${d.name}": live/${d.target} has no outputs (not applied)`);
+        return [d.name, { outputs: outputs ? outputs.get(d.target) : (d.mockOutputs ?? {}) }];
+      }));
       const ctx = { local: locals, dependency };
       const values = evaluate(unit.inputs, ctx) as Record<string, unknown>;
       // Generate blocks of root.hcl, then the included files, then the unit

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { findMirror, providersNeeded, runInfra, terraformUnavailable } from "../helpers/terraform.ts";
+import { findMirror, initArgs, providerSource, providersNeeded, runInfra, terraformUnavailable, withSource } from "../helpers/terraform.ts";
 import { hcl, offlineProviderBlock } from "../helpers/tftest-files.ts";
 import { unitsMatching } from "./plan-checks/types.ts";
 
@@ -87,15 +87,15 @@ test("an expression the offline evaluation does not know fails that unit, naming
 
 test("validation reports a broken module, and only that one", { skip: terraformUnavailable() }, async () => {
   const { validateModules } = await import("../helpers/terraform-validate.ts");
-  const mirror = findMirror();
-  assert.ok("dir" in mirror);
+  const source = providerSource();
+  assert.ok(!("reason" in source));
   write("repo3/modules/good/main.tf", 'variable "name" {\n  type = string\n}\n\noutput "name" {\n  value = var.name\n}\n');
   write("repo3/modules/bad/main.tf", 'output "name" {\n  value = var.undeclared\n}\n');
   const work = join(tmp, "work3");
   mkdirSync(work);
   write("terraformrc", "");
-  const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: join(tmp, "terraformrc") };
-  const v = await validateModules(join(tmp, "repo3"), ["bad", "good"], work, env, mirror.dir);
+  const env = withSource({ ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: join(tmp, "terraformrc") }, source);
+  const v = await validateModules(join(tmp, "repo3"), ["bad", "good"], work, env, initArgs(source));
   assert.deepEqual(v.get("good"), { status: "pass" });
   const bad = v.get("bad")!;
   assert.equal(bad.status, "fail");

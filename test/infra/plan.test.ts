@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { listFiles, moduleNames } from "../helpers/hcl.ts";
-import { ROOT } from "../helpers/infra-checks.ts";
+import { PLANS_NOTHING, ROOT } from "../helpers/infra-checks.ts";
 import { Plan, runInfra, terraformUnavailable, type InfraRun, type Outcome } from "../helpers/terraform.ts";
 import { resolveUnits } from "../helpers/terragrunt.ts";
 import { loadChecks, unitsMatching } from "./plan-checks/types.ts";
@@ -33,11 +33,6 @@ function report(t: TestContext, o: Outcome): boolean {
   if (o.status === "fail") assert.fail(o.detail);
   return true;
 }
-
-/** Units whose plan is empty on purpose, with the reason; every other unit must plan something. */
-const PLANS_NOTHING: Record<string, string> = {
-  "dev/edge": "the web ACL and the DNS record are both off in dev (live/_envcommon/edge.hcl)",
-};
 
 async function ready(t: TestContext): Promise<InfraRun | undefined> {
   if (!infra) {

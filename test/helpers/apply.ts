@@ -14,7 +14,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { dirname, join } from "node:path";
 import { listFiles, parseFile } from "./hcl.ts";
 import { run, type Ran } from "./terraform-cli.ts";
-import { initArgs, providersNeeded, withSource, type ProviderSource } from "./terraform.ts";
+import { initArgs, providersNeeded, siblingsCalled, withSource, type ProviderSource } from "./terraform.ts";
 import { resolveUnits, type ResolvedUnit } from "./terragrunt.ts";
 import { LEFT_OUT } from "../apply/left-out.ts";
 
@@ -102,13 +102,20 @@ const tf = async (ctx: Ctx, dir: string, args: string[], r?: UnitApply): Promise
 const failed = (step: string, r: Ran) =>
   `${step} ${r.code === null ? `was stopped after ${STEP_TIMEOUT_MS / 1000} s` : `exited ${r.code}`}:\n${r.stderr.slice(0, 6000)}\n${r.stdout.split("\n").filter((l) => /Still|Creating|Destroying|Modifying|Error|complete after/.test(l)).slice(-15).join("\n")}`;
 
+/** Copies modules/<module> to dir, and beside it each sibling module it calls as "../<name>" (as Terragrunt's "modules//<name>" source does). */
+async function copyModule(ctx: Ctx, module: string, dir: string): Promise<void> {
+  const copy = (from: string, to: string) => cpSync(from, to, { recursive: true, filter: (f) => !f.includes(".terraform") && !f.includes("/tests") });
+  copy(join(ctx.root, "modules", module), dir);
+  for (const sibling of await siblingsCalled(join(ctx.root, "modules", module))) copy(join(ctx.root, "modules", sibling), join(dirname(dir), sibling));
+}
+
 /** One `terraform init` per module, shared by its units (dev and prod). */
 function moduleInit(ctx: Ctx, u: ResolvedUnit): Promise<string> {
   let p = ctx.inits.get(u.module);
   if (!p) {
     p = (async () => {
       const dir = join(ctx.work, "_init", u.module);
-      cpSync(join(ctx.root, "modules", u.module), dir, { recursive: true, filter: (f) => !f.includes(".terraform") && !f.includes("/tests") });
+      await copyModule(ctx, u.module, dir);
       for (const [path, contents] of Object.entries(u.generated)) if (path.startsWith("versions")) writeFileSync(join(dir, path), contents);
       const r = await tf(ctx, dir, ["init", "-backend=false", "-input=false", ...initArgs(ctx.source)]);
       if (r.code !== 0) throw new Error(failed("terraform init", r));
@@ -125,7 +132,7 @@ async function applyUnit(ctx: Ctx, unitId: string, result: UnitApply): Promise<v
   if (u.error) throw new Error(u.error);
   const initialised = await moduleInit(ctx, u);
   const dir = join(ctx.work, u.id);
-  cpSync(join(ctx.root, "modules", u.module), dir, { recursive: true, filter: (f) => !f.includes(".terraform") && !f.includes("/tests") });
+  await copyModule(ctx, u.module, dir);
   cpSync(join(initialised, ".terraform"), join(dir, ".terraform"), { recursive: true, verbatimSymlinks: true });
   cpSync(join(initialised, ".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
   const account = String((u.locals.account as Record<string, unknown>).account_id);

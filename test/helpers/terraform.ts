@@ -172,7 +172,7 @@ async function callsModules(dir: string): Promise<boolean> {
 }
 
 /** Folders of modules/ that the module's own module blocks call as "../<name>". */
-async function siblingsCalled(dir: string): Promise<string[]> {
+export async function siblingsCalled(dir: string): Promise<string[]> {
   const out = new Set<string>();
   for (const f of listFiles(dir, /\.tf$/).filter((p) => dirname(p) === dir)) {
     for (const calls of Object.values(((await parseFile(f)).module ?? {}) as Record<string, Hcl[]>)) {

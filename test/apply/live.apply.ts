@@ -43,7 +43,9 @@ async function runTier(): Promise<ApplyRun> {
   if ("reason" in source) throw new Error(source.reason);
   const buckets = [...new Set(units.map((u) => `stockprice-tfstate-${(u.locals.account as Record<string, string>).account_id}-${(u.locals.region as Record<string, string>).aws_region}`))];
   const accountOf = (b: string) => /-(\d{12})-/.exec(b)![1];
-  moto = await startMoto(buckets.map((b) => `${b}:${accountOf(b)}:eu-west-1`), join(work, "moto.log"));
+  // The account's own roles that env.hcl names (admins, on-call) exist before any apply; npm run preflight checks that.
+  const roles = [...new Set(units.flatMap((u) => ["admin_role_arns", "oncall_role_arns"].flatMap((k) => ((u.locals.env as Record<string, unknown>)?.[k] ?? []) as string[])))];
+  moto = await startMoto([...buckets.map((b) => `${b}:${accountOf(b)}:eu-west-1`), ...roles], join(work, "moto.log"));
   try {
     return await applyEnvironments(ROOT, work, moto.endpoint, source, { envs: ENVS, units: ONLY, skip: (_u, needed) => skipReason(needed) });
   } finally {

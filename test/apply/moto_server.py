@@ -200,11 +200,29 @@ def _create_state_buckets(port, specs):
         )
 
 
+def _create_account_roles(port, arns):
+    """The roles an environment names as already there (admins, on-call: env.hcl),
+    which npm run preflight requires to exist before any apply."""
+    for arn in arns:
+        account, name = re.match(r"arn:aws:iam::(\d{12}):role/(.+)$", arn).groups()
+        iam = boto3.client(
+            "iam",
+            endpoint_url=f"http://127.0.0.1:{port}",
+            region_name="us-east-1",
+            aws_access_key_id=f"AKIA{account}MOTO",
+            aws_secret_access_key="moto",
+        )
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "sts:AssumeRole"}]}
+        iam.create_role(RoleName=name.split("/")[-1], Path="/" + "".join(p + "/" for p in name.split("/")[:-1]), AssumeRolePolicyDocument=json.dumps(trust))
+
+
 def main():
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=int(sys.argv[1]), verbose=False)
     server.start()
     port = server.get_host_and_port()[1]
-    _create_state_buckets(port, sys.argv[2:])
+    args = sys.argv[2:]
+    _create_state_buckets(port, [a for a in args if not a.startswith("arn:")])
+    _create_account_roles(port, [a for a in args if a.startswith("arn:aws:iam::")])
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"listening {port}", flush=True)
     try:

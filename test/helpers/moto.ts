@@ -39,7 +39,7 @@ export interface Moto {
 
 /**
  * Starts moto on 127.0.0.1 (a port the OS picks) with the state buckets
- * ("bucket:account:region") created, its log in `log`. stop() ends it by
+ * ("bucket:account:region") and the account's roles (their ARNs) created, its log in `log`. stop() ends it by
  * its pid; it is also ended if this process exits first.
  */
 export async function startMoto(buckets: string[], log: string, env = process.env): Promise<Moto> {

@@ -6,17 +6,6 @@ terraform {
   source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//alarms"
 }
 
-dependency "queue" {
-  config_path = "${get_terragrunt_dir()}/../queue"
-
-  mock_outputs = {
-    inventory_queue_name = "inventory-update-queue"
-    dlq_name             = "inventory-update-dlq"
-    price_queue_name     = "price-change-queue"
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
 inputs = {
   name_prefix       = local.env.name
   environment       = local.env.env

@@ -16,15 +16,6 @@ dependency "autoscaler" {
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }
 
-dependency "irsa" {
-  config_path = "${get_terragrunt_dir()}/../irsa"
-
-  mock_outputs = {
-    keda_operator_role_arn = "arn:aws:iam::123456789012:role/stockprice-mock-keda-operator"
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
 inputs = {
   cluster_name        = dependency.eks.outputs.cluster_name
   cluster_endpoint    = dependency.eks.outputs.cluster_endpoint

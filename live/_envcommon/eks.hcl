@@ -6,17 +6,6 @@ terraform {
   source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//eks"
 }
 
-dependency "network" {
-  config_path = "${get_terragrunt_dir()}/../network"
-
-  mock_outputs = {
-    vpc_id             = "vpc-00000000000000000"
-    private_subnet_ids = ["subnet-00000000000000001", "subnet-00000000000000002"]
-    public_subnet_ids  = ["subnet-00000000000000003", "subnet-00000000000000004"]
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
 inputs = {
   cluster_name       = local.env.name
   vpc_id             = dependency.network.outputs.vpc_id

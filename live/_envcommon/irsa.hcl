@@ -6,17 +6,6 @@ terraform {
   source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//irsa"
 }
 
-dependency "queue" {
-  config_path = "${get_terragrunt_dir()}/../queue"
-
-  mock_outputs = {
-    inventory_queue_arn = "arn:aws:sqs:eu-west-1:123456789012:inventory-update-queue"
-    dlq_arn             = "arn:aws:sqs:eu-west-1:123456789012:inventory-update-dlq"
-    price_queue_arn     = "arn:aws:sqs:eu-west-1:123456789012:price-change-queue"
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
 inputs = {
   name_prefix         = local.env.name
   oidc_provider_arn   = dependency.eks.outputs.oidc_provider_arn

@@ -6,16 +6,6 @@ terraform {
   source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//observability"
 }
 
-dependency "queue" {
-  config_path = "${get_terragrunt_dir()}/../queue"
-
-  mock_outputs = {
-    inventory_queue_name = "inventory-update-queue"
-    price_queue_name     = "price-change-queue"
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
 dependency "alarms" {
   config_path = "${get_terragrunt_dir()}/../alarms"
 

@@ -6,41 +6,12 @@ terraform {
   source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//pipeline"
 }
 
-dependency "network" {
-  config_path = "${get_terragrunt_dir()}/../network"
-
-  mock_outputs = {
-    private_subnet_ids = ["subnet-00000000000000001", "subnet-00000000000000002"]
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
 dependency "ecr" {
   config_path = "${get_terragrunt_dir()}/../ecr"
 
   mock_outputs = {
     repository_urls = { inventory = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/stockprice/inventory", pricing = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/stockprice/pricing" }
     repository_arns = { inventory = "arn:aws:ecr:eu-west-1:123456789012:repository/stockprice/inventory", pricing = "arn:aws:ecr:eu-west-1:123456789012:repository/stockprice/pricing" }
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
-dependency "irsa" {
-  config_path = "${get_terragrunt_dir()}/../irsa"
-
-  mock_outputs = {
-    inventory_role_arn = "arn:aws:iam::123456789012:role/stockprice-mock-inventory"
-    pricing_role_arn   = "arn:aws:iam::123456789012:role/stockprice-mock-pricing"
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
-dependency "queue" {
-  config_path = "${get_terragrunt_dir()}/../queue"
-
-  mock_outputs = {
-    inventory_queue_url = "https://sqs.eu-west-1.amazonaws.com/123456789012/inventory-update-queue"
-    price_queue_url     = "https://sqs.eu-west-1.amazonaws.com/123456789012/price-change-queue"
   }
   mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
 }

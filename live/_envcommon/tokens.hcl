@@ -6,15 +6,6 @@ terraform {
   source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//tokens"
 }
 
-dependency "irsa" {
-  config_path = "${get_terragrunt_dir()}/../irsa"
-
-  mock_outputs = {
-    inventory_role_arn = "arn:aws:iam::123456789012:role/stockprice-mock-inventory"
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
 inputs = {
   name               = local.env.name
   inventory_role_arn = dependency.irsa.outputs.inventory_role_arn

@@ -7,5 +7,5 @@ include "envcommon" {
 }
 
 include "eks" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/eks-dependency.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/eks.hcl"
 }

@@ -7,5 +7,17 @@ include "envcommon" {
 }
 
 include "eks" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/eks-dependency.hcl"
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/eks.hcl"
+}
+
+include "network" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/network.hcl"
+}
+
+include "irsa" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/irsa.hcl"
+}
+
+include "queue" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/queue.hcl"
 }

@@ -1,7 +1,7 @@
-# The cluster as a dependency, for every unit that runs on it or trusts its
-# OIDC provider: a unit includes root.hcl, its _envcommon file and this one
-# (Terragrunt does not nest includes). The mocks are shaped like
-# modules/eks's outputs; plan only.
+# live/<env>/eks (the cluster) as a dependency, for every unit that runs on it
+# or trusts its OIDC provider: such a unit includes this file beside root.hcl
+# and its _envcommon file (Terragrunt does not nest includes). The mocks are
+# shaped like modules/eks's outputs; plan only.
 
 dependency "eks" {
   config_path = "${get_terragrunt_dir()}/../eks"

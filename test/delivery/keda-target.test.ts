@@ -16,6 +16,9 @@ import { baseOptions, find, ROOT } from "../helpers/manifests.ts";
 /** The queueing delay one pod's share of the backlog may hold, in seconds (the design choice the target follows). */
 const DELAY_S = 1;
 
+/** How far the manifest's target may sit from the figure the last bench gives. */
+const TOLERANCE = 0.15;
+
 /** The bench's pricing figures: updates preloaded, messages they packed into, CPU per update. */
 function benchPricing(): { updates: number; messages: number; cpuUs: number } {
   const text = readFileSync(join(ROOT, "bench", "results", "latest.md"), "utf8");
@@ -37,7 +40,11 @@ test("the ScaledObject's target backlog per pod follows from the bench's pricing
   const messagesPerSecond = updatesPerSecond / (bench.updates / bench.messages);
   const expected = Math.floor(messagesPerSecond * DELAY_S);
   const queueLength = Number(find(objects, "ScaledObject", "pricing").spec.triggers[0].metadata.queueLength);
-  assert.equal(queueLength, expected, `${cpu} vCPU x ${target} / ${bench.cpuUs} us = ${updatesPerSecond.toFixed(0)} updates/s = ${messagesPerSecond.toFixed(1)} messages/s; x ${DELAY_S} s = ${expected}`);
+  // Within TOLERANCE of the figure: one bench run differs from the last by a
+  // few percent on a shared machine, and must not make npm test red; a real
+  // change in pricing's cost moves it further and asks for the new target.
+  const off = Math.abs(queueLength - expected) / expected;
+  assert.ok(off <= TOLERANCE, `queueLength ${queueLength}, but ${cpu} vCPU x ${target} / ${bench.cpuUs} us = ${updatesPerSecond.toFixed(0)} updates/s = ${messagesPerSecond.toFixed(1)} messages/s; x ${DELAY_S} s = ${expected} (${(off * 100).toFixed(0)} % off, more than ${TOLERANCE * 100} %): set it to ${expected}`);
   const alarm = readFileSync(join(ROOT, "live", "_envcommon", "alarms.hcl"), "utf8");
   const threshold = Number(/backlog_threshold\s*=\s*(\d+)/.exec(alarm)?.[1]);
   assert.ok(queueLength < threshold, `the scaler must act before the backlog alarm (${threshold})`);

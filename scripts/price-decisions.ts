@@ -11,13 +11,17 @@ import { isRecord } from "../src/shared/validation.ts";
  * one-decision message as it is. Anything else yields nothing.
  */
 export function readPriceDecisions(body: string): PriceDecidedData[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return [];
-  }
+  const value = parseBody(body);
   if (Array.isArray(value)) return value.filter((e) => isRecord(e) && e.type === EVENT_TYPES.priceDecided && isRecord(e.data)).map((e) => e.data as PriceDecidedData);
   if (isRecord(value) && value.type === "price.decided") return [value as unknown as PriceDecidedData];
   return [];
+}
+
+/** A queue message body parsed as JSON; undefined when it is not JSON. */
+export function parseBody(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
 }

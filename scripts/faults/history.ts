@@ -3,6 +3,8 @@
 // sent and what it was answered; decisions and dead letters are read back
 // from the queues; the checker then accounts per (sku, version).
 
+import { parseBody } from "../price-decisions.ts";
+
 export interface SkuVersion {
   sku: string;
   version: number;
@@ -24,12 +26,8 @@ function pair(x: unknown): SkuVersion | undefined {
  * array of either (a batch). Anything else carries none.
  */
 export function decisionPairs(body: string): SkuVersion[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return [];
-  }
+  const parsed = parseBody(body);
+  if (parsed === undefined) return [];
   const items = Array.isArray(parsed) ? parsed : [parsed];
   const out: SkuVersion[] = [];
   for (const item of items) {

@@ -3,6 +3,7 @@
 
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Child, Exit } from "../lib/process.ts";
 import { load } from "./client.ts";
 import type { Scale, Scenario, ScenarioContext } from "./scenario.ts";
 
@@ -16,45 +17,43 @@ function backgroundLoad(ctx: ScenarioContext, durationMs: number, prefix: string
   return load({ url: ctx.stack.inventoryUrl, token: ctx.stack.token, connections, perRequest: 10, durationMs, maxRequests: 20_000, history: ctx.history, skuPrefix: `ABC-${prefix}-`, signal });
 }
 
-/** Stops pricing mid-stream with `signal`, then starts a new one. Returns the old process's exit. */
-async function interruptPricing(ctx: ScenarioContext, signal: NodeJS.Signals) {
-  const old = ctx.stack.pricing!;
-  await old.waitFor(/price\.changed/, 15_000);
-  await sleep(300);
-  const exit = await old.stop(signal, 30_000);
-  return { old, exit };
+/**
+ * A scenario that stops pricing mid-stream with `signal` while the usual load
+ * runs (`tag` names its SKUs), then goes on with `then`, which starts the new
+ * pricing and waits for the load.
+ */
+function pricingInterrupted(name: string, signal: NodeJS.Signals, tag: string, settleMs: number, then: (ctx: ScenarioContext, old: Child, exit: Exit, loading: Promise<unknown>) => Promise<void>): Scenario {
+  return {
+    name,
+    stack: base(),
+    settleTimeoutMs: () => settleMs,
+    async run(ctx) {
+      const loading = backgroundLoad(ctx, seconds(ctx.scale, 4, 2), tag);
+      const old = ctx.stack.pricing!;
+      await old.waitFor(/price\.changed/, 15_000);
+      await sleep(300);
+      const exit = await old.stop(signal, 30_000);
+      await then(ctx, old, exit, loading);
+    },
+  };
 }
 
-export const pricingKill: Scenario = {
-  name: "pricing kill -9 mid-stream",
-  stack: base(),
-  settleTimeoutMs: () => 40_000,
-  async run(ctx) {
-    const loading = backgroundLoad(ctx, seconds(ctx.scale, 4, 2), "k9");
-    await interruptPricing(ctx, "SIGKILL");
-    await ctx.stack.startPricing();
-    await loading;
-    ctx.note(`held messages return after the ${visibilityS(ctx.scale)} s visibility timeout`);
-  },
-};
+export const pricingKill = pricingInterrupted("pricing kill -9 mid-stream", "SIGKILL", "k9", 40_000, async (ctx, _old, _exit, loading) => {
+  await ctx.stack.startPricing();
+  await loading;
+  ctx.note(`held messages return after the ${visibilityS(ctx.scale)} s visibility timeout`);
+});
 
-export const pricingTerm: Scenario = {
-  name: "pricing SIGTERM mid-stream",
-  stack: base(),
-  settleTimeoutMs: () => 20_000,
-  async run(ctx) {
-    const loading = backgroundLoad(ctx, seconds(ctx.scale, 4, 2), "term");
-    const { old, exit } = await interruptPricing(ctx, "SIGTERM");
-    await sleep(Math.max(0, exit.at + 1000 - Date.now()));
-    const { invisible } = await ctx.stack.depth(ctx.stack.queues.inventoryUrl);
-    const drained = old.lines.find((l) => l.includes("pricing.drained")) ?? "";
-    ctx.note(`exit ${exit.code}; invisible 1 s after exit: ${invisible}; ${/"released":\d+/.exec(drained)?.[0] ?? "no drain line"}`);
-    if (exit.code !== 0) ctx.fail(`pricing exited ${exit.code ?? exit.signal} on SIGTERM`);
-    if (invisible !== 0) ctx.fail(`${invisible} message(s) invisible 1 s after a graceful stop`);
-    await ctx.stack.startPricing();
-    await loading;
-  },
-};
+export const pricingTerm = pricingInterrupted("pricing SIGTERM mid-stream", "SIGTERM", "term", 20_000, async (ctx, old, exit, loading) => {
+  await sleep(Math.max(0, exit.at + 1000 - Date.now()));
+  const { invisible } = await ctx.stack.depth(ctx.stack.queues.inventoryUrl);
+  const drained = old.lines.find((l) => l.includes("pricing.drained")) ?? "";
+  ctx.note(`exit ${exit.code}; invisible 1 s after exit: ${invisible}; ${/"released":\d+/.exec(drained)?.[0] ?? "no drain line"}`);
+  if (exit.code !== 0) ctx.fail(`pricing exited ${exit.code ?? exit.signal} on SIGTERM`);
+  if (invisible !== 0) ctx.fail(`${invisible} message(s) invisible 1 s after a graceful stop`);
+  await ctx.stack.startPricing();
+  await loading;
+});
 
 export const inventoryTerm: Scenario = {
   name: "inventory SIGTERM under load",

@@ -1,9 +1,9 @@
 // Every environment variable the inventory service reads, in one table.
 
-import { bool, int, parseEnv, str, type Env, type Parsed } from "../shared/config/parse.ts";
-import { GLIBC_TUNABLES_VAR, LOG_LEVEL_VAR, MEMORY_RELEASE_VAR, NODE_OPTIONS_VAR, serviceEnv } from "../shared/config/shared-vars.ts";
+import { bool, int, str, type Env, type Parsed } from "../shared/config/parse.ts";
+import { PROCESS_VARS, serviceEnv } from "../shared/config/shared-vars.ts";
 import { K8S } from "../shared/names.ts";
-import { packingEnv, packingFrom } from "../shared/config/packing-vars.ts";
+import { packingEnv, parsePackingService, publisherLimitsEnv } from "../shared/config/packing-vars.ts";
 
 export const INVENTORY_ENV = {
   ...serviceEnv(K8S.inventory.port, "HTTP port for the API, health and metrics"),
@@ -13,24 +13,17 @@ export const INVENTORY_ENV = {
   BATCH_LINGER_MS: int({ default: 5, min: 0, max: 1000, description: "How long the oldest update waits for more to pack with before its message is sent; a full message leaves at once. 0: no wait, a call leaves when the previous one has returned and carries what arrived meanwhile. See docs/performance.md for the cost-latency curve." }),
   ...packingEnv("updates"),
   MAX_PENDING_UPDATES: int({ default: 5000, min: 10, max: 1_000_000, description: "Updates accepted for publishing but not yet stored; beyond it requests get 503 at once." }),
-  MAX_INFLIGHT_BATCHES: int({ default: 32, min: 1, max: 1024, description: "SendMessageBatch calls in flight at once." }),
-  PUBLISH_ATTEMPTS: int({ default: 3, min: 1, max: 10, description: "Attempts per update before its request answers 503." }),
-  PUBLISH_TIMEOUT_MS: int({ default: 5000, min: 100, max: 60_000, description: "Time limit of one SendMessageBatch call." }),
+  ...publisherLimitsEnv(["MAX_INFLIGHT_BATCHES", "PUBLISH_ATTEMPTS", "PUBLISH_TIMEOUT_MS"], { inFlight: 32, attempts: "Attempts per update before its request answers 503." }),
   MAX_BODY_BYTES: int({ default: 1_048_576, min: 1024, max: 10_485_760, description: "Largest request body; larger gets 413." }),
   MAX_CONNECTIONS: int({ default: 256, min: 1, max: 4096, description: "Open client connections at most; more are closed at once. Bounds memory with MAX_BODY_BYTES (see Fault tolerance)." }),
   REQUEST_TIMEOUT_MS: int({ default: 15_000, min: 1000, max: 300_000, description: "Time for a client to send a whole request; slower gets 408." }),
   SHUTDOWN_DELAY_MS: int({ default: 0, min: 0, max: 60_000, description: "After SIGTERM, keep serving this long with /readyz at 503 so load balancers stop routing first." }),
   SHUTDOWN_GRACE_MS: int({ default: 10_000, min: 0, max: 120_000, description: "After that, time to finish requests and flush pending updates before exit." }),
-  MEMORY_RELEASE_IDLE_S: MEMORY_RELEASE_VAR,
-  LOG_LEVEL: LOG_LEVEL_VAR,
-  NODE_OPTIONS: NODE_OPTIONS_VAR,
-  GLIBC_TUNABLES: GLIBC_TUNABLES_VAR,
+  ...PROCESS_VARS,
 };
 
 export type InventoryConfig = Parsed<typeof INVENTORY_ENV>;
 
 export function loadInventoryConfig(env: Env): InventoryConfig {
-  const config = parseEnv(INVENTORY_ENV, env);
-  packingFrom(config);
-  return config;
+  return parsePackingService(INVENTORY_ENV, env);
 }

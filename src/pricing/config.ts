@@ -1,10 +1,10 @@
 // Every environment variable the pricing service reads, in one table.
 
-import { int, parseEnv, str, url, type Env, type Parsed } from "../shared/config/parse.ts";
-import { GLIBC_TUNABLES_VAR, LOG_LEVEL_VAR, MEMORY_RELEASE_VAR, NODE_OPTIONS_VAR, QUEUE_NAME_ALLOWED, QUEUE_NAME_PATTERN, serviceEnv } from "../shared/config/shared-vars.ts";
+import { int, str, url, type Env, type Parsed } from "../shared/config/parse.ts";
+import { PROCESS_VARS, QUEUE_NAME_ALLOWED, QUEUE_NAME_PATTERN, serviceEnv } from "../shared/config/shared-vars.ts";
 import { MAX_VISIBILITY_TIMEOUT_S, MAX_WAIT_TIME_S } from "../shared/limits.ts";
 import { K8S, QUEUE_NAMES } from "../shared/names.ts";
-import { packingEnv, packingFrom } from "../shared/config/packing-vars.ts";
+import { packingEnv, parsePackingService, publisherLimitsEnv } from "../shared/config/packing-vars.ts";
 
 export const PRICING_ENV = {
   ...serviceEnv(K8S.pricing.port, "Port for /healthz, /readyz and /metrics"),
@@ -14,9 +14,11 @@ export const PRICING_ENV = {
   DLQ_NAME: str({ optional: true, pattern: QUEUE_NAME_PATTERN, allowed: QUEUE_NAME_ALLOWED, description: `DLQ name resolved with sqs:GetQueueUrl when DLQ_URL is unset; when both are unset, ${QUEUE_NAMES.inventoryDlq} (with .fifo when the queue is FIFO).` }),
   ...packingEnv("decisions"),
   EMIT_LINGER_MS: int({ default: 2, min: 0, max: 1000, description: "How long the oldest price decision waits for more to pack with before its message is sent." }),
-  EMIT_MAX_INFLIGHT_BATCHES: int({ default: 8, min: 1, max: 1024, description: "SendMessageBatch calls to the price queue in flight at once." }),
-  EMIT_ATTEMPTS: int({ default: 3, min: 1, max: 10, description: "Attempts per decision before its inventory message is retried (the SDK itself makes one attempt per call)." }),
-  EMIT_TIMEOUT_MS: int({ default: 5000, min: 100, max: 60_000, description: "Time limit of one SendMessageBatch call to the price queue." }),
+  ...publisherLimitsEnv(["EMIT_MAX_INFLIGHT_BATCHES", "EMIT_ATTEMPTS", "EMIT_TIMEOUT_MS"], {
+    inFlight: 8,
+    attempts: "Attempts per decision before its inventory message is retried (the SDK itself makes one attempt per call).",
+    to: "the price queue",
+  }),
   EMIT_DRAIN_MS: int({ default: 1000, min: 0, max: 60_000, description: "On stop, after the consumer is done, time to store decisions still pending." }),
   POLICY_FILE: str({ default: "/etc/pricing/policy.yaml", allowed: "a file path", description: "The YAML pricing policy (a ConfigMap in Kubernetes)." }),
   POLICY_RELOAD_MS: int({ default: 5000, min: 0, max: 3_600_000, description: "How often the policy file is checked for changes; 0 turns reloading off." }),
@@ -31,16 +33,11 @@ export const PRICING_ENV = {
   MAX_TRACKED_SKUS: int({ default: 100_000, min: 100, max: 10_000_000, description: "SKUs whose newest version and price are remembered (least recently used are forgotten)." }),
   SHUTDOWN_GRACE_MS: int({ default: 20_000, min: 0, max: 600_000, description: "After SIGTERM, time to finish messages in work; the rest are released (visibility 0)." }),
   RESTART_MARKER_DIR: str({ optional: true, allowed: "a writable directory path", description: "Where each start is recorded (the pod's emptyDir, /tmp in Kubernetes, which survives a container restart): a start that finds an earlier one sets pricing_container_restarted to 1 for 10 minutes, which the restart alarm reads. Unset: no record, the gauge stays 0." }),
-  MEMORY_RELEASE_IDLE_S: MEMORY_RELEASE_VAR,
-  LOG_LEVEL: LOG_LEVEL_VAR,
-  NODE_OPTIONS: NODE_OPTIONS_VAR,
-  GLIBC_TUNABLES: GLIBC_TUNABLES_VAR,
+  ...PROCESS_VARS,
 };
 
 export type PricingConfig = Parsed<typeof PRICING_ENV>;
 
 export function loadPricingConfig(env: Env): PricingConfig {
-  const config = parseEnv(PRICING_ENV, env);
-  packingFrom(config);
-  return config;
+  return parsePackingService(PRICING_ENV, env);
 }

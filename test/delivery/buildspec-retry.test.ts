@@ -5,23 +5,13 @@
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { parse } from "yaml";
-import { ROOT, type Obj } from "../helpers/manifests.ts";
+import { readBuildspec, SAMPLE_ENV, scratchDir } from "../helpers/buildspec.ts";
 
-const SAMPLE_ENV = {
-  ECR_INVENTORY_URI: "210987654321.dkr.ecr.eu-central-1.amazonaws.com/stockprice/inventory",
-  ECR_PRICING_URI: "210987654321.dkr.ecr.eu-central-1.amazonaws.com/stockprice/pricing",
-  AWS_REGION: "eu-central-1",
-  CODEBUILD_RESOLVED_SOURCE_VERSION: "89abcdef0123456789abcdef0123456789abcdef",
-};
-
-const spec = parse(readFileSync(join(ROOT, "buildspec.yml"), "utf8")) as Obj;
-const bin = mkdtempSync(join(tmpdir(), "buildspec-retry-"));
-after(() => rmSync(bin, { recursive: true, force: true }));
+const spec = readBuildspec("buildspec.yml");
+const bin = scratchDir("buildspec-retry-");
 
 // aws ecr describe-images succeeds for repositories listed in $IN_ECR.
 writeFileSync(join(bin, "aws"), '#!/bin/sh\nrepo=""\nwhile [ $# -gt 0 ]; do [ "$1" = "--repository-name" ] && repo="$2"; shift; done\ncase " $IN_ECR " in *" $repo "*) exit 0;; esac\necho "ImageNotFoundException" >&2\nexit 254\n');

@@ -4,55 +4,17 @@
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
-import { parse } from "yaml";
+import { describe, test } from "node:test";
 import { renderManifests, resolveOptions } from "../../scripts/render.ts";
 import { commitTag } from "../../scripts/render/options.ts";
 import { parsePolicy } from "../../src/pricing/policy.ts";
+import { CODEBUILD_PREFIX, CODEBUILD_VARIABLES, commands, PROJECT_VARIABLES, readBuildspec, renderArgv, SAMPLE_ENV, scratchDir } from "../helpers/buildspec.ts";
 import { clone, ROOT, SAMPLE_POLICY, type Obj } from "../helpers/manifests.ts";
 
-/** The CodeBuild project's variables (modules/pipeline sets exactly these). */
-export const PROJECT_VARIABLES = [
-  "AWS_ACCOUNT_ID", "ECR_INVENTORY_URI", "ECR_PRICING_URI", "INVENTORY_ROLE_ARN", "PRICING_ROLE_ARN",
-  "INVENTORY_QUEUE_URL", "PRICE_QUEUE_URL", "DEPLOY_ENV", "EKS_CLUSTER_NAME", "PRICING_CAPACITY", "PRICING_SCALING", "PRICING_POLICY",
-  "INGRESS_SCHEME", "INGRESS_CERTIFICATE_ARN",
-];
-/** What CodeBuild and the shell set on their own. */
-const CODEBUILD_VARIABLES = ["AWS_REGION", "AWS_DEFAULT_REGION", "HOME", "PATH"];
-const CODEBUILD_PREFIX = /^CODEBUILD_/;
-
-/** Sample values, as the project would set them. */
-export const SAMPLE_ENV: Record<string, string> = {
-  AWS_ACCOUNT_ID: "210987654321",
-  ECR_INVENTORY_URI: "210987654321.dkr.ecr.eu-central-1.amazonaws.com/stockprice-inventory",
-  ECR_PRICING_URI: "210987654321.dkr.ecr.eu-central-1.amazonaws.com/stockprice-pricing",
-  INVENTORY_ROLE_ARN: "arn:aws:iam::210987654321:role/stockprice-dev-inventory",
-  PRICING_ROLE_ARN: "arn:aws:iam::210987654321:role/stockprice-dev-pricing",
-  INVENTORY_QUEUE_URL: "https://sqs.eu-central-1.amazonaws.com/210987654321/inventory-update-queue",
-  PRICE_QUEUE_URL: "https://sqs.eu-central-1.amazonaws.com/210987654321/price-change-queue",
-  // buildspec.yml is dev's (build, test, push); prod promotes with buildspec-promote.yml.
-  DEPLOY_ENV: "dev",
-  EKS_CLUSTER_NAME: "stockprice-dev",
-  PRICING_CAPACITY: "spot",
-  PRICING_SCALING: "keda",
-  PRICING_POLICY: "live/dev/policy.yaml",
-  INGRESS_SCHEME: "internet-facing",
-  INGRESS_CERTIFICATE_ARN: "arn:aws:acm:eu-central-1:210987654321:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
-  AWS_REGION: "eu-central-1",
-  AWS_DEFAULT_REGION: "eu-central-1",
-  CODEBUILD_RESOLVED_SOURCE_VERSION: "89abcdef0123456789abcdef0123456789abcdef",
-};
-
-const spec = parse(readFileSync(join(ROOT, "buildspec.yml"), "utf8")) as Obj;
-const tmp = mkdtempSync(join(tmpdir(), "buildspec-test-"));
-after(() => rmSync(tmp, { recursive: true, force: true }));
-
-function commands(doc: Obj, phase: string): string[] {
-  return ((doc.phases?.[phase]?.commands ?? []) as unknown[]).map(String);
-}
+const spec = readBuildspec("buildspec.yml");
+const tmp = scratchDir("buildspec-test-");
 
 /** Shell variables a command line reads, and those it assigns. */
 export function shellVariables(script: string): { used: Set<string>; assigned: Set<string> } {
@@ -110,12 +72,6 @@ export function buildspecViolations(doc: Obj): string[] {
 }
 
 /** The render command with the sample variables expanded, as argv. */
-export function renderArgv(doc: Obj, env: Record<string, string>): string[] {
-  const cmd = Object.keys(doc.phases ?? {}).flatMap((p) => commands(doc, p)).find((c) => c.startsWith("npm run render -- "))!;
-  const expanded = cmd.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, v: string) => env[v] ?? "");
-  return [...expanded.slice("npm run render -- ".length).matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
-}
-
 describe("buildspec.yml", () => {
   test("has the phases, commands and guard, and only the provided variables", () => {
     assert.deepEqual(buildspecViolations(spec), []);

@@ -9,26 +9,16 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
-import { renderManifests, resolveOptions, UsageError, type K8sObject } from "../../scripts/render.ts";
+import { renderManifests, resolveOptions, type K8sObject } from "../../scripts/render.ts";
 import { INGRESS_FLAGS, loadBalancerName, PRIVATE_PATHS, TLS_POLICY } from "../../scripts/render/ingress.ts";
 import { isBootstrap, loadTemplates } from "../../scripts/render/manifests.ts";
 import { parseFile } from "../helpers/hcl.ts";
 import { ingressPaths, ingressViolations, matches } from "../helpers/ingress-checks.ts";
-import { baseOptions, clone, find, POLICY_FILE, ROOT, sampleIngress, variants, type Obj } from "../helpers/manifests.ts";
+import { baseOptions, clone, find, POLICY_FILE, ROOT, sampleIngress, usageError, variants, type Obj } from "../helpers/manifests.ts";
 
 const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
 const WAF = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/stockprice-prod-inventory/a1b2c3d4-e5f6-4789-8abc-def012345678";
 const BASE = ["--env", "dev", "--policy", POLICY_FILE];
-
-function usageError(argv: string[], env: Record<string, string> = {}): UsageError {
-  try {
-    resolveOptions([...BASE, ...argv], env, ROOT);
-  } catch (err) {
-    if (err instanceof UsageError) return err;
-    throw err;
-  }
-  assert.fail(`no error for ${argv.join(" ")}`);
-}
 
 describe("Ingress options", () => {
   test("no scheme: no Ingress, as for a local run", () => {
@@ -58,7 +48,7 @@ describe("Ingress options", () => {
   ];
   for (const [name, argv, env, flag, message] of bad) {
     test(`rejected: ${name}`, () => {
-      const err = usageError(argv, env);
+      const err = usageError([...BASE, ...argv], env, ROOT);
       assert.equal(err.flag, flag);
       assert.match(err.message, message);
     });

@@ -94,6 +94,17 @@ describe("the API tokens come from a Secret the manifests never contain", () => 
 
 describe("the pod rules catch broken input", () => {
   const objects = all.find((v) => v.name === "dev/spot")!.objects;
+  /** One test per case: the Deployment broken as the case says, and `check` reporting it. */
+  const breaks = (deployment: string, check: (d: Obj) => string[], list: Array<[string, (d: Obj) => void, RegExp]>) => {
+    for (const [name, breakIt, expected] of list) {
+      test(name, () => {
+        const d = clone(find(objects, "Deployment", deployment));
+        breakIt(d);
+        const found = check(d);
+        assert.ok(found.some((m) => expected.test(m)), `${expected} not in:\n${found.join("\n")}`);
+      });
+    }
+  };
   const cases: Array<[string, (d: Obj) => void, RegExp]> = [
     ["root user", (d) => (d.spec.template.spec.securityContext.runAsUser = 0), /runAsUser must be 65532/],
     ["runAsNonRoot missing", (d) => delete d.spec.template.spec.securityContext.runAsNonRoot, /runAsNonRoot must be true/],
@@ -112,14 +123,7 @@ describe("the pod rules catch broken input", () => {
     ["too much memory", (d) => (d.spec.template.spec.containers[0].resources.requests.memory = "512Mi"), /memory request 512Mi is above 256Mi/],
     ["too much cpu", (d) => (d.spec.template.spec.containers[0].resources.requests.cpu = "0.5"), /cpu request 0.5 is above 250m/],
   ];
-  for (const [name, breakIt, expected] of cases) {
-    test(name, () => {
-      const d = clone(find(objects, "Deployment", "inventory"));
-      breakIt(d);
-      const found = podViolations(d);
-      assert.ok(found.some((m) => expected.test(m)), `${expected} not in:\n${found.join("\n")}`);
-    });
-  }
+  breaks("inventory", podViolations, cases);
 
   const labelCases: Array<[string, (d: Obj) => void, RegExp]> = [
     ["selector not matching the template", (d) => (d.spec.selector.matchLabels["app.kubernetes.io/name"] = "inventry"), /does not match the pod template/],
@@ -127,12 +131,5 @@ describe("the pod rules catch broken input", () => {
     ["missing component label", (d) => delete d.spec.template.metadata.labels["app.kubernetes.io/component"], /lacks label app.kubernetes.io\/component/],
     ["version label not the image tag", (d) => (d.spec.template.spec.containers[0].image = d.spec.template.spec.containers[0].image.replace(/:[^:]+$/, ":abc1234")), /not the image tag abc1234/],
   ];
-  for (const [name, breakIt, expected] of labelCases) {
-    test(name, () => {
-      const d = clone(find(objects, "Deployment", "pricing"));
-      breakIt(d);
-      const found = labelViolations(d);
-      assert.ok(found.some((m) => expected.test(m)), `${expected} not in:\n${found.join("\n")}`);
-    });
-  }
+  breaks("pricing", labelViolations, labelCases);
 });

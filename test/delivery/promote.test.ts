@@ -5,18 +5,15 @@
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
-import { parse } from "yaml";
+import { describe, test } from "node:test";
 import { renderManifests, resolveOptions } from "../../scripts/render.ts";
-import { renderArgv, SAMPLE_ENV } from "./buildspec.test.ts";
+import { commands, readBuildspec, renderArgv, SAMPLE_ENV, scratchDir } from "../helpers/buildspec.ts";
 import { clone, ROOT, type Obj } from "../helpers/manifests.ts";
 
-const spec = parse(readFileSync(join(ROOT, "buildspec-promote.yml"), "utf8")) as Obj;
-const tmp = mkdtempSync(join(tmpdir(), "promote-test-"));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const spec = readBuildspec("buildspec-promote.yml");
+const tmp = scratchDir("promote-test-");
 
 const PROD_ENV: Record<string, string> = {
   ...SAMPLE_ENV,
@@ -28,8 +25,7 @@ const PROD_ENV: Record<string, string> = {
 };
 const DIGESTS: Record<string, string> = { "stockprice-inventory": `sha256:${"1".repeat(64)}`, "stockprice-pricing": `sha256:${"2".repeat(64)}` };
 
-const commands = (doc: Obj, phase: string) => ((doc.phases?.[phase]?.commands ?? []) as unknown[]).map(String);
-const BUILD_SPEC = parse(readFileSync(join(ROOT, "buildspec.yml"), "utf8")) as Obj;
+const BUILD_SPEC = readBuildspec("buildspec.yml");
 const BUILD_RENDER = Object.keys(BUILD_SPEC.phases ?? {}).flatMap((p) => commands(BUILD_SPEC, p)).find((c) => c.startsWith("npm run render -- "));
 
 /** Problems with the promotion buildspec; empty when it only promotes. */

@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { parseAllDocuments } from "yaml";
-import { ENVIRONMENTS, FLAGS, KIND_ORDER, renderManifests, resolveOptions, toYaml, UsageError, type K8sObject } from "../../scripts/render.ts";
+import { ENVIRONMENTS, FLAGS, KIND_ORDER, renderManifests, resolveOptions, toYaml, type K8sObject } from "../../scripts/render.ts";
 import { isBootstrap, loadTemplates, MANIFEST_DIR } from "../../scripts/render/manifests.ts";
 import { QUEUE_NAMES } from "../../src/shared/names.ts";
-import { baseOptions, find, POLICY_FILE, ROOT, SAMPLE_POLICY, variants } from "../helpers/manifests.ts";
+import { baseOptions, find, POLICY_FILE, ROOT, SAMPLE_POLICY, usageError, variants } from "../helpers/manifests.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "render-test-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,16 +22,6 @@ const brokenPolicy = join(dir, "broken.yaml");
 writeFileSync(brokenPolicy, "rules: [unclosed\n");
 
 const render = (args: string[], env: Record<string, string> = {}) => cli("render.ts", args, { cwd: dir, env });
-
-function usageError(argv: string[], env: Record<string, string> = {}): UsageError {
-  try {
-    resolveOptions(argv, env, dir);
-  } catch (err) {
-    if (err instanceof UsageError) return err;
-    throw err;
-  }
-  assert.fail(`no error for ${argv.join(" ")}`);
-}
 
 describe("options", () => {
   test("a local run needs only --env: placeholders shaped like the real values", () => {
@@ -120,7 +110,7 @@ describe("options", () => {
   ];
   for (const [name, argv, env, flag, message] of bad) {
     test(`rejected: ${name}`, () => {
-      const err = usageError(argv.includes("--policy") ? argv : [...argv, "--policy", policy], env);
+      const err = usageError(argv.includes("--policy") ? argv : [...argv, "--policy", policy], env, dir);
       assert.equal(err.flag, flag);
       assert.match(err.message, message);
       assert.ok(err.message.startsWith(flag), err.message);

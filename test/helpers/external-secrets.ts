@@ -9,105 +9,46 @@ import { Ajv } from "ajv";
 import type { K8sObject } from "../../scripts/render.ts";
 import type { Obj } from "./manifests.ts";
 
+/** An object with exactly these properties, the listed ones required. */
+const closed = (required: string[], properties: Record<string, unknown>) => ({ type: "object", required, additionalProperties: false, properties });
+
 const NAME = { type: "string", pattern: "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$" };
-const METADATA = {
-  type: "object",
-  required: ["name", "namespace"],
-  properties: { name: NAME, namespace: { const: "stockprice" }, labels: { type: "object", additionalProperties: { type: "string" } } },
-  additionalProperties: false,
-};
+const METADATA = closed(["name", "namespace"], { name: NAME, namespace: { const: "stockprice" }, labels: { type: "object", additionalProperties: { type: "string" } } });
 const DURATION = { type: "string", pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$" };
 
-const SECRET_STORE = {
-  type: "object",
-  required: ["apiVersion", "kind", "metadata", "spec"],
-  additionalProperties: false,
-  properties: {
-    apiVersion: { const: "external-secrets.io/v1" },
-    kind: { const: "SecretStore" },
-    metadata: METADATA,
-    spec: {
-      type: "object",
-      required: ["provider"],
-      additionalProperties: false,
-      properties: {
-        provider: {
-          type: "object",
-          required: ["aws"],
-          additionalProperties: false,
-          properties: {
-            aws: {
-              type: "object",
-              required: ["service", "region", "auth"],
-              additionalProperties: false,
-              properties: {
-                service: { enum: ["SecretsManager", "ParameterStore"] },
-                region: { type: "string", pattern: "^[a-z]{2}(-[a-z]+)+-\\d+$" },
-                auth: {
-                  type: "object",
-                  required: ["jwt"],
-                  additionalProperties: false,
-                  properties: {
-                    jwt: {
-                      type: "object",
-                      required: ["serviceAccountRef"],
-                      additionalProperties: false,
-                      properties: { serviceAccountRef: { type: "object", required: ["name"], additionalProperties: false, properties: { name: NAME } } },
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-  },
-};
+/** An external-secrets.io/v1 object of this kind and spec. */
+const resource = (kind: string, spec: unknown) =>
+  closed(["apiVersion", "kind", "metadata", "spec"], { apiVersion: { const: "external-secrets.io/v1" }, kind: { const: kind }, metadata: METADATA, spec });
 
-const EXTERNAL_SECRET = {
-  type: "object",
-  required: ["apiVersion", "kind", "metadata", "spec"],
-  additionalProperties: false,
-  properties: {
-    apiVersion: { const: "external-secrets.io/v1" },
-    kind: { const: "ExternalSecret" },
-    metadata: METADATA,
-    spec: {
-      type: "object",
-      required: ["secretStoreRef", "target", "data"],
-      additionalProperties: false,
-      properties: {
-        refreshInterval: DURATION,
-        secretStoreRef: {
-          type: "object",
-          required: ["name"],
-          additionalProperties: false,
-          properties: { kind: { enum: ["SecretStore", "ClusterSecretStore"] }, name: NAME },
-        },
-        target: {
-          type: "object",
-          required: ["name"],
-          additionalProperties: false,
-          properties: { name: NAME, creationPolicy: { enum: ["Owner", "Orphan", "Merge", "None"] }, deletionPolicy: { enum: ["Delete", "Merge", "Retain"] } },
-        },
-        data: {
-          type: "array",
-          minItems: 1,
-          items: {
-            type: "object",
-            required: ["secretKey", "remoteRef"],
-            additionalProperties: false,
-            properties: {
-              secretKey: { type: "string", pattern: "^[-._a-zA-Z0-9]+$" },
-              remoteRef: { type: "object", required: ["key"], additionalProperties: false, properties: { key: { type: "string", minLength: 1 }, property: { type: "string" }, version: { type: "string" } } },
-            },
-          },
-        },
-      },
+const SECRET_STORE = resource(
+  "SecretStore",
+  closed(["provider"], {
+    provider: closed(["aws"], {
+      aws: closed(["service", "region", "auth"], {
+        service: { enum: ["SecretsManager", "ParameterStore"] },
+        region: { type: "string", pattern: "^[a-z]{2}(-[a-z]+)+-\\d+$" },
+        auth: closed(["jwt"], { jwt: closed(["serviceAccountRef"], { serviceAccountRef: closed(["name"], { name: NAME }) }) }),
+      }),
+    }),
+  }),
+);
+
+const EXTERNAL_SECRET = resource(
+  "ExternalSecret",
+  closed(["secretStoreRef", "target", "data"], {
+    refreshInterval: DURATION,
+    secretStoreRef: closed(["name"], { kind: { enum: ["SecretStore", "ClusterSecretStore"] }, name: NAME }),
+    target: closed(["name"], { name: NAME, creationPolicy: { enum: ["Owner", "Orphan", "Merge", "None"] }, deletionPolicy: { enum: ["Delete", "Merge", "Retain"] } }),
+    data: {
+      type: "array",
+      minItems: 1,
+      items: closed(["secretKey", "remoteRef"], {
+        secretKey: { type: "string", pattern: "^[-._a-zA-Z0-9]+$" },
+        remoteRef: closed(["key"], { key: { type: "string", minLength: 1 }, property: { type: "string" }, version: { type: "string" } }),
+      }),
     },
-  },
-};
+  }),
+);
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 const validators = { SecretStore: ajv.compile(SECRET_STORE), ExternalSecret: ajv.compile(EXTERNAL_SECRET) };

@@ -3,7 +3,8 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { renderManifests, type K8sObject, type RenderOptions } from "../../scripts/render.ts";
+import assert from "node:assert/strict";
+import { renderManifests, resolveOptions, UsageError, type K8sObject, type RenderOptions } from "../../scripts/render.ts";
 import { DEPLOY_ENVS, PRICING_CAPACITIES, placeholders, PLACEHOLDER_ACCOUNT, PLACEHOLDER_REGION, ROOT } from "../../scripts/render/options.ts";
 import type { IngressOptions, IngressScheme } from "../../scripts/render/ingress.ts";
 
@@ -62,4 +63,15 @@ export function deployments(objects: readonly K8sObject[]): Obj[] {
 /** A deep copy to break on purpose. */
 export function clone<T>(value: T): T {
   return structuredClone(value);
+}
+
+/** The UsageError resolveOptions gives for these arguments; fails the test when there is none. */
+export function usageError(argv: string[], env: Record<string, string>, cwd: string): UsageError {
+  try {
+    resolveOptions(argv, env, cwd);
+  } catch (err) {
+    if (err instanceof UsageError) return err;
+    throw err;
+  }
+  assert.fail(`no error for ${argv.join(" ")}`);
 }

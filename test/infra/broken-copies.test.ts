@@ -16,6 +16,16 @@ function copy(): string {
   return dir;
 }
 
+/** Runs `check` against a fresh copy of the repository, removed afterwards. */
+async function withCopy(check: (dir: string) => unknown): Promise<void> {
+  const dir = copy();
+  try {
+    await check(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 
 /** Checks that need the terraform binary: skipped, never passed, without it. */
 const NEEDS_TERRAFORM = new Set(["an unformatted file"]);
@@ -27,9 +37,9 @@ const cases: Array<[string, (dir: string) => void, (dir: string) => Promise<unkn
   ["a variable without description", (d) => edit(join(d, "modules/ecr/variables.tf"), /  description = "Images kept[^\n]*\n/, ""), (d) => moduleProblems(d)],
   ["an output without description", (d) => edit(join(d, "modules/queue/outputs.tf"), /  description = "URL of inventory-update-dlq."\n/, ""), (d) => moduleProblems(d)],
   ["a dependency cycle", (d) => appendFileSync(join(d, "live/_envcommon/network.hcl"), '\ndependency "pipeline" {\n  config_path = "${get_terragrunt_dir()}/../pipeline"\n  mock_outputs = { pipeline_name = "x" }\n  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]\n}\n'), (d) => graphProblems(d)],
-  ["a dependency path that does not exist", (d) => edit(join(d, "live/_envcommon/alarms.hcl"), "/../queue", "/../queues"), (d) => graphProblems(d)],
-  ["a mock output the module does not declare", (d) => edit(join(d, "live/_envcommon/alarms.hcl"), "dlq_name             =", "dead_letter_name     ="), (d) => graphProblems(d)],
-  ["mocks allowed for apply", (d) => edit(join(d, "live/_envcommon/eks.hcl"), '["init", "validate", "plan"]', '["init", "validate", "plan", "apply"]'), (d) => graphProblems(d)],
+  ["a dependency path that does not exist", (d) => edit(join(d, "live/_envcommon/dependency/queue.hcl"), "/../queue", "/../queues"), (d) => graphProblems(d)],
+  ["a mock output the module does not declare", (d) => edit(join(d, "live/_envcommon/dependency/queue.hcl"), "dlq_name             =", "dead_letter_name     ="), (d) => graphProblems(d)],
+  ["mocks allowed for apply", (d) => edit(join(d, "live/_envcommon/dependency/network.hcl"), '["init", "validate", "plan"]', '["init", "validate", "plan", "apply"]'), (d) => graphProblems(d)],
   ["an input that is not a variable", (d) => edit(join(d, "live/prod/ecr/terragrunt.hcl"), "keep_images", "keep_image"), (d) => graphProblems(d)],
   ["a required variable not passed", (d) => edit(join(d, "live/_envcommon/network.hcl"), /  azs  = local.region.azs\n/, ""), (d) => graphProblems(d)],
   ["a wildcard action", (d) => edit(join(d, "modules/irsa/main.tf"), '"sqs:SendMessage", "sqs:GetQueueUrl"]\n    resources = [var.inventory_queue_arn]', '"sqs:*"]\n    resources = [var.inventory_queue_arn]'), (d) => wildcardGrants(d)],
@@ -52,46 +62,30 @@ for (const [name, breakIt, check] of cases) {
   });
 }
 
-test("check fails when the IRSA policy drops an action the code uses", async () => {
-  const dir = copy();
-  try {
+test("check fails when the IRSA policy drops an action the code uses", () =>
+  withCopy(async (dir) => {
     edit(join(dir, "modules/irsa/main.tf"), '"sqs:ChangeMessageVisibility", ', "");
     const granted = await irsaActions(dir);
     const used = await sqsActionsUsedBy(dir, "src/pricing.ts");
     assert.notDeepEqual([...granted.pricing].sort(), [...used].sort());
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("check fails when the code starts using a call the policy does not grant", async () => {
-  const dir = copy();
-  try {
+test("check fails when the code starts using a call the policy does not grant", () =>
+  withCopy(async (dir) => {
     appendFileSync(join(dir, "src/inventory/service.ts"), '\nimport { PurgeQueueCommand } from "@aws-sdk/client-sqs";\nexport const purge = () => new PurgeQueueCommand({ QueueUrl: "" });\n');
     const used = await sqsActionsUsedBy(dir, "src/inventory.ts");
     assert.ok(used.has("sqs:PurgeQueue"));
     assert.ok(!(await irsaActions(dir)).inventory.has("sqs:PurgeQueue"));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("check fails when KEDA's statement grants more than the scaler calls", async () => {
-  const dir = copy();
-  try {
+test("check fails when KEDA's statement grants more than the scaler calls", () =>
+  withCopy(async (dir) => {
     edit(join(dir, "modules/irsa/main.tf"), 'actions   = ["sqs:GetQueueAttributes"]', 'actions   = ["sqs:GetQueueAttributes", "sqs:ReceiveMessage"]');
     assert.notDeepEqual([...(await irsaActions(dir)).keda], ["sqs:GetQueueAttributes"]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("check fails when a queue is renamed in Terraform", async () => {
-  const dir = copy();
-  try {
+test("check fails when a queue is renamed in Terraform", () =>
+  withCopy(async (dir) => {
     edit(join(dir, "modules/queue/main.tf"), '"price-change-queue${local.suffix}"', '"price-changes${local.suffix}"');
     assert.notEqual((await queueNames(dir)).price, "price-change-queue");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));

@@ -1,6 +1,6 @@
 // The packing and SQS-client settings both services read the same way.
 
-import { bool, int } from "./parse.ts";
+import { bool, int, parseEnv, type Env, type Parsed, type Spec, type VarDef } from "./parse.ts";
 import { ConfigError } from "../errors.ts";
 import { BILLING_CHUNK_BYTES, MAX_BATCH_BYTES, MAX_MESSAGE_BYTES } from "../limits.ts";
 import type { PackingOptions } from "../packer.ts";
@@ -14,10 +14,34 @@ export function packingEnv(what: string) {
   };
 }
 
+/**
+ * A publisher's call limits under the names a service gives them: its
+ * SendMessageBatch calls in flight at once, the attempts per entry, and the
+ * time limit of one call. `to` names the queue where it is not the service's own.
+ */
+export function publisherLimitsEnv<const F extends string, const A extends string, const T extends string>(
+  [inFlight, attempts, timeout]: [F, A, T],
+  o: { inFlight: number; attempts: string; to?: string },
+): { [K in F | A | T]: VarDef<number> } {
+  const to = o.to ? ` to ${o.to}` : "";
+  return {
+    [inFlight]: int({ default: o.inFlight, min: 1, max: 1024, description: `SendMessageBatch calls${to} in flight at once.` }),
+    [attempts]: int({ default: 3, min: 1, max: 10, description: o.attempts }),
+    [timeout]: int({ default: 5000, min: 100, max: 60_000, description: `Time limit of one SendMessageBatch call${to}.` }),
+  } as { [K in F | A | T]: VarDef<number> };
+}
+
 /** The publisher's packing limits from the parsed settings; refuses a message larger than a batch. */
 export function packingFrom(c: { MAX_MESSAGE_BYTES: number; MAX_UPDATES_PER_MESSAGE: number; MAX_BATCH_BYTES: number }): PackingOptions {
   if (c.MAX_MESSAGE_BYTES > c.MAX_BATCH_BYTES) {
     throw new ConfigError("MAX_MESSAGE_BYTES", `must not exceed MAX_BATCH_BYTES (${c.MAX_BATCH_BYTES}), got ${c.MAX_MESSAGE_BYTES}`);
   }
   return { maxMessageBytes: c.MAX_MESSAGE_BYTES, maxEventsPerMessage: c.MAX_UPDATES_PER_MESSAGE, maxBatchBytes: c.MAX_BATCH_BYTES };
+}
+
+/** A service's table parsed, with the packing limits checked against each other. */
+export function parsePackingService<S extends Spec & ReturnType<typeof packingEnv>>(spec: S, env: Env): Parsed<S> {
+  const config = parseEnv(spec, env);
+  packingFrom(config as Parsed<ReturnType<typeof packingEnv>>);
+  return config;
 }

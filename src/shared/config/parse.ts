@@ -17,7 +17,7 @@ interface VarDoc {
   required: boolean;
 }
 
-interface VarDef<T> {
+export interface VarDef<T> {
   readonly doc: VarDoc;
   parse(raw: string | undefined, name: string): T;
 }

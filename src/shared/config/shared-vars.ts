@@ -33,7 +33,7 @@ export const HEAP_FLAGS = ["--max-old-space-size=128", "--max-semi-space-size=16
 export const HEAP_NODE_OPTIONS = HEAP_FLAGS.join(" ");
 
 // Read by Node itself, listed so that the manifests may set it.
-export const NODE_OPTIONS_VAR = str({
+const NODE_OPTIONS_VAR = str({
   optional: true,
   allowed: "Node.js options",
   description: `Read by Node, not the service. The Deployment caps the V8 heap (${HEAP_NODE_OPTIONS}): by default Node sizes it close to the pod's whole memory limit and lets the young generation grow to 128 MiB.`,
@@ -50,18 +50,26 @@ export const NODE_OPTIONS_VAR = str({
 export const MALLOC_TUNABLES = "glibc.malloc.mmap_threshold=131072";
 
 // Read by the C library, listed so that the manifests may set it.
-export const GLIBC_TUNABLES_VAR = str({
+const GLIBC_TUNABLES_VAR = str({
   optional: true,
   allowed: "glibc tunables",
   description: `Read by the C library, not the service. The Deployment sets ${MALLOC_TUNABLES}, so that large buffers are unmapped when freed instead of staying in a fragmented heap (see Memory bound).`,
 });
 
 /** The check window of src/shared/memory.ts. */
-export const MEMORY_RELEASE_VAR = int({
+const MEMORY_RELEASE_VAR = int({
   default: 5,
   min: 0,
   max: 3600,
   description: `After a burst, once the event loop has been under ${IDLE_UTILIZATION * 100}% busy for this many seconds and RSS grew ${RELEASE_GROWTH_BYTES / 1048576} MiB or more, run one full GC so that V8 returns the pages it kept (logged as memory.released); 0 turns it off.`,
 });
 
-export const LOG_LEVEL_VAR = oneOf({ values: LEVELS, default: "info", description: "Least severe level logged." });
+const LOG_LEVEL_VAR = oneOf({ values: LEVELS, default: "info", description: "Least severe level logged." });
+
+/** The variables each service's table ends with: memory release, log level, and what Node and glibc read themselves. */
+export const PROCESS_VARS = {
+  MEMORY_RELEASE_IDLE_S: MEMORY_RELEASE_VAR,
+  LOG_LEVEL: LOG_LEVEL_VAR,
+  NODE_OPTIONS: NODE_OPTIONS_VAR,
+  GLIBC_TUNABLES: GLIBC_TUNABLES_VAR,
+};

@@ -2,10 +2,6 @@ locals {
   env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
 }
 
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//alarms"
-}
-
 inputs = {
   name_prefix       = local.env.name
   environment       = local.env.env

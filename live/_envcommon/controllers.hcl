@@ -3,10 +3,6 @@ locals {
   env    = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
 }
 
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//controllers-release"
-}
-
 dependency "autoscaler" {
   config_path = "${get_terragrunt_dir()}/../autoscaler"
 

@@ -6,10 +6,6 @@ locals {
   env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
 }
 
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//edge"
-}
-
 inputs = {
   name_prefix = local.env.name
   # The name the render step gives the Ingress's ALB (scripts/render/ingress.ts).

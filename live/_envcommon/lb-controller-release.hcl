@@ -10,10 +10,6 @@ locals {
   region = read_terragrunt_config(find_in_parent_folders("region.hcl")).locals
 }
 
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//lb-controller-release"
-}
-
 # The module states a lower bound; the live layer pins the exact version.
 generate "helm_versions" {
   path      = "versions_helm_override.tf"

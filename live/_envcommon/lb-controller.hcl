@@ -5,10 +5,6 @@ locals {
   env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
 }
 
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//lb-controller"
-}
-
 inputs = {
   name_prefix        = local.env.name
   cluster_name       = dependency.eks.outputs.cluster_name

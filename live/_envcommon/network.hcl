@@ -3,10 +3,6 @@ locals {
   region = read_terragrunt_config(find_in_parent_folders("region.hcl")).locals
 }
 
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//network"
-}
-
 inputs = {
   name = local.env.name
   azs  = local.region.azs

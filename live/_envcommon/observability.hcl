@@ -2,10 +2,6 @@ locals {
   env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
 }
 
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//observability"
-}
-
 dependency "alarms" {
   config_path = "${get_terragrunt_dir()}/../alarms"
 
@@ -24,25 +20,4 @@ inputs = {
   price_queue_name  = dependency.queue.outputs.price_queue_name
   oidc_provider_arn = dependency.eks.outputs.oidc_provider_arn
   oidc_issuer_url   = dependency.eks.outputs.oidc_issuer_url
-}
-
-# prevent_destroy where env.hcl asks (prod): the services' and the collector's log groups.
-# docs/deploy-aws.md, "Deletion protection".
-generate "prevent_destroy" {
-  path      = "prevent_destroy_override.tf"
-  if_exists = "overwrite_terragrunt"
-  disable   = !local.env.prevent_destroy
-  contents  = <<EOF
-resource "aws_cloudwatch_log_group" "service" {
-  lifecycle {
-    prevent_destroy = true
-  }
-}
-
-resource "aws_cloudwatch_log_group" "metrics" {
-  lifecycle {
-    prevent_destroy = true
-  }
-}
-EOF
 }

@@ -2,10 +2,6 @@ locals {
   env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
 }
 
-terraform {
-  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules//pipeline"
-}
-
 dependency "ecr" {
   config_path = "${get_terragrunt_dir()}/../ecr"
 
@@ -49,25 +45,4 @@ inputs = {
   ingress                  = merge(local.env.ingress, { waf_acl_arn = dependency.edge.outputs.web_acl_arn })
   # Prod deploys the digests dev built (buildspec-promote.yml).
   promote_from_digests = local.env.promote_from_digests
-}
-
-# prevent_destroy where env.hcl asks (prod): the CodeBuild and CodePipeline log groups.
-# docs/deploy-aws.md, "Deletion protection".
-generate "prevent_destroy" {
-  path      = "prevent_destroy_override.tf"
-  if_exists = "overwrite_terragrunt"
-  disable   = !local.env.prevent_destroy
-  contents  = <<EOF
-resource "aws_cloudwatch_log_group" "build" {
-  lifecycle {
-    prevent_destroy = true
-  }
-}
-
-resource "aws_cloudwatch_log_group" "deploy" {
-  lifecycle {
-    prevent_destroy = true
-  }
-}
-EOF
 }

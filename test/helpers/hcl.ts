@@ -5,6 +5,7 @@
 import { parse } from "@cdktf/hcl2json";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { evaluate, Undefined } from "./hcl-eval.ts";
 
 export type Hcl = Record<string, any>;
 
@@ -66,6 +67,51 @@ export interface Unit {
   inputs: Record<string, unknown>;
 }
 
+function findUp(start: string, name: string): string {
+  for (let dir = dirname(start); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, name))) return join(dir, name);
+    if (dirname(dir) === dir) throw new Error(`find_in_parent_folders("${name}"): not found above ${start}`);
+  }
+}
+
+const READ_CONFIG = /^\$\{read_terragrunt_config\(find_in_parent_folders\("([^"]+)"\)\)\.locals\}$/;
+
+/**
+ * The locals a unit sees from these parsed files, evaluated:
+ * read_terragrunt_config(find_in_parent_folders("x.hcl")).locals is read as
+ * written, every other local is evaluated once the locals it names are.
+ */
+export async function unitLocals(files: Hcl[], unitDir: string, liveDir: string): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  const pending = new Map<string, unknown>();
+  for (const f of files) {
+    for (const block of (f.locals ?? []) as Hcl[]) {
+      for (const [k, v] of Object.entries(block)) {
+        const m = typeof v === "string" ? READ_CONFIG.exec(v) : null;
+        if (m) out[k] = Object.assign({}, ...(((await parseFile(findUp(join(unitDir, "terragrunt.hcl"), m[1]))).locals ?? []) as Hcl[]));
+        else pending.set(k, v);
+      }
+    }
+  }
+  // hcl2json sorts the keys: evaluate in rounds until every local is known.
+  while (pending.size > 0) {
+    let progressed = false;
+    let last: Error | undefined;
+    for (const [k, v] of pending) {
+      try {
+        out[k] = evaluate(v, { local: out, terragruntDir: unitDir, liveDir });
+        pending.delete(k);
+        progressed = true;
+      } catch (err) {
+        if (!(err instanceof Undefined)) throw err;
+        last = err;
+      }
+    }
+    if (!progressed) throw last!;
+  }
+  return out;
+}
+
 function resolveTg(expr: string, unitDir: string, liveDir: string): string {
   return expr
     .replace('${dirname(find_in_parent_folders("root.hcl"))}', liveDir)
@@ -87,8 +133,8 @@ export async function readUnits(root: string): Promise<Unit[]> {
       if (path.includes("find_in_parent_folders")) continue; // the root include
       parts.unshift(await parseFile(path));
     }
-    const source = parts.map((p) => p.terraform?.[0]?.source).find(Boolean) as string | undefined;
-    const module = source ? relative(join(root, "modules"), resolve(resolveTg(source, dir, liveDir))) : "";
+    const source = [...parts, rootHcl].map((p) => p.terraform?.[0]?.source).find(Boolean) as string | undefined;
+    const module = source ? relative(join(root, "modules"), resolve(String(evaluate(resolveTg(source, dir, liveDir), { local: await unitLocals([rootHcl], dir, liveDir) })))) : "";
     const dependencies: Unit["dependencies"] = [];
     for (const p of parts) {
       for (const [name, bodies] of Object.entries((p.dependency ?? {}) as Record<string, Hcl[]>)) {

@@ -6,8 +6,8 @@
 
 import { freePort, startChild } from "../scripts/lib/process.ts";
 import { VARIANT_BUNDLE } from "./build.ts";
-import { BUNDLES, serviceEnv } from "../scripts/lib/stack.ts";
-import { cpuUs, drained, fmt, load, median, startStub, TOKEN, total } from "./measure.ts";
+import { BUNDLES } from "../scripts/lib/stack.ts";
+import { benchEnv, cpuUs, drained, fmt, load, median, startStub, TOKEN, total } from "./measure.ts";
 import type { Settings } from "./rounds.ts";
 
 /** The settings measured: the shipped default (linger 5) is the end-to-end figure of the targets. */
@@ -40,10 +40,10 @@ export interface EndToEndRun {
 export async function endToEnd(s: Settings, lingerMs = 5, pollers = 2): Promise<EndToEndRun> {
   const stub = await startStub(s.kind, s.latencyMs);
   const port = await freePort();
-  const inventory = startChild([BUNDLES.inventory], serviceEnv("inventory", { endpoint: stub.url, queues: stub.queues, token: TOKEN, port }, { BATCH_LINGER_MS: String(lingerMs) }));
+  const inventory = startChild([BUNDLES.inventory], benchEnv("inventory", { endpoint: stub.url, queues: stub.queues, token: TOKEN, port }, { BATCH_LINGER_MS: String(lingerMs) }));
   // Pricing through the bench entry with the SDK's handler: the same code as
   // dist/pricing.mjs, with the consumer's production long poll passed explicitly.
-  const pricing = startChild([VARIANT_BUNDLE], serviceEnv("pricing", { endpoint: stub.url, queues: stub.queues, port: await freePort() }, { SERVICE: "pricing", HANDLER: "default", POLLERS: String(pollers), DLQ_URL: stub.queues.dlqUrl }));
+  const pricing = startChild([VARIANT_BUNDLE], benchEnv("pricing", { endpoint: stub.url, queues: stub.queues, port: await freePort() }, { SERVICE: "pricing", HANDLER: "default", POLLERS: String(pollers), DLQ_URL: stub.queues.dlqUrl }));
   try {
     await inventory.waitFor(/inventory\.ready/);
     await pricing.waitFor(/pricing\.ready/);

@@ -17,8 +17,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { freePort, startChild } from "../scripts/lib/process.ts";
-import { serviceEnv } from "../scripts/lib/stack.ts";
-import { cpuUs, load, ROOT, startStub, TOKEN } from "./measure.ts";
+import { benchEnv, cpuUs, load, ROOT, startStub, TOKEN } from "./measure.ts";
 
 interface Frame { functionName: string; url: string; lineNumber: number }
 interface Node { id: number; callFrame: Frame; children?: number[] }
@@ -103,7 +102,7 @@ export async function profileInventory(durationS: number, env: Record<string, st
   const dir = keep ?? mkdtempSync(join(tmpdir(), "inventory-prof-"));
   const stub = await startStub("stub", 0);
   const port = await freePort();
-  const server = startChild(["--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-interval", "200", entry], serviceEnv("inventory", { endpoint: stub.url, queues: stub.queues, token: TOKEN, port }, env));
+  const server = startChild(["--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-interval", "200", entry], benchEnv("inventory", { endpoint: stub.url, queues: stub.queues, token: TOKEN, port }, env));
   try {
     await server.waitFor(/inventory\.ready/, 15_000);
     await sleep(300);

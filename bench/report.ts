@@ -166,7 +166,7 @@ export function markdown(r: Results): string {
   return [
     `# Benchmark results`,
     ``,
-    `Measured ${r.date} on ${r.machine} against ${r.sqs}; ${r.rounds} interleaved rounds, fresh processes each; ${r.loadAverage ? `load average ${r.loadAverage.map((x) => fmt(x, 1)).join(" at the start, ")} at the end` : "load average not recorded"}. Figures are medians; "a (b-c)" is the median and the range of the per-round values or ratios. Billed requests count as SQS bills them: every 64 KiB of a call's message payload is one request (empty receives count 1).`,
+    `Measured ${r.date} on ${r.machine} against ${r.sqs}; ${r.rounds} interleaved rounds, fresh processes each, every one with the Deployments' NODE_OPTIONS and GLIBC_TUNABLES; ${r.loadAverage ? `load average ${r.loadAverage.map((x) => fmt(x, 1)).join(" at the start, ")} at the end` : "load average not recorded"}. Figures are medians; "a (b-c)" is the median and the range of the per-round values or ratios. Billed requests count as SQS bills them: every 64 KiB of a call's message payload is one request (empty receives count 1).`,
     ``,
     `## Inventory (64 connections, one update per request, ${r.durationS} s per run)`,
     ``,

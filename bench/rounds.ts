@@ -9,8 +9,7 @@ import { BATCH_ATTRIBUTES, batchBody, inventoryUpdatedEvent } from "../src/share
 import { BILLING_CHUNK_BYTES, messageBytes } from "../src/shared/limits.ts";
 import { freePort, rssMb, startChild } from "../scripts/lib/process.ts";
 import { VARIANT_BUNDLE } from "./build.ts";
-import { serviceEnv } from "../scripts/lib/stack.ts";
-import { cpuUs, drained, load, ROOT, startStub, TOKEN, total } from "./measure.ts";
+import { benchEnv, cpuUs, drained, load, ROOT, startStub, TOKEN, total } from "./measure.ts";
 
 export interface Settings { kind: "stub" | "fauxqs"; latencyMs: number; durationS: number; updates: number }
 
@@ -34,7 +33,7 @@ export async function inventoryRound(s: Settings, variant: InventoryVariant): Pr
   const stub = await startStub(s.kind, s.latencyMs);
   const port = await freePort();
   const v = INVENTORY_VARIANTS[variant];
-  const server = startChild([...v.args], serviceEnv("inventory", { endpoint: stub.url, queues: stub.queues, token: TOKEN, port }, v.env));
+  const server = startChild([...v.args], benchEnv("inventory", { endpoint: stub.url, queues: stub.queues, token: TOKEN, port }, v.env));
   try {
     await server.waitFor(/inventory\.(ready|listening)/, 15_000);
     await sleep(300);
@@ -90,7 +89,7 @@ export function updateBodies(n: number, packed: boolean): string[] {
 export async function pricingRound(s: Settings, variant: PricingVariant): Promise<PricingRun> {
   const stub = await startStub(s.kind, s.latencyMs);
   const v = PRICING_VARIANTS[variant];
-  const consumer = startChild([...v.args], serviceEnv("pricing", { endpoint: stub.url, queues: stub.queues, port: await freePort(), logLevel: "warn" }, { DLQ_URL: stub.queues.dlqUrl, ...v.env }));
+  const consumer = startChild([...v.args], benchEnv("pricing", { endpoint: stub.url, queues: stub.queues, port: await freePort(), logLevel: "warn" }, { DLQ_URL: stub.queues.dlqUrl, ...v.env }));
   try {
     // Ready once it polls (it logs at warn only, like the library variants).
     for (let i = 0; i < 1500 && !(await stub.stats()).counts.ReceiveMessage; i++) await sleep(10);
@@ -139,7 +138,7 @@ export async function coldStart(s: Settings, variant: keyof typeof COLD_VARIANTS
   const stub = await startStub(s.kind, s.latencyMs);
   const port = await freePort();
   const v = COLD_VARIANTS[variant];
-  const env = serviceEnv("inventory", { endpoint: stub.url, queues: stub.queues, token: TOKEN, port, logLevel: "warn" }, v.env);
+  const env = benchEnv("inventory", { endpoint: stub.url, queues: stub.queues, token: TOKEN, port, logLevel: "warn" }, v.env);
   const spawnedAt = Date.now();
   const t0 = performance.now();
   const child = group

@@ -184,7 +184,7 @@ export async function alarmProblems(root: string): Promise<string[]> {
   if (threshold !== 50) problems.push(`threshold ${threshold}, want 50 by default`);
   const periods = field("evaluation_periods") === "${var.backlog_minutes}" ? v.backlog_minutes?.default : field("evaluation_periods");
   if (Number(field("period")) * Number(periods) !== 300) problems.push(`period ${field("period")} x ${periods} is not 5 minutes`);
-  const topic = "${aws_sns_topic.this.arn}";
+  const topic = '${aws_sns_topic.this["alerts"].arn}';
   if (JSON.stringify(r.alarm_actions) !== JSON.stringify([topic])) problems.push("alarm_actions not the SNS topic");
   if (JSON.stringify(r.ok_actions) !== JSON.stringify([topic])) problems.push("ok_actions not the SNS topic");
   if (r.dimensions?.QueueName !== "${each.value.queue_name}" || a.queue_name !== "${var.queue_name}") problems.push("not on the inventory queue");

@@ -53,8 +53,8 @@ const cases: BrokenPlan[] = [
   {
     name: "pager subscriptions not all taken from the variable",
     module: "alarms",
-    breakIt: (d) => edit(join(d, "subscriptions.tf"), " => s }", ' => s if s.protocol == "https" }'),
-    tests: { "subscriptions.tftest.hcl": ["one subscription per entry of pager_subscriptions"] },
+    breakIt: (d) => edit(join(d, "subscriptions.tf"), "in var.pager_subscriptions : \"${s.protocol}:${s.endpoint}\" => s }", 'in var.pager_subscriptions : "${s.protocol}:${s.endpoint}" => s if s.protocol == "https" }'),
+    tests: { "routing.tftest.hcl": ["one subscription per entry of pager_subscriptions"] },
   },
   {
     name: "a log group without retention",

@@ -48,7 +48,7 @@ const cases: BrokenPlan[] = [
       edit(join(d, "logging.tf"), "  retention_in_days = var.log_retention_days\n", "");
       edit(join(d, "logging.tf"), '      "logs:PutLogEvents",\n', "");
     },
-    tests: { "endpoint.tftest.hcl": ["the control-plane group must have a retention", "the pod execution role needs every action"] },
+    tests: { "access.tftest.hcl": ["the control-plane group must have a retention", "the pod execution role needs every action"] },
   },
   {
     name: "pager subscriptions not all taken from the variable",

@@ -16,7 +16,7 @@ resource "aws_budgets_budget" "monthly" {
     threshold                 = 80
     threshold_type            = "PERCENTAGE"
     notification_type         = "ACTUAL"
-    subscriber_sns_topic_arns = [aws_sns_topic.notices.arn]
+    subscriber_sns_topic_arns = [aws_sns_topic.this["notices"].arn]
   }
 
   # AWS forecasts the month will end above the amount.
@@ -25,10 +25,10 @@ resource "aws_budgets_budget" "monthly" {
     threshold                 = 100
     threshold_type            = "PERCENTAGE"
     notification_type         = "FORECASTED"
-    subscriber_sns_topic_arns = [aws_sns_topic.notices.arn]
+    subscriber_sns_topic_arns = [aws_sns_topic.this["notices"].arn]
   }
 
   tags = var.tags
 
-  depends_on = [aws_sns_topic_policy.notices]
+  depends_on = [aws_sns_topic_policy.this]
 }

@@ -32,9 +32,9 @@ data "aws_iam_policy_document" "topic_key" {
     }
   }
 
-  # EventBridge (a failed pipeline to this topic, scan findings to the
-  # notices topic) and AWS Budgets (notices) publish with the same key:
-  # pipeline-failures.tf, scan-findings.tf, budget.tf, notices.tf.
+  # EventBridge (a failed pipeline to the alerts topic, scan findings to
+  # the notices topic) and AWS Budgets (notices) publish with the same key:
+  # events.tf, budget.tf, topics.tf.
   statement {
     sid       = "EventsAndBudgetsPublish"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
@@ -62,63 +62,6 @@ resource "aws_kms_alias" "topic" {
 
   name          = "alias/${var.name_prefix}-alerts"
   target_key_id = aws_kms_key.topic[0].key_id
-}
-
-resource "aws_sns_topic" "this" {
-  name              = "${var.name_prefix}-alerts"
-  kms_master_key_id = var.kms_key_id == null ? aws_kms_key.topic[0].arn : var.kms_key_id
-  tags              = var.tags
-}
-
-data "aws_iam_policy_document" "topic" {
-  statement {
-    sid       = "CloudWatchAlarms"
-    actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.this.arn]
-
-    principals {
-      type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
-  }
-
-  # A failed pipeline or build pages (pipeline-failures.tf). Scan findings
-  # and the budget go to the notices topic (notices.tf).
-  statement {
-    sid       = "PipelineFailures"
-    actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.this.arn]
-
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.pipeline_failed.arn, aws_cloudwatch_event_rule.build_failed.arn]
-    }
-  }
-}
-
-resource "aws_sns_topic_policy" "this" {
-  arn    = aws_sns_topic.this.arn
-  policy = data.aws_iam_policy_document.topic.json
-}
-
-resource "aws_sns_topic_subscription" "this" {
-  for_each = { for s in var.subscriptions : "${s.protocol}:${s.endpoint}" => s }
-
-  topic_arn = aws_sns_topic.this.arn
-  protocol  = each.value.protocol
-  endpoint  = each.value.endpoint
 }
 
 resource "aws_cloudwatch_dashboard" "this" {

@@ -1,6 +1,6 @@
 output "topic_arn" {
   description = "ARN of the alerts topic, the one that pages: the alarms and a failed pipeline or build notify it."
-  value       = aws_sns_topic.this.arn
+  value       = aws_sns_topic.this["alerts"].arn
 }
 
 output "backlog_alarm_arn" {
@@ -20,7 +20,7 @@ output "topic_key_arn" {
 
 output "scan_findings_rule_arn" {
   description = "ARN of the EventBridge rule that sends HIGH and CRITICAL image scan findings to the notices topic."
-  value       = aws_cloudwatch_event_rule.scan_findings.arn
+  value       = aws_cloudwatch_event_rule.this["image-scan-findings"].arn
 }
 
 output "budget_name" {
@@ -30,10 +30,10 @@ output "budget_name" {
 
 output "notices_topic_arn" {
   description = "ARN of the notices topic, which never pages: image scan findings and the budget notify it."
-  value       = aws_sns_topic.notices.arn
+  value       = aws_sns_topic.this["notices"].arn
 }
 
 output "pipeline_failed_rule_arn" {
   description = "ARN of the EventBridge rule that pages (alerts topic) on a FAILED pipeline execution."
-  value       = aws_cloudwatch_event_rule.pipeline_failed.arn
+  value       = aws_cloudwatch_event_rule.this["pipeline-failed"].arn
 }

@@ -93,8 +93,8 @@ resource "aws_cloudwatch_metric_alarm" "sqs" {
   threshold           = each.value.threshold
   comparison_operator = each.value.comparison_operator
   treat_missing_data  = each.value.treat_missing_data
-  alarm_actions       = [aws_sns_topic.this.arn]
-  ok_actions          = [aws_sns_topic.this.arn]
+  alarm_actions       = [aws_sns_topic.this["alerts"].arn]
+  ok_actions          = [aws_sns_topic.this["alerts"].arn]
   tags                = var.tags
 }
 

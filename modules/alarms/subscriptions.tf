@@ -1,3 +1,22 @@
+# Who reads each topic. E-mail (or an HTTPS endpoint) for the on-call on the
+# alerts topic (subscriptions) and for the team on the notices topic
+# (notice_subscriptions).
+resource "aws_sns_topic_subscription" "this" {
+  for_each = { for s in var.subscriptions : "${s.protocol}:${s.endpoint}" => s }
+
+  topic_arn = aws_sns_topic.this["alerts"].arn
+  protocol  = each.value.protocol
+  endpoint  = each.value.endpoint
+}
+
+resource "aws_sns_topic_subscription" "notices" {
+  for_each = { for s in var.notice_subscriptions : "${s.protocol}:${s.endpoint}" => s }
+
+  topic_arn = aws_sns_topic.this["notices"].arn
+  protocol  = each.value.protocol
+  endpoint  = each.value.endpoint
+}
+
 # Paging beyond e-mail: every SNS protocol, from one variable. An incident
 # tool's HTTPS endpoint (PagerDuty, Opsgenie, incident.io), a chat
 # integration (AWS Chatbot / Amazon Q Developer in chat applications through
@@ -5,7 +24,7 @@
 resource "aws_sns_topic_subscription" "pager" {
   for_each = { for s in var.pager_subscriptions : "${s.protocol}:${s.endpoint}" => s }
 
-  topic_arn              = aws_sns_topic.this.arn
+  topic_arn              = aws_sns_topic.this["alerts"].arn
   protocol               = each.value.protocol
   endpoint               = each.value.endpoint
   raw_message_delivery   = each.value.raw_message_delivery

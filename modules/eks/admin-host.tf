@@ -44,26 +44,11 @@ data "aws_ssm_parameter" "admin_host_ami" {
   name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 }
 
-resource "aws_iam_role" "admin_host" {
-  count = var.admin_host ? 1 : 0
-
-  name               = "${var.cluster_name}-admin-host"
-  assume_role_policy = data.aws_iam_policy_document.assume["node"].json
-  tags               = var.tags
-}
-
-resource "aws_iam_role_policy_attachment" "admin_host" {
-  count = var.admin_host ? 1 : 0
-
-  role       = aws_iam_role.admin_host[0].name
-  policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
-}
-
 resource "aws_iam_instance_profile" "admin_host" {
   count = var.admin_host ? 1 : 0
 
   name = "${var.cluster_name}-admin-host"
-  role = aws_iam_role.admin_host[0].name
+  role = aws_iam_role.this["admin-host"].name
   tags = var.tags
 }
 

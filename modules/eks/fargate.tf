@@ -36,7 +36,7 @@ resource "aws_eks_fargate_profile" "this" {
 
   cluster_name           = aws_eks_cluster.this.name
   fargate_profile_name   = each.key
-  pod_execution_role_arn = aws_iam_role.fargate.arn
+  pod_execution_role_arn = aws_iam_role.this["fargate"].arn
   subnet_ids             = var.private_subnet_ids
 
   dynamic "selector" {

@@ -35,6 +35,6 @@ data "aws_iam_policy_document" "fargate_logs" {
 
 resource "aws_iam_role_policy" "fargate_logs" {
   name   = "fargate-logging"
-  role   = aws_iam_role.fargate.id
+  role   = aws_iam_role.this["fargate"].id
   policy = data.aws_iam_policy_document.fargate_logs.json
 }

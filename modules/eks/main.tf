@@ -1,30 +1,3 @@
-data "aws_iam_policy_document" "assume" {
-  for_each = {
-    cluster = "eks.amazonaws.com"
-    fargate = "eks-fargate-pods.amazonaws.com"
-    node    = "ec2.amazonaws.com"
-  }
-
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = [each.value]
-    }
-  }
-}
-
-resource "aws_iam_role" "cluster" {
-  name               = "${var.cluster_name}-cluster"
-  assume_role_policy = data.aws_iam_policy_document.assume["cluster"].json
-  tags               = var.tags
-}
-
-resource "aws_iam_role_policy_attachment" "cluster" {
-  role       = aws_iam_role.cluster.name
-  policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
-}
-
 locals {
   # The caller as an IAM role or user ARN: an assumed-role session
   # (arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION) names the role without
@@ -39,7 +12,7 @@ locals {
 resource "aws_eks_cluster" "this" {
   name                      = var.cluster_name
   version                   = var.cluster_version
-  role_arn                  = aws_iam_role.cluster.arn
+  role_arn                  = aws_iam_role.this["cluster"].arn
   enabled_cluster_log_types = var.cluster_log_types
 
   vpc_config {
@@ -61,7 +34,7 @@ resource "aws_eks_cluster" "this" {
   }
 
   tags       = var.tags
-  depends_on = [aws_iam_role_policy_attachment.cluster, aws_cloudwatch_log_group.cluster]
+  depends_on = [aws_iam_role_policy_attachment.this, aws_cloudwatch_log_group.cluster]
 
   lifecycle {
     precondition {
@@ -91,36 +64,6 @@ resource "aws_iam_openid_connect_provider" "this" {
   tags           = var.tags
 }
 
-resource "aws_iam_role" "fargate" {
-  name               = "${var.cluster_name}-fargate"
-  assume_role_policy = data.aws_iam_policy_document.assume["fargate"].json
-  tags               = var.tags
-}
-
-resource "aws_iam_role_policy_attachment" "fargate" {
-  role       = aws_iam_role.fargate.name
-  policy_arn = "arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy"
-}
-
-resource "aws_iam_role" "node" {
-  count = var.pricing_capacity == "spot" ? 1 : 0
-
-  name               = "${var.cluster_name}-pricing-node"
-  assume_role_policy = data.aws_iam_policy_document.assume["node"].json
-  tags               = var.tags
-}
-
-resource "aws_iam_role_policy_attachment" "node" {
-  for_each = var.pricing_capacity == "spot" ? toset([
-    "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-    "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
-    "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
-  ]) : toset([])
-
-  role       = aws_iam_role.node[0].name
-  policy_arn = each.value
-}
-
 # pricing_capacity = "spot": EC2 Spot capacity for the interruptible pricing
 # pods, several instance types, labelled and tainted so only pricing lands.
 resource "aws_eks_node_group" "pricing" {
@@ -128,7 +71,7 @@ resource "aws_eks_node_group" "pricing" {
 
   cluster_name    = aws_eks_cluster.this.name
   node_group_name = "pricing-spot"
-  node_role_arn   = aws_iam_role.node[0].arn
+  node_role_arn   = aws_iam_role.this["node"].arn
   subnet_ids      = var.private_subnet_ids
   capacity_type   = "SPOT"
   instance_types  = var.spot_instance_types
@@ -163,5 +106,5 @@ resource "aws_eks_node_group" "pricing" {
 
   tags = var.tags
   # The nodes need the CNI and kube-proxy add-ons to become Ready.
-  depends_on = [aws_iam_role_policy_attachment.node, aws_eks_addon.this["vpc-cni"], aws_eks_addon.this["kube-proxy"]]
+  depends_on = [aws_iam_role_policy_attachment.this, aws_eks_addon.this["vpc-cni"], aws_eks_addon.this["kube-proxy"]]
 }

@@ -50,5 +50,5 @@ output "control_plane_log_group_name" {
 
 output "fargate_role_arn" {
   description = "ARN of the Fargate pod execution role (it ships the Fargate pods' logs)."
-  value       = aws_iam_role.fargate.arn
+  value       = aws_iam_role.this["fargate"].arn
 }

@@ -6,7 +6,7 @@
 # policy attachments passed in by the caller.
 
 locals {
-  issuer = replace(var.oidc_issuer_url, "https://", "")
+  issuer = replace(var.oidc_provider.issuer_url, "https://", "")
 }
 
 data "aws_iam_policy_document" "trust" {
@@ -15,7 +15,7 @@ data "aws_iam_policy_document" "trust" {
 
     principals {
       type        = "Federated"
-      identifiers = [var.oidc_provider_arn]
+      identifiers = [var.oidc_provider.arn]
     }
 
     condition {

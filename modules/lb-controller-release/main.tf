@@ -1,17 +1,26 @@
 # Installs the AWS Load Balancer Controller with Helm at a pinned chart
 # version, on Fargate (the profile and the IRSA role come from
 # modules/lb-controller). The helm provider talks to the cluster with a token
-# from `aws eks get-token`, so the machine that applies needs the AWS CLI;
-# where it connects: connection.tf.
+# from `aws eks get-token`, so the machine that applies needs the AWS CLI.
 #
 # The local provider mirror holds only hashicorp/aws: this module is parsed
 # and graph-checked offline, but never planned there.
 
+# Where the provider connects: the eks unit's endpoint and CA, or
+# api_tunnel for prod's private endpoint (modules/cluster-connection).
+module "connection" {
+  source = "../cluster-connection"
+
+  cluster_endpoint = var.cluster_endpoint
+  cluster_ca_data  = var.cluster_ca_data
+  api_tunnel       = var.api_tunnel
+}
+
 provider "helm" {
   kubernetes = {
-    host                   = local.api_host
-    tls_server_name        = local.tls_server_name
-    cluster_ca_certificate = base64decode(var.cluster_ca_data)
+    host                   = module.connection.host
+    tls_server_name        = module.connection.tls_server_name
+    cluster_ca_certificate = module.connection.cluster_ca_certificate
     exec = {
       api_version = "client.authentication.k8s.io/v1beta1"
       command     = "aws"

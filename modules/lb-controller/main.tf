@@ -31,13 +31,12 @@ locals {
 module "role" {
   source = "../irsa-role"
 
-  name              = "${var.name_prefix}-lb-controller"
-  oidc_provider_arn = var.oidc_provider_arn
-  oidc_issuer_url   = var.oidc_issuer_url
-  namespace         = var.namespace
-  service_account   = var.service_account
-  policy_arns       = { this = aws_iam_policy.this.arn, network = aws_iam_policy.network.arn }
-  tags              = var.tags
+  name            = "${var.name_prefix}-lb-controller"
+  oidc_provider   = { arn = var.oidc_provider_arn, issuer_url = var.oidc_issuer_url }
+  namespace       = var.namespace
+  service_account = var.service_account
+  policy_arns     = { this = aws_iam_policy.this.arn, network = aws_iam_policy.network.arn }
+  tags            = var.tags
 }
 
 # The grants are split in two managed policies, each well under the 6,144
@@ -45,216 +44,190 @@ module "role" {
 # measured 5,803, 94 %): "network" for discovery, the service-linked role
 # and security groups, "this" for the load balancers, listeners and target
 # groups. test/infra/plan-checks/iam-sizes.ts keeps every policy under 90 %.
-data "aws_iam_policy_document" "network" {
-  statement {
-    sid       = "ElbServiceLinkedRole"
-    actions   = ["iam:CreateServiceLinkedRole"]
-    resources = ["*"]
-    condition {
-      test     = "StringEquals"
-      variable = "iam:AWSServiceName"
-      values   = ["elasticloadbalancing.amazonaws.com"]
-    }
+# Each statement: sid, actions, resources and the conditions it needs, in
+# the order the policy lists them.
+locals {
+  # What a call may do with the controller's cluster tag.
+  tag_condition = {
+    # The call puts the tag on what it creates.
+    created_tagged = { test = "Null", variable = "aws:RequestTag/${local.cluster_tag}", values = ["false"] }
+    # The call leaves the tag as it is.
+    tag_kept = { test = "Null", variable = "aws:RequestTag/${local.cluster_tag}", values = ["true"] }
+    # The resource carries the tag: the controller created it.
+    owned = { test = "Null", variable = "aws:ResourceTag/${local.cluster_tag}", values = ["false"] }
   }
 
-  statement {
-    sid = "Discover"
-    actions = [
-      "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones",
-      "ec2:DescribeInternetGateways", "ec2:DescribeVpcs", "ec2:DescribeVpcPeeringConnections",
-      "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeInstances",
-      "ec2:DescribeNetworkInterfaces", "ec2:DescribeTags", "ec2:GetCoipPoolUsage",
-      "ec2:DescribeCoipPools", "ec2:GetSecurityGroupsForVpc", "ec2:DescribeIpamPools",
-      "ec2:DescribeRouteTables",
-      "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes",
-      "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerCertificates",
-      "elasticloadbalancing:DescribeSSLPolicies", "elasticloadbalancing:DescribeRules",
-      "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes",
-      "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeTags",
-      "elasticloadbalancing:DescribeTrustStores", "elasticloadbalancing:DescribeListenerAttributes",
-      "elasticloadbalancing:DescribeCapacityReservation",
-      "acm:ListCertificates", "acm:DescribeCertificate",
-      "iam:ListServerCertificates", "iam:GetServerCertificate",
-      "wafv2:GetWebACL", "wafv2:GetWebACLForResource",
+  policies = {
+    network = [
+      {
+        sid        = "ElbServiceLinkedRole"
+        actions    = ["iam:CreateServiceLinkedRole"]
+        resources  = ["*"]
+        conditions = [{ test = "StringEquals", variable = "iam:AWSServiceName", values = ["elasticloadbalancing.amazonaws.com"] }]
+      },
+      {
+        sid = "Discover"
+        actions = [
+          "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones",
+          "ec2:DescribeInternetGateways", "ec2:DescribeVpcs", "ec2:DescribeVpcPeeringConnections",
+          "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeInstances",
+          "ec2:DescribeNetworkInterfaces", "ec2:DescribeTags", "ec2:GetCoipPoolUsage",
+          "ec2:DescribeCoipPools", "ec2:GetSecurityGroupsForVpc", "ec2:DescribeIpamPools",
+          "ec2:DescribeRouteTables",
+          "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes",
+          "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerCertificates",
+          "elasticloadbalancing:DescribeSSLPolicies", "elasticloadbalancing:DescribeRules",
+          "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes",
+          "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeTags",
+          "elasticloadbalancing:DescribeTrustStores", "elasticloadbalancing:DescribeListenerAttributes",
+          "elasticloadbalancing:DescribeCapacityReservation",
+          "acm:ListCertificates", "acm:DescribeCertificate",
+          "iam:ListServerCertificates", "iam:GetServerCertificate",
+          "wafv2:GetWebACL", "wafv2:GetWebACLForResource",
+        ]
+        resources = ["*"]
+      },
+      {
+        sid        = "IngressInClusterVpc"
+        actions    = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"]
+        resources  = [local.sg_arn]
+        conditions = [{ test = "ArnEquals", variable = "ec2:Vpc", values = [local.vpc] }]
+      },
+      {
+        sid       = "CreateSecurityGroup"
+        actions   = ["ec2:CreateSecurityGroup"]
+        resources = ["*"]
+      },
+      {
+        sid       = "TagNewSecurityGroup"
+        actions   = ["ec2:CreateTags"]
+        resources = [local.sg_arn]
+        conditions = [
+          { test = "StringEquals", variable = "ec2:CreateAction", values = ["CreateSecurityGroup"] },
+          local.tag_condition.created_tagged,
+        ]
+      },
+      {
+        sid        = "RetagOwnedSecurityGroup"
+        actions    = ["ec2:CreateTags", "ec2:DeleteTags"]
+        resources  = [local.sg_arn]
+        conditions = [local.tag_condition.tag_kept, local.tag_condition.owned]
+      },
+      {
+        sid        = "ManageOwnedSecurityGroup"
+        actions    = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"]
+        resources  = [local.sg_arn]
+        conditions = [local.tag_condition.owned]
+      },
     ]
-    resources = ["*"]
-  }
 
-  statement {
-    sid       = "IngressInClusterVpc"
-    actions   = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"]
-    resources = [local.sg_arn]
-    condition {
-      test     = "ArnEquals"
-      variable = "ec2:Vpc"
-      values   = [local.vpc]
-    }
-  }
-
-  statement {
-    sid       = "CreateSecurityGroup"
-    actions   = ["ec2:CreateSecurityGroup"]
-    resources = ["*"]
-  }
-
-  statement {
-    sid       = "TagNewSecurityGroup"
-    actions   = ["ec2:CreateTags"]
-    resources = [local.sg_arn]
-    condition {
-      test     = "StringEquals"
-      variable = "ec2:CreateAction"
-      values   = ["CreateSecurityGroup"]
-    }
-    condition {
-      test     = "Null"
-      variable = "aws:RequestTag/${local.cluster_tag}"
-      values   = ["false"]
-    }
-  }
-
-  statement {
-    sid       = "RetagOwnedSecurityGroup"
-    actions   = ["ec2:CreateTags", "ec2:DeleteTags"]
-    resources = [local.sg_arn]
-    condition {
-      test     = "Null"
-      variable = "aws:RequestTag/${local.cluster_tag}"
-      values   = ["true"]
-    }
-    condition {
-      test     = "Null"
-      variable = "aws:ResourceTag/${local.cluster_tag}"
-      values   = ["false"]
-    }
-  }
-
-  statement {
-    sid       = "ManageOwnedSecurityGroup"
-    actions   = ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"]
-    resources = [local.sg_arn]
-    condition {
-      test     = "Null"
-      variable = "aws:ResourceTag/${local.cluster_tag}"
-      values   = ["false"]
-    }
+    this = [
+      {
+        sid       = "WebAclAssociation"
+        actions   = ["wafv2:AssociateWebACL", "wafv2:DisassociateWebACL"]
+        resources = ["*"]
+      },
+      {
+        sid        = "CreateTaggedLoadBalancer"
+        actions    = ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"]
+        resources  = ["*"]
+        conditions = [local.tag_condition.created_tagged]
+      },
+      {
+        sid = "ListenersAndRules"
+        actions = [
+          "elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener",
+          "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule",
+        ]
+        resources = ["*"]
+      },
+      {
+        sid        = "RetagOwnedLoadBalancer"
+        actions    = ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"]
+        resources  = local.owned_lbs
+        conditions = [local.tag_condition.tag_kept, local.tag_condition.owned]
+      },
+      {
+        sid     = "TagListenersAndRules"
+        actions = ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"]
+        resources = [
+          "${local.elb}:listener/app/*/*/*", "${local.elb}:listener/net/*/*/*",
+          "${local.elb}:listener-rule/app/*/*/*", "${local.elb}:listener-rule/net/*/*/*",
+        ]
+      },
+      {
+        sid = "ModifyOwnedLoadBalancer"
+        actions = [
+          "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType",
+          "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets",
+          "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",
+          "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup",
+          "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:ModifyCapacityReservation",
+          "elasticloadbalancing:ModifyIpPools",
+        ]
+        resources  = ["*"]
+        conditions = [local.tag_condition.owned]
+      },
+      {
+        sid       = "TagOnCreate"
+        actions   = ["elasticloadbalancing:AddTags"]
+        resources = local.owned_lbs
+        conditions = [
+          { test = "StringEquals", variable = "elasticloadbalancing:CreateAction", values = ["CreateTargetGroup", "CreateLoadBalancer"] },
+          local.tag_condition.created_tagged,
+        ]
+      },
+      {
+        sid       = "RegisterPodIps"
+        actions   = ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"]
+        resources = ["${local.elb}:targetgroup/*/*"]
+      },
+      {
+        sid = "ListenerSettings"
+        actions = [
+          "elasticloadbalancing:SetWebAcl", "elasticloadbalancing:ModifyListener",
+          "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates",
+          "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities",
+        ]
+        resources = ["*"]
+      },
+    ]
   }
 }
 
 data "aws_iam_policy_document" "this" {
-  statement {
-    sid       = "WebAclAssociation"
-    actions   = ["wafv2:AssociateWebACL", "wafv2:DisassociateWebACL"]
-    resources = ["*"]
-  }
+  for_each = local.policies
 
-  statement {
-    sid       = "CreateTaggedLoadBalancer"
-    actions   = ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"]
-    resources = ["*"]
-    condition {
-      test     = "Null"
-      variable = "aws:RequestTag/${local.cluster_tag}"
-      values   = ["false"]
+  dynamic "statement" {
+    for_each = each.value
+    content {
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
+
+      dynamic "condition" {
+        for_each = try(statement.value.conditions, [])
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
+      }
     }
-  }
-
-  statement {
-    sid = "ListenersAndRules"
-    actions = [
-      "elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener",
-      "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule",
-    ]
-    resources = ["*"]
-  }
-
-  statement {
-    sid       = "RetagOwnedLoadBalancer"
-    actions   = ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"]
-    resources = local.owned_lbs
-    condition {
-      test     = "Null"
-      variable = "aws:RequestTag/${local.cluster_tag}"
-      values   = ["true"]
-    }
-    condition {
-      test     = "Null"
-      variable = "aws:ResourceTag/${local.cluster_tag}"
-      values   = ["false"]
-    }
-  }
-
-  statement {
-    sid     = "TagListenersAndRules"
-    actions = ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"]
-    resources = [
-      "${local.elb}:listener/app/*/*/*", "${local.elb}:listener/net/*/*/*",
-      "${local.elb}:listener-rule/app/*/*/*", "${local.elb}:listener-rule/net/*/*/*",
-    ]
-  }
-
-  statement {
-    sid = "ModifyOwnedLoadBalancer"
-    actions = [
-      "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType",
-      "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets",
-      "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",
-      "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup",
-      "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:ModifyCapacityReservation",
-      "elasticloadbalancing:ModifyIpPools",
-    ]
-    resources = ["*"]
-    condition {
-      test     = "Null"
-      variable = "aws:ResourceTag/${local.cluster_tag}"
-      values   = ["false"]
-    }
-  }
-
-  statement {
-    sid       = "TagOnCreate"
-    actions   = ["elasticloadbalancing:AddTags"]
-    resources = local.owned_lbs
-    condition {
-      test     = "StringEquals"
-      variable = "elasticloadbalancing:CreateAction"
-      values   = ["CreateTargetGroup", "CreateLoadBalancer"]
-    }
-    condition {
-      test     = "Null"
-      variable = "aws:RequestTag/${local.cluster_tag}"
-      values   = ["false"]
-    }
-  }
-
-  statement {
-    sid       = "RegisterPodIps"
-    actions   = ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"]
-    resources = ["${local.elb}:targetgroup/*/*"]
-  }
-
-  statement {
-    sid = "ListenerSettings"
-    actions = [
-      "elasticloadbalancing:SetWebAcl", "elasticloadbalancing:ModifyListener",
-      "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates",
-      "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities",
-    ]
-    resources = ["*"]
   }
 }
 
 resource "aws_iam_policy" "this" {
   name        = "${var.name_prefix}-lb-controller"
   description = "AWS Load Balancer Controller (ALB for the inventory Ingress)."
-  policy      = data.aws_iam_policy_document.this.json
+  policy      = data.aws_iam_policy_document.this["this"].json
   tags        = var.tags
 }
 
 resource "aws_iam_policy" "network" {
   name        = "${var.name_prefix}-lb-controller-network"
   description = "AWS Load Balancer Controller: discovery, service-linked role, security groups."
-  policy      = data.aws_iam_policy_document.network.json
+  policy      = data.aws_iam_policy_document.this["network"].json
   tags        = var.tags
 }
 

@@ -31,59 +31,90 @@ resource "aws_cloudwatch_log_group" "metrics" {
   tags              = var.tags
 }
 
-# Saved Logs Insights queries (CloudWatch > Logs Insights > Saved queries).
-# Field names are those of src/shared/log.ts (ts, level, msg, service) and
-# of the services' log calls; Fluent Bit sends each line unchanged, so every
-# JSON field can be filtered on by name.
-resource "aws_cloudwatch_query_definition" "price_decisions_for_sku" {
-  name            = "${var.name_prefix}/price decisions for one SKU"
-  log_group_names = [aws_cloudwatch_log_group.service["pricing"].name]
-  query_string    = <<-EOT
-    # Replace SKU-123 with the SKU in question.
-    fields @timestamp, msg, sku, version, quantity, previousPrice, price, currency, rule, updateId
-    | filter sku = "SKU-123"
-    | filter msg like /^price\./
-    | sort @timestamp desc
-    | limit 200
-  EOT
+# Saved Logs Insights queries (CloudWatch > Logs Insights > Saved queries),
+# one entry each: the name after "<name_prefix>/", the log group it reads
+# and the query. Field names are those of src/shared/log.ts (ts, level, msg,
+# service) and of the services' log calls; Fluent Bit sends each line
+# unchanged, so every JSON field can be filtered on by name.
+locals {
+  queries = {
+    price_decisions_for_sku = {
+      name      = "price decisions for one SKU"
+      log_group = aws_cloudwatch_log_group.service["pricing"].name
+      query     = <<-EOT
+        # Replace SKU-123 with the SKU in question.
+        fields @timestamp, msg, sku, version, quantity, previousPrice, price, currency, rule, updateId
+        | filter sku = "SKU-123"
+        | filter msg like /^price\./
+        | sort @timestamp desc
+        | limit 200
+      EOT
+    }
+    inventory_5xx = {
+      name      = "inventory 5xx answers"
+      log_group = aws_cloudwatch_log_group.service["inventory"].name
+      query     = <<-EOT
+        # 500 (request.failed) and 503 publish_failed (publish.partial_failure);
+        # counts of every 5xx per status are on the dashboard.
+        fields @timestamp, msg, requestId, code, failed, updates, err.name, err.code, err.message, @logStream
+        | filter msg in ["request.failed", "publish.partial_failure", "queue.resolve_failed"] or level = "error"
+        | sort @timestamp desc
+        | limit 200
+      EOT
+    }
+    poison_messages = {
+      name      = "poison messages"
+      log_group = aws_cloudwatch_log_group.service["pricing"].name
+      query     = <<-EOT
+        # Messages pricing cannot read; after maxReceiveCount receives SQS moves
+        # them to the DLQ. messageId finds the message there.
+        fields @timestamp, messageId, receiveCount, code, field, @logStream
+        | filter msg = "message.poison"
+        | sort @timestamp desc
+        | limit 200
+      EOT
+    }
+    slow_publishes = {
+      name      = "slow publishes"
+      log_group = aws_cloudwatch_log_group.metrics.name
+      query     = <<-EOT
+        # Per pod and minute: mean time from an update's request to SQS storing
+        # it (the inventory_publish_latency_seconds histogram, as EMF), slowest
+        # first. Change 0.25 (seconds) to taste.
+        fields @timestamp, PodName, inventory_publish_latency_seconds.Sum / inventory_publish_latency_seconds.Count as mean_s, inventory_publish_latency_seconds.Count as stored
+        | filter Service = "inventory" and stored > 0 and mean_s > 0.25
+        | sort mean_s desc
+        | limit 100
+      EOT
+    }
+  }
 }
 
-resource "aws_cloudwatch_query_definition" "inventory_5xx" {
-  name            = "${var.name_prefix}/inventory 5xx answers"
-  log_group_names = [aws_cloudwatch_log_group.service["inventory"].name]
-  query_string    = <<-EOT
-    # 500 (request.failed) and 503 publish_failed (publish.partial_failure);
-    # counts of every 5xx per status are on the dashboard.
-    fields @timestamp, msg, requestId, code, failed, updates, err.name, err.code, err.message, @logStream
-    | filter msg in ["request.failed", "publish.partial_failure", "queue.resolve_failed"] or level = "error"
-    | sort @timestamp desc
-    | limit 200
-  EOT
+resource "aws_cloudwatch_query_definition" "this" {
+  for_each = local.queries
+
+  name            = "${var.name_prefix}/${each.value.name}"
+  log_group_names = [each.value.log_group]
+  query_string    = each.value.query
 }
 
-resource "aws_cloudwatch_query_definition" "poison_messages" {
-  name            = "${var.name_prefix}/poison messages"
-  log_group_names = [aws_cloudwatch_log_group.service["pricing"].name]
-  query_string    = <<-EOT
-    # Messages pricing cannot read; after maxReceiveCount receives SQS moves
-    # them to the DLQ. messageId finds the message there.
-    fields @timestamp, messageId, receiveCount, code, field, @logStream
-    | filter msg = "message.poison"
-    | sort @timestamp desc
-    | limit 200
-  EOT
+# Addresses before the queries were one map.
+moved {
+  from = aws_cloudwatch_query_definition.price_decisions_for_sku
+  to   = aws_cloudwatch_query_definition.this["price_decisions_for_sku"]
 }
 
-resource "aws_cloudwatch_query_definition" "slow_publishes" {
-  name            = "${var.name_prefix}/slow publishes"
-  log_group_names = [aws_cloudwatch_log_group.metrics.name]
-  query_string    = <<-EOT
-    # Per pod and minute: mean time from an update's request to SQS storing
-    # it (the inventory_publish_latency_seconds histogram, as EMF), slowest
-    # first. Change 0.25 (seconds) to taste.
-    fields @timestamp, PodName, inventory_publish_latency_seconds.Sum / inventory_publish_latency_seconds.Count as mean_s, inventory_publish_latency_seconds.Count as stored
-    | filter Service = "inventory" and stored > 0 and mean_s > 0.25
-    | sort mean_s desc
-    | limit 100
-  EOT
+moved {
+  from = aws_cloudwatch_query_definition.inventory_5xx
+  to   = aws_cloudwatch_query_definition.this["inventory_5xx"]
+}
+
+moved {
+  from = aws_cloudwatch_query_definition.poison_messages
+  to   = aws_cloudwatch_query_definition.this["poison_messages"]
+}
+
+moved {
+  from = aws_cloudwatch_query_definition.slow_publishes
+  to   = aws_cloudwatch_query_definition.this["slow_publishes"]
 }

@@ -30,5 +30,5 @@ output "alarm_names" {
 
 output "query_names" {
   description = "Names of the saved Logs Insights queries."
-  value       = [for q in [aws_cloudwatch_query_definition.price_decisions_for_sku, aws_cloudwatch_query_definition.inventory_5xx, aws_cloudwatch_query_definition.poison_messages, aws_cloudwatch_query_definition.slow_publishes] : q.name]
+  value       = [for q in values(aws_cloudwatch_query_definition.this) : q.name]
 }

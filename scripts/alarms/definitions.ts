@@ -67,7 +67,7 @@ export interface AlarmDefinition {
 export interface AlarmModule {
   alarms: AlarmDefinition[];
   skipped: Array<{ resource: string; reason: string }>;
-  /** The SNS topic the alarms notify (the module's aws_sns_topic.this name). */
+  /** The SNS topic the alarms notify (the name of the module's aws_sns_topic.this["alerts"]). */
   topicName: string;
 }
 
@@ -77,6 +77,8 @@ class Unresolved extends Error {}
 
 /** Where the entry of a for_each map sits among the variables while its alarm is read. */
 const EACH = "\0each.value";
+/** Where the key of that entry (each.key) sits. */
+const EACH_KEY = "\0each.key";
 /** A for_each over a map of locals, e.g. "${{ for k, a in local.sqs_alarms : k => a if a.enabled }}". */
 const FOR_EACH_LOCAL = /^\$\{\{?\s*(?:for\s+\w+\s*,\s*\w+\s+in\s+)?local\.([A-Za-z0-9_]+)/;
 
@@ -88,6 +90,7 @@ function resolveExpr(value: unknown, vars: Record<string, unknown>): unknown {
   }
   if (typeof value !== "string" || !value.includes("${")) return value;
   const lookup = (expr: string): unknown => {
+    if (/^\s*each\.key\s*$/.test(expr) && vars[EACH_KEY] !== undefined) return vars[EACH_KEY];
     const each = /^\s*each\.value\.([A-Za-z0-9_-]+)\s*$/.exec(expr);
     if (each && vars[EACH] !== undefined) return resolveExpr((vars[EACH] as Record<string, unknown>)[each[1]], vars);
     const m = /^\s*var\.([A-Za-z0-9_-]+)\s*$/.exec(expr);
@@ -117,7 +120,9 @@ function finite(value: unknown, field: string): number {
   throw new Unresolved(`${field} ${JSON.stringify(value)} is not a number`);
 }
 
-const TOPIC_REF = "${aws_sns_topic.this.arn}";
+/** The module's topics are one for_each map; the alarms notify its "alerts" entry. */
+const TOPIC_KEY = "alerts";
+const TOPIC_REF = `\${aws_sns_topic.this["${TOPIC_KEY}"].arn}`;
 const notifies = (actions: unknown) => Array.isArray(actions) && actions.includes(TOPIC_REF);
 
 function toDefinition(resource: string, raw: Body, vars: Record<string, unknown>): AlarmDefinition {
@@ -186,7 +191,7 @@ export async function loadAlarmModule(dir = ALARMS_MODULE_DIR, inputs = LOCAL_AL
     const entries = locals[map];
     if (!entries || typeof entries !== "object") throw new Error(`${dir}: aws_cloudwatch_metric_alarm.${name} walks local.${map}, which is not a map of the module`);
     for (const [key, entry] of Object.entries(entries as Record<string, Body>)) {
-      const context = { ...vars, [EACH]: entry };
+      const context = { ...vars, [EACH]: entry, [EACH_KEY]: key };
       let enabled: unknown = true;
       try {
         enabled = resolveExpr(entry.enabled ?? true, context);
@@ -198,5 +203,5 @@ export async function loadAlarmModule(dir = ALARMS_MODULE_DIR, inputs = LOCAL_AL
     }
   }
   if (!topicBody) throw new Error(`${dir}: no aws_sns_topic "this" for the alarms to notify`);
-  return { alarms, skipped, topicName: String(resolveExpr(topicBody.name, vars)) };
+  return { alarms, skipped, topicName: String(resolveExpr(topicBody.name, { ...vars, [EACH_KEY]: TOPIC_KEY })) };
 }

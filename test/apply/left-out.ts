@@ -29,11 +29,9 @@ export const LEFT_OUT: Record<string, LeftOut[]> = {
     { resource: "aws_eks_access_policy_association.admin", api: "eks:AssociateAccessPolicy", why: NO_ROUTE("/clusters/NAME/access-entries/ARN/access-policies") },
     { resource: "aws_eks_access_policy_association.oncall", api: "eks:AssociateAccessPolicy", why: NO_ROUTE("/clusters/NAME/access-entries/ARN/access-policies") },
   ],
-  observability: ["price_decisions_for_sku", "inventory_5xx", "poison_messages", "slow_publishes"].map((name) => ({
-    resource: `aws_cloudwatch_query_definition.${name}`,
-    api: "logs:PutQueryDefinition, logs:DescribeQueryDefinitions",
-    why: NOT_IMPLEMENTED("put_query_definition"),
-  })),
+  observability: [
+    { resource: "aws_cloudwatch_query_definition.this", api: "logs:PutQueryDefinition, logs:DescribeQueryDefinitions", why: NOT_IMPLEMENTED("put_query_definition") },
+  ],
   pipeline: [
     { resource: "aws_codeconnections_connection.this", api: "codeconnections:CreateConnection", why: "moto has no CodeConnections service: HTTP 500, no backend answers the request" },
     { resource: "aws_codepipeline.this", api: "codeconnections:CreateConnection (through its source action)", why: "its source action names the connection's ARN, which is left out" },

@@ -140,6 +140,30 @@ function starResourceAllowed(module: string, keyPolicy: boolean, s: Hcl, actions
 }
 
 /**
+ * Statements written as data in locals, for a policy document that creates
+ * its statements with `dynamic "statement"` (modules/lb-controller's
+ * local.policies): every object with `actions` and `resources`, its
+ * `conditions` read as condition blocks. Named "local.<path>".
+ */
+function localStatements(m: Awaited<ReturnType<typeof readModule>>): Array<[string, Hcl[]]> {
+  const found = new Map<string, Hcl[]>();
+  const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+  const walk = (v: unknown, path: string, doc: string) => {
+    if (Array.isArray(v)) return v.forEach((x) => walk(x, path, doc));
+    if (!v || typeof v !== "object") return;
+    const o = v as Hcl;
+    if ("actions" in o && "resources" in o) {
+      const s: Hcl = { effect: o.effect, actions: list(o.actions), resources: list(o.resources), condition: list(o.conditions), principals: list(o.principals) };
+      found.set(doc, [...(found.get(doc) ?? []), s]);
+      return;
+    }
+    for (const [k, x] of Object.entries(o)) walk(x, `${path}.${k}`, Array.isArray(x) ? `${path}.${k}` : doc);
+  };
+  for (const b of m.blocks) for (const l of (b.locals ?? []) as Hcl[]) walk(l, "local", "local");
+  return [...found.entries()];
+}
+
+/**
  * IAM policy statements granting "*" actions or resources. Allowed: actions
  * that AWS authorizes only on "*" (ecr:GetAuthorizationToken, ec2:Describe*);
  * "*" resources narrowed by a condition (e.g. ec2:Subnet); the load balancer
@@ -151,8 +175,10 @@ export async function wildcardGrants(root: string): Promise<string[]> {
   for (const name of moduleNames(root)) {
     const m = await readModule(root, name);
     const keyDocs = keyPolicyDocs(m);
-    for (const [doc, body] of Object.entries(blocksOf(m, "data", "aws_iam_policy_document"))) {
-      for (const s of (body.statement ?? []) as Hcl[]) {
+    const docs: Array<[string, Hcl[]]> = Object.entries(blocksOf(m, "data", "aws_iam_policy_document")).map(([doc, body]) => [doc, (body.statement ?? []) as Hcl[]]);
+    docs.push(...localStatements(m));
+    for (const [doc, statements] of docs) {
+      for (const s of statements) {
         if ((s.effect ?? "Allow") !== "Allow") continue;
         const actions = (s.actions ?? []) as string[];
         const resources = (s.resources ?? []) as string[];
@@ -184,7 +210,7 @@ export async function alarmProblems(root: string): Promise<string[]> {
   if (threshold !== 50) problems.push(`threshold ${threshold}, want 50 by default`);
   const periods = field("evaluation_periods") === "${var.backlog_minutes}" ? v.backlog_minutes?.default : field("evaluation_periods");
   if (Number(field("period")) * Number(periods) !== 300) problems.push(`period ${field("period")} x ${periods} is not 5 minutes`);
-  const topic = "${aws_sns_topic.this.arn}";
+  const topic = '${aws_sns_topic.this["alerts"].arn}';
   if (JSON.stringify(r.alarm_actions) !== JSON.stringify([topic])) problems.push("alarm_actions not the SNS topic");
   if (JSON.stringify(r.ok_actions) !== JSON.stringify([topic])) problems.push("ok_actions not the SNS topic");
   if (r.dimensions?.QueueName !== "${each.value.queue_name}" || a.queue_name !== "${var.queue_name}") problems.push("not on the inventory queue");

@@ -52,7 +52,7 @@ const cases: Array<[string, (dir: string) => void, (dir: string) => Promise<unkn
   ["a buildspec cache the project ignores", (d) => edit(join(d, "modules/pipeline/main.tf"), /  cache \{\n    type     = "S3"\n[^\n]*\n  \}\n/, ""), (d) => cacheProblems(d, { cache: { paths: ["/root/.npm/**/*"] } })],
   ["network interfaces in any subnet", (d) => edit(join(d, "modules/pipeline/iam.tf"), /(sid       = "EksDeployEni"[\s\S]*?resources = \["\*"\]\n)\n    condition \{[^}]*\}\n/, "$1"), (d) => wildcardGrants(d)],
   ["kms:* for a service in a key policy", (d) => edit(join(d, "modules/alarms/main.tf"), 'actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]', 'actions   = ["kms:*"]'), (d) => wildcardGrants(d)],
-  ["no OK notification", (d) => edit(join(d, "modules/alarms/sqs-alarms.tf"), /  ok_actions          = \[aws_sns_topic.this.arn\]\n/, ""), (d) => alarmProblems(d)],
+  ["no OK notification", (d) => edit(join(d, "modules/alarms/sqs-alarms.tf"), /  ok_actions          = \[aws_sns_topic\.this\["alerts"\]\.arn\]\n/, ""), (d) => alarmProblems(d)],
 ];
 
 for (const [name, breakIt, check] of cases) {

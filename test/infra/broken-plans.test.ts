@@ -48,13 +48,13 @@ const cases: BrokenPlan[] = [
       edit(join(d, "logging.tf"), "  retention_in_days = var.log_retention_days\n", "");
       edit(join(d, "logging.tf"), '      "logs:PutLogEvents",\n', "");
     },
-    tests: { "endpoint.tftest.hcl": ["the control-plane group must have a retention", "the pod execution role needs every action"] },
+    tests: { "access.tftest.hcl": ["the control-plane group must have a retention", "the pod execution role needs every action"] },
   },
   {
     name: "pager subscriptions not all taken from the variable",
     module: "alarms",
-    breakIt: (d) => edit(join(d, "subscriptions.tf"), " => s }", ' => s if s.protocol == "https" }'),
-    tests: { "subscriptions.tftest.hcl": ["one subscription per entry of pager_subscriptions"] },
+    breakIt: (d) => edit(join(d, "subscriptions.tf"), "in var.pager_subscriptions : \"${s.protocol}:${s.endpoint}\" => s }", 'in var.pager_subscriptions : "${s.protocol}:${s.endpoint}" => s if s.protocol == "https" }'),
+    tests: { "routing.tftest.hcl": ["one subscription per entry of pager_subscriptions"] },
   },
   {
     name: "a log group without retention",

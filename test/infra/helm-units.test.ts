@@ -2,8 +2,9 @@
 // provider look nothing up by name (a plan on an empty account uses the eks
 // unit's mock outputs), take endpoint and CA from the eks unit, and connect
 // through api_tunnel when it is set, checking the certificate against the
-// endpoint's name. connection.tf is evaluated by Terraform itself (it needs
-// no provider); the deploy guide's commands are checked against it.
+// endpoint's name. Both connect through modules/cluster-connection, which
+// Terraform itself evaluates (it needs no provider); the deploy guide's
+// commands are checked against it.
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -18,22 +19,19 @@ import { terraformVersion } from "../helpers/terraform.ts";
 const HELM_MODULES = ["controllers-release", "lb-controller-release"];
 const ENDPOINT = "https://ABCDEF0123456789.gr7.eu-west-1.eks.amazonaws.com";
 
-/** Valid values for the modules' required variables, so `terraform console` can evaluate the locals. */
+/** The module both Helm modules call to know where their provider connects. */
+const CONNECTION = "cluster-connection";
+/** Valid values for its required variables, so `terraform console` can evaluate the locals. */
 const REQUIRED: Record<string, string> = {
-  cluster_name: "stockprice-prod",
-  region: "eu-west-1",
-  autoscaler_role_arn: "arn:aws:iam::210987654321:role/stockprice-prod-cluster-autoscaler",
-  vpc_id: "vpc-0123456789abcdef0",
-  role_arn: "arn:aws:iam::210987654321:role/stockprice-prod-lb-controller",
   cluster_endpoint: ENDPOINT,
   cluster_ca_data: Buffer.from("ca").toString("base64"),
 };
 
-/** Evaluates [local.api_host, local.tls_server_name] in a copy of the module's variables.tf and connection.tf (no provider needed). */
-function connection(module: string, vars: Record<string, string>): [string, string | null] {
+/** Evaluates [local.api_host, local.tls_server_name] in a copy of modules/cluster-connection (no provider needed). */
+function connection(vars: Record<string, string>): [string, string | null] {
   const dir = mkdtempSync(join(tmpdir(), "helm-conn-"));
   try {
-    for (const f of ["variables.tf", "connection.tf"]) copyFileSync(join(ROOT, "modules", module, f), join(dir, f));
+    for (const f of ["variables.tf", "main.tf"]) copyFileSync(join(ROOT, "modules", CONNECTION, f), join(dir, f));
     const env = { ...process.env, CHECKPOINT_DISABLE: "1" };
     const args = Object.entries(vars).flatMap(([k, v]) => ["-var", `${k}=${v}`]);
     const r = spawnSync("terraform", ["console", ...args], { cwd: dir, env, input: "jsonencode([local.api_host, local.tls_server_name])\n", encoding: "utf8" });
@@ -51,7 +49,11 @@ describe("prod's Helm units have a way in", () => {
       assert.deepEqual(Object.keys(blocksOf(m, "data", "aws_eks_cluster")), [], `${name}: data "aws_eks_cluster" fails a plan on the mock cluster name`);
       const provider = m.blocks.flatMap((b) => (b.provider?.helm ?? []) as Array<Record<string, any>>)[0];
       const k8s = Array.isArray(provider.kubernetes) ? provider.kubernetes[0] : provider.kubernetes;
-      assert.deepEqual([k8s.host, k8s.tls_server_name, k8s.cluster_ca_certificate], ["${local.api_host}", "${local.tls_server_name}", "${base64decode(var.cluster_ca_data)}"], name);
+      assert.deepEqual([k8s.host, k8s.tls_server_name, k8s.cluster_ca_certificate], ["${module.connection.host}", "${module.connection.tls_server_name}", "${module.connection.cluster_ca_certificate}"], name);
+      const call = m.blocks.flatMap((b) => (b.module?.connection ?? []) as Array<Record<string, any>>)[0];
+      assert.ok(call, `${name}: no module "connection"`);
+      assert.equal(call.source, `../${CONNECTION}`, name);
+      for (const v of ["cluster_endpoint", "cluster_ca_data", "api_tunnel"]) assert.equal(call[v], `\${var.${v}}`, `${name}: ${v} passed through to modules/${CONNECTION}`);
     }
     const units = (await readUnits(ROOT)).filter((u) => HELM_MODULES.includes(u.module));
     assert.equal(units.length, 4);
@@ -63,15 +65,11 @@ describe("prod's Helm units have a way in", () => {
     }
   });
 
-  for (const name of HELM_MODULES) {
-    test(`${name}: connection.tf evaluated by Terraform, directly and through the tunnel`, async (t) => {
-      if (!terraformVersion()) return t.skip("terraform is not installed here");
-      const declared = (await readModule(ROOT, name)).variables;
-      const vars = Object.fromEntries(Object.entries(REQUIRED).filter(([k]) => k in declared));
-      assert.deepEqual(connection(name, vars), [ENDPOINT, null], "no tunnel: straight to the endpoint");
-      assert.deepEqual(connection(name, { ...vars, api_tunnel: "https://127.0.0.1:8443" }), ["https://127.0.0.1:8443", "ABCDEF0123456789.gr7.eu-west-1.eks.amazonaws.com"], "through the tunnel, the certificate checked against the endpoint's name");
-    });
-  }
+  test(`modules/${CONNECTION} evaluated by Terraform, directly and through the tunnel`, async (t) => {
+    if (!terraformVersion()) return t.skip("terraform is not installed here");
+    assert.deepEqual(connection(REQUIRED), [ENDPOINT, null], "no tunnel: straight to the endpoint");
+    assert.deepEqual(connection({ ...REQUIRED, api_tunnel: "https://127.0.0.1:8443" }), ["https://127.0.0.1:8443", "ABCDEF0123456789.gr7.eu-west-1.eks.amazonaws.com"], "through the tunnel, the certificate checked against the endpoint's name");
+  });
 
   test("the deploy guide's procedure forwards the port api_tunnel names and applies exactly the Helm units", async () => {
     const doc = readFileSync(join(ROOT, "docs", "deploy-aws.md"), "utf8");

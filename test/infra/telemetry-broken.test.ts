@@ -35,7 +35,7 @@ const cases: Array<[string, (dir: string) => void, (dir: string) => Promise<unkn
   ["an alarm on a metric no service exports", (d) => edit(join(d, "modules/observability/alarms.tf"), '"pricing_poison_total"', '"pricing_poisoned_total"'), metricTieProblems],
   ["a metric the collector does not send", (d) => edit(join(d, "telemetry/collector.yaml"), '"^pricing_priced_total$"', '"^pricing_prices_total$"'), metricTieProblems],
   ["a build log group without retention", (d) => edit(join(d, "modules/pipeline/logs.tf"), /  retention_in_days = var.log_retention_days\n/, ""), retentionAndActionProblems],
-  ["a queue alarm without OK actions", (d) => edit(join(d, "modules/alarms/sqs-alarms.tf"), /  ok_actions          = \[aws_sns_topic.this.arn\]\n/, ""), retentionAndActionProblems],
+  ["a queue alarm without OK actions", (d) => edit(join(d, "modules/alarms/sqs-alarms.tf"), /  ok_actions          = \[aws_sns_topic\.this\["alerts"\]\.arn\]\n/, ""), retentionAndActionProblems],
 ];
 
 for (const [name, breakIt, check] of cases) {

@@ -75,7 +75,7 @@ resource "aws_cloudwatch_metric_alarm" "in_flight" {
   datapoints_to_alarm = 3
   threshold           = var.not_visible_limit
   comparison_operator = "GreaterThanOrEqualToThreshold"
-  alarm_actions       = [aws_sns_topic.this.arn]
+  alarm_actions       = [aws_sns_topic.this["alerts"].arn]
 }
 
 resource "aws_cloudwatch_metric_alarm" "sent_rate" {

@@ -55,7 +55,7 @@ run "defaults" {
     error_message = "four saved queries"
   }
   assert {
-    condition     = strcontains(aws_cloudwatch_query_definition.poison_messages.query_string, "message.poison") && strcontains(aws_cloudwatch_query_definition.price_decisions_for_sku.query_string, "sku =")
+    condition     = strcontains(aws_cloudwatch_query_definition.this["poison_messages"].query_string, "message.poison") && strcontains(aws_cloudwatch_query_definition.this["price_decisions_for_sku"].query_string, "sku =")
     error_message = "the queries filter on the services' log fields"
   }
 

@@ -46,9 +46,9 @@ checks.push(
       assert.ok(cw, `no statement for cloudwatch.amazonaws.com in the key policy: ${key.policy}`);
       assert.equal(cw.Effect, "Allow");
       for (const a of ["kms:Decrypt", "kms:GenerateDataKey*"]) assert.ok(list(cw.Action).includes(a), `key policy lacks ${a} for CloudWatch`);
-      const topic = plan.one("aws_sns_topic.this");
+      const topic = plan.one('aws_sns_topic.this["alerts"]');
       assert.notEqual(topic.kms_master_key_id, "alias/aws/sns", "an AWS managed key's policy cannot admit CloudWatch");
-      const unknown = plan.changes.find((c) => c.address === "aws_sns_topic.this")!.change.after_unknown ?? {};
+      const unknown = plan.changes.find((c) => c.address === 'aws_sns_topic.this["alerts"]')!.change.after_unknown ?? {};
       assert.equal(unknown.kms_master_key_id, true, "the topic uses the key created with it (its ARN is known after apply)");
     },
   },

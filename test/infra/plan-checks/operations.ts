@@ -174,8 +174,8 @@ const protectedUnits: PlanCheck = {
 
 // ---------- scan findings and the budget ----------
 
-const TOPIC = "data.aws_iam_policy_document.topic";
-const NOTICES = "data.aws_iam_policy_document.notices";
+const TOPIC = 'data.aws_iam_policy_document.topic["alerts"]';
+const NOTICES = 'data.aws_iam_policy_document.topic["notices"]';
 const KEY = "aws_kms_key.topic[0]";
 
 /** The topic's policy (alerts: TOPIC, notices: NOTICES) lets the service publish, and the topics' key policy lets it encrypt. */
@@ -191,7 +191,7 @@ function servicePublishes(plan: Plan, service: string, topicPolicy = TOPIC): boo
  * modules/alarms/tests/routing.tftest.hcl, where the ARNs are fixed.
  */
 function toTheTopic(plan: Plan, unknown: unknown): void {
-  assert.deepEqual(plan.ofType("aws_sns_topic").map((t) => t.name).sort(), ["notices", "this"], "the alerts topic and the notices topic");
+  assert.deepEqual(plan.ofType("aws_sns_topic").map((t) => t.address).sort(), ['aws_sns_topic.this["alerts"]', 'aws_sns_topic.this["notices"]'], "the alerts topic and the notices topic");
   assert.equal(unknown, true, "not sent to a topic this plan creates");
 }
 
@@ -199,19 +199,19 @@ const scanFindings: PlanCheck = {
   name: "alarms plan: HIGH and CRITICAL image scan findings reach the notices topic (never paged) through EventBridge (topic and key policies let events.amazonaws.com publish)",
   units: "*/alarms",
   check(plan) {
-    const pattern = JSON.parse(plan.one("aws_cloudwatch_event_rule.scan_findings").event_pattern);
+    const pattern = JSON.parse(plan.one('aws_cloudwatch_event_rule.this["image-scan-findings"]').event_pattern);
     assert.deepEqual([pattern.source, pattern["detail-type"]], [["aws.ecr"], ["ECR Image Scan"]]);
     const severities = (pattern.detail.$or as Array<Record<string, any>>).map((o) => Object.entries(o["finding-severity-counts"])[0]);
     assert.deepEqual(severities.map(([s]) => s).sort(), ["CRITICAL", "HIGH"]);
     for (const [, cond] of severities) assert.deepEqual(cond, [{ numeric: [">", 0] }]);
-    toTheTopic(plan, unknownAfterPlan(plan, "aws_cloudwatch_event_target.scan_findings").arn);
-    assert.equal(plan.one("aws_cloudwatch_event_target.scan_findings").target_id, "notices-topic");
+    toTheTopic(plan, unknownAfterPlan(plan, 'aws_cloudwatch_event_target.this["image-scan-findings"]').arn);
+    assert.equal(plan.one('aws_cloudwatch_event_target.this["image-scan-findings"]').target_id, "notices-topic");
     assert.ok(servicePublishes(plan, "events.amazonaws.com", NOTICES), "events.amazonaws.com cannot publish to the encrypted notices topic");
   },
   broken: [
-    { name: "CRITICAL only", edit: (j) => { const r = after(j, "aws_cloudwatch_event_rule.scan_findings"); const p = JSON.parse(r.event_pattern); p.detail.$or = p.detail.$or.filter((o: any) => !o["finding-severity-counts"].HIGH); r.event_pattern = JSON.stringify(p); } },
+    { name: "CRITICAL only", edit: (j) => { const r = after(j, 'aws_cloudwatch_event_rule.this["image-scan-findings"]'); const p = JSON.parse(r.event_pattern); p.detail.$or = p.detail.$or.filter((o: any) => !o["finding-severity-counts"].HIGH); r.event_pattern = JSON.stringify(p); } },
     { name: "no KMS grant for EventBridge", edit: (j) => { const k = after(j, KEY); k.policy = k.policy.replaceAll('"events.amazonaws.com"', '"cloudwatch.amazonaws.com"'); } },
-    { name: "a target that is not the topic", edit: (j) => { const t = j.resource_changes!.find((c) => c.address === "aws_cloudwatch_event_target.scan_findings")!; t.change.after!.arn = "arn:aws:sqs:eu-west-1:111111111111:elsewhere"; t.change.after_unknown = {}; } },
+    { name: "a target that is not the topic", edit: (j) => { const t = j.resource_changes!.find((c) => c.address === 'aws_cloudwatch_event_target.this["image-scan-findings"]')!; t.change.after!.arn = "arn:aws:sqs:eu-west-1:111111111111:elsewhere"; t.change.after_unknown = {}; } },
   ],
 };
 
@@ -220,19 +220,19 @@ const pipelineFailures: PlanCheck = {
   units: "*/alarms",
   check(plan, unit) {
     const name = String(unit.values.name_prefix);
-    const pipeline = JSON.parse(plan.one("aws_cloudwatch_event_rule.pipeline_failed").event_pattern);
+    const pipeline = JSON.parse(plan.one('aws_cloudwatch_event_rule.this["pipeline-failed"]').event_pattern);
     assert.deepEqual(pipeline, { source: ["aws.codepipeline"], "detail-type": ["CodePipeline Pipeline Execution State Change"], detail: { pipeline: [name], state: ["FAILED"] } });
-    const build = JSON.parse(plan.one("aws_cloudwatch_event_rule.build_failed").event_pattern);
+    const build = JSON.parse(plan.one('aws_cloudwatch_event_rule.this["build-failed"]').event_pattern);
     assert.deepEqual(build, { source: ["aws.codebuild"], "detail-type": ["CodeBuild Build State Change"], detail: { "project-name": [`${name}-build`], "build-status": ["FAILED"] } });
-    for (const t of ["pipeline_failed", "build_failed"]) {
+    for (const t of ['this["pipeline-failed"]', 'this["build-failed"]']) {
       toTheTopic(plan, unknownAfterPlan(plan, `aws_cloudwatch_event_target.${t}`).arn);
       assert.equal(plan.one(`aws_cloudwatch_event_target.${t}`).target_id, "alerts-topic");
     }
     assert.ok(servicePublishes(plan, "events.amazonaws.com"), "events.amazonaws.com cannot publish to the alerts topic");
   },
   broken: [
-    { name: "another pipeline's failures", edit: (j) => { const r = after(j, "aws_cloudwatch_event_rule.pipeline_failed"); r.event_pattern = r.event_pattern.replace(/"pipeline":\["[^"]+"\]/, '"pipeline":["someone-else"]'); } },
-    { name: "SUCCEEDED instead of FAILED builds", edit: (j) => { const r = after(j, "aws_cloudwatch_event_rule.build_failed"); r.event_pattern = r.event_pattern.replace("FAILED", "SUCCEEDED"); } },
+    { name: "another pipeline's failures", edit: (j) => { const r = after(j, 'aws_cloudwatch_event_rule.this["pipeline-failed"]'); r.event_pattern = r.event_pattern.replace(/"pipeline":\["[^"]+"\]/, '"pipeline":["someone-else"]'); } },
+    { name: "SUCCEEDED instead of FAILED builds", edit: (j) => { const r = after(j, 'aws_cloudwatch_event_rule.this["build-failed"]'); r.event_pattern = r.event_pattern.replace("FAILED", "SUCCEEDED"); } },
     { name: "no topic policy for EventBridge on the alerts topic", edit: (j) => { const d = after(j, TOPIC); d.statement = d.statement.filter((s: any) => !(s.principals ?? []).some((p: any) => p.identifiers.includes("events.amazonaws.com"))); } },
   ],
 };

@@ -28,8 +28,9 @@ export function benchEnv(...[service, o, extra]: Parameters<typeof serviceEnv>):
 export const TOKEN = "bench-token-0123456789abcdef";
 const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
 
-export function cpuUs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+/** CPU microseconds (user + system) of a process, or of one of its threads. */
+export function cpuUs(pid: number, tid?: string): number {
+  const stat = readFileSync(tid ? `/proc/${pid}/task/${tid}/stat` : `/proc/${pid}/stat`, "utf8");
   const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(f[11]) + Number(f[12])) * 1e6) / CLK_TCK;
 }

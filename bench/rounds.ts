@@ -85,9 +85,9 @@ export const PACKED_SCALE = 5;
 export interface PricingRun { updates?: number; variant: string; updatesPerS: number; cpuUsPerUpdate: number; billedPerUpdate: number; rssMb: number; messages: number }
 
 /** `n` inventory.updated events as message bodies: packed up to one 64 KiB billing chunk each, or one per message. */
-export function updateBodies(n: number, packed: boolean): string[] {
+export function updateBodies(n: number, packed: boolean, version = 1): string[] {
   const now = new Date().toISOString();
-  const events = Array.from({ length: n }, (_, i) => JSON.stringify(inventoryUpdatedEvent({ sku: `ABC-${i}`, quantity: i % 40, version: 1 }, `u${i}`, "bench", now)));
+  const events = Array.from({ length: n }, (_, i) => JSON.stringify(inventoryUpdatedEvent({ sku: `ABC-${i}`, quantity: i % 40, version }, `u${version}-${i}`, "bench", now)));
   if (!packed) return events.map((e) => batchBody([e]));
   const bodies: string[] = [];
   let current: string[] = [];
@@ -110,10 +110,11 @@ export async function pricingRound(s: Settings, variant: PricingVariant): Promis
     // Ready once it polls (it logs at warn only, like the library variants).
     for (let i = 0; i < 1500 && !(await stub.stats()).counts.ReceiveMessage; i++) await sleep(10);
     const n = s.updates * (v.packed ? PACKED_SCALE : 1);
-    const bodies = updateBodies(n, v.packed);
-    // The warm-up backlog (WARMUP_S): the same updates, drained unmeasured.
-    await stub.preload("inventory-update-queue", bodies, BATCH_ATTRIBUTES);
+    // The warm-up backlog (WARMUP_S), drained unmeasured: the same SKUs at an
+    // older version, so that every measured update is newer and is priced.
+    await stub.preload("inventory-update-queue", updateBodies(n, v.packed, 1), BATCH_ATTRIBUTES);
     await drained(stub, 180_000, `${variant} warm-up`);
+    const bodies = updateBodies(n, v.packed, 2);
     await sleep(300);
     const pid = consumer.proc.pid!;
     const before = await stub.stats();

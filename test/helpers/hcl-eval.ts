@@ -2,13 +2,13 @@
 // strings hcl2json gives ("${...}"). Understood: references (local.*,
 // dependency.*.outputs.*), string, number and bool literals, object and list
 // literals of those, merge(), lookup(map, key, default), length(), !, ||, ==,
-// split("sep", x)[n], basename(get_terragrunt_dir()),
-// dirname(find_in_parent_folders("root.hcl")) and templatefile() with for
+// split("sep", x)[n], get_terragrunt_dir() and its basename(),
+// find_in_parent_folders("root.hcl") and its dirname(), and templatefile() with for
 // directives. Anything else is an error that names the expression, so a new
 // construct fails loudly, never silently.
 
 import { readFileSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 
 /** What an expression may refer to: locals, dependencies, and where the unit and live/ are. */
 export interface EvalContext {
@@ -96,7 +96,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** One expression (the text inside "${...}"). */
-export function expression(expr: string, ctx: EvalContext): unknown {
+function expression(expr: string, ctx: EvalContext): unknown {
   const e = expr.trim();
   const or = splitTopLevel(e, "||");
   if (or.length > 1) return or.some((x) => truth(x, ctx));
@@ -117,7 +117,9 @@ export function expression(expr: string, ctx: EvalContext): unknown {
   }
   const list = /^\[([\s\S]*)\]$/.exec(e);
   if (list) return splitTopLevel(list[1].replace(/\n/g, ",")).map((x) => expression(x, ctx));
+  if (e === 'find_in_parent_folders("root.hcl")' && ctx.liveDir) return join(ctx.liveDir, "root.hcl");
   if (e === 'dirname(find_in_parent_folders("root.hcl"))' && ctx.liveDir) return ctx.liveDir;
+  if (e === "get_terragrunt_dir()" && ctx.terragruntDir) return ctx.terragruntDir;
   if (e === "basename(get_terragrunt_dir())" && ctx.terragruntDir) return basename(ctx.terragruntDir);
   const split = /^split\(("(?:[^"\\]|\\.)*"),\s*([A-Za-z_][\w.[\]-]*)\)\[(\d+)\]$/.exec(e);
   if (split) return String(expression(split[2], ctx)).split(JSON.parse(split[1]) as string)[Number(split[3])];

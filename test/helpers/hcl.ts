@@ -112,10 +112,9 @@ export async function unitLocals(files: Hcl[], unitDir: string, liveDir: string)
   return out;
 }
 
-function resolveTg(expr: string, unitDir: string, liveDir: string): string {
-  return expr
-    .replace('${dirname(find_in_parent_folders("root.hcl"))}', liveDir)
-    .replace("${get_terragrunt_dir()}", unitDir);
+/** A path of the live layer (include, source, config_path) as Terragrunt resolves it for the unit in `unitDir`. */
+function resolveTg(expr: string, unitDir: string, liveDir: string, locals: Record<string, unknown> = {}): string {
+  return String(evaluate(expr, { local: locals, terragruntDir: unitDir, liveDir }));
 }
 
 /** Every Terragrunt unit (live/<env>/<unit>/terragrunt.hcl) with its included shared body merged in. */
@@ -130,11 +129,11 @@ export async function readUnits(root: string): Promise<Unit[]> {
     const parts: Hcl[] = [own];
     for (const inc of Object.values((own.include ?? {}) as Record<string, Hcl[]>)) {
       const path = resolveTg(String(inc[0].path), dir, liveDir);
-      if (path.includes("find_in_parent_folders")) continue; // the root include
+      if (path === join(liveDir, "root.hcl")) continue; // the root include
       parts.unshift(await parseFile(path));
     }
     const source = [...parts, rootHcl].map((p) => p.terraform?.[0]?.source).find(Boolean) as string | undefined;
-    const module = source ? relative(join(root, "modules"), resolve(String(evaluate(resolveTg(source, dir, liveDir), { local: await unitLocals([rootHcl], dir, liveDir) })))) : "";
+    const module = source ? relative(join(root, "modules"), resolve(resolveTg(source, dir, liveDir, await unitLocals([rootHcl], dir, liveDir)))) : "";
     const dependencies: Unit["dependencies"] = [];
     for (const p of parts) {
       for (const [name, bodies] of Object.entries((p.dependency ?? {}) as Record<string, Hcl[]>)) {

@@ -39,8 +39,8 @@ export async function resolveUnits(root: string, outputs?: ReadonlyMap<string, R
     const own = await parseFile(join(unit.dir, "terragrunt.hcl"));
     const includes: Hcl[] = [];
     for (const inc of Object.values((own.include ?? {}) as Record<string, Hcl[]>)) {
-      const p = String(inc[0].path).replace('${dirname(find_in_parent_folders("root.hcl"))}', liveDir);
-      if (!p.includes("find_in_parent_folders")) includes.push(await parseFile(p));
+      const p = String(evaluate(inc[0].path, { terragruntDir: unit.dir, liveDir }));
+      if (p !== join(liveDir, "root.hcl")) includes.push(await parseFile(p));
     }
     const id = `${unit.env}/${unit.name}`;
     try {

@@ -52,20 +52,29 @@ export interface Target { name: string; pass: boolean; measured: string; note?: 
 /** Per-round ratios of a figure of inventory's shipped (packed) variant to the floor's in the same round. */
 export const toFloor = (r: Results, k: keyof InventoryRun, v: InventoryVariant = "packed") => (r.inventory.floor?.length ? ratios(r.inventory[v], r.inventory.floor, k) : []);
 
-/** The profile line that bounds inventory's CPU from below whatever is cut: the SDK call that stores the update before the 202. */
-function sdkLine(r: Results): string | undefined {
-  const p = r.profile;
-  if (!p) return undefined;
-  const sdk = p.byBucket["SDK call (SendMessageBatch)"];
-  const http = p.byBucket["HTTP parsing and answer (node:http)"];
-  const floor = m(r.inventory.floor ?? [], "cpuUsPerUpdate");
-  return `profile: SDK call ${fmt(sdk, 1)} + node:http ${fmt(http, 1)} us of ${fmt(p.cpuUs, 1)} us/update; floor ${fmt(floor, 1)} us`;
+/**
+ * Whether the CPU target is held by the guarantee (202 only once SQS stored
+ * the update): the same HTTP path with publishing answered in-process is
+ * measured in the same rounds; if it is within the target, what is over is
+ * the SendMessageBatch each 202 waits for.
+ */
+function cpuLine(r: Results): string {
+  const off = toFloor(r, "cpuUsPerUpdate", "ceiling");
+  const publishing = m(r.inventory.packed, "cpuUsPerUpdate") - m(r.inventory.ceiling, "cpuUsPerUpdate");
+  const sdk = r.profile ? `; the profile puts ${fmt(r.profile.byBucket["SDK call (SendMessageBatch)"], 1)} of ${fmt(r.profile.cpuUs, 1)} us/update in the SDK call` : "";
+  const held = off.length > 0 && median(off) <= FLOOR_CPU_MAX;
+  return `${held ? "held by the guarantee" : "NOT held by a guarantee"}: with publishing answered in-process the same path is ${spread(off)}x the floor; the SendMessageBatch each 202 waits for adds ${fmt(publishing, 1)} us/update (packed minus publishing off, floor ${fmt(m(r.inventory.floor ?? [], "cpuUsPerUpdate"), 1)} us)${sdk}`;
 }
 
+/** The updates/s that 64 connections, each waiting for its 202, allow at the measured p50. */
+const waitBound = (r: Results) => (64 * 1000) / m(r.inventory.packed, "p50");
+
 /** Why updates/s stops short: each of the 64 connections waits for its update's SQS call before it sends the next. */
-function waitLine(r: Results): string {
-  const p50 = m(r.inventory.packed, "p50");
-  return `each connection waits for its 202, which waits for the SQS call: 64 connections / p50 ${fmt(p50)} ms allow at most ${fmt((64 * 1000) / p50)} updates/s, against the floor's ${fmt(m(r.inventory.floor ?? [], "rps"))}`;
+function waitLine(r: Results, than: number, label: string, target: number): string {
+  const bound = waitBound(r);
+  const held = bound / than < target;
+  const needMs = (64 * 1000) / (target * than);
+  return `${held ? "held by the guarantee" : "NOT held by a guarantee"}: each connection waits for its 202, which waits for the SQS call (BATCH_LINGER_MS 5 included): 64 connections / p50 ${fmt(m(r.inventory.packed, "p50"))} ms allow at most ${fmt(bound)} updates/s, ${fmt(bound / than, 2)}x ${label} ${fmt(than)}; ${target}x would need a p50 of ${fmt(needMs, 1)} ms`;
 }
 
 export function targets(r: Results): Target[] {
@@ -80,13 +89,13 @@ export function targets(r: Results): Target[] {
   const rpsPass = median(rpsVsFloor) >= FLOOR_RPS_MIN;
   const coldPass = median(coldVsFloor) <= FLOOR_COLD_MAX;
   return [
-    { name: `inventory CPU per update <= ${FLOOR_CPU_MAX}x the bare node:http floor (packed, publishing to the stub)`, pass: cpuPass, measured: `${spread(cpuVsFloor)}x`, note: cpuPass ? undefined : sdkLine(r) },
-    { name: `inventory updates/s >= ${FLOOR_RPS_MIN}x the floor`, pass: rpsPass, measured: `${spread(rpsVsFloor)}x`, note: rpsPass ? undefined : waitLine(r) },
-    { name: "inventory >= 8x the naive design (updates/s)", pass: median(vsNaive) >= 8, measured: `${spread(vsNaive, 1)}x` },
+    { name: `inventory CPU per update <= ${FLOOR_CPU_MAX}x the bare node:http floor (packed, publishing to the stub)`, pass: cpuPass, measured: `${spread(cpuVsFloor)}x`, note: cpuPass ? undefined : cpuLine(r) },
+    { name: `inventory updates/s >= ${FLOOR_RPS_MIN}x the floor`, pass: rpsPass, measured: `${spread(rpsVsFloor)}x`, note: rpsPass ? undefined : waitLine(r, m(r.inventory.floor ?? [], "rps"), "the floor's", FLOOR_RPS_MIN) },
+    { name: "inventory >= 8x the naive design (updates/s)", pass: median(vsNaive) >= 8, measured: `${spread(vsNaive, 1)}x`, note: median(vsNaive) >= 8 ? undefined : waitLine(r, m(r.inventory.naive, "rps"), "the naive design's", 8) },
     { name: "inventory p99 <= 25 ms at 64 connections", pass: median(p99) <= 25, measured: `${spread(p99, 0)} ms` },
-    { name: `time to the first 202 <= ${FLOOR_COLD_MAX}x the floor's spawn to first answer`, pass: coldPass, measured: `${spread(coldVsFloor)}x (${fmt(m(r.cold.shipped, "first202Ms"))} vs ${fmt(m(r.cold.floor ?? [], "first202Ms"))} ms)`, note: coldPass ? undefined : `the first SendMessageBatch reached SQS ${fmt(m(r.cold.shipped, "firstPublishMs"))} ms after the spawn (${fmt(m(r.cold.shipped, "cpuMs"))} ms CPU against the floor's ${fmt(m(r.cold.floor ?? [], "cpuMs"))}): the SDK is loaded and has stored the update before the first 202` },
-    { name: "pricing CPU per update <= 0.05x sqs-consumer's batch mode", pass: median(pricingCpu) <= 0.05, measured: `${spread(pricingCpu, 3)}x` },
-    { name: "end to end <= 0.02 billed SQS requests per update (BATCH_LINGER_MS 5)", pass: median(e2e) <= 0.02, measured: spread(e2e, 4), note: median(e2e) <= 0.02 ? undefined : `a message holds at most one update per waiting connection (measured ${fmt(median(r.endToEnd.map((x) => x.updatesPerMessage ?? NaN)), 1)}): its send, receive and delete are at least 3/64 = 0.047 per update at 64 connections` },
+    { name: `time to the first 202 <= ${FLOOR_COLD_MAX}x the floor's spawn to first answer`, pass: coldPass, measured: `${spread(coldVsFloor)}x (${fmt(m(r.cold.shipped, "first202Ms"))} vs ${fmt(m(r.cold.floor ?? [], "first202Ms"))} ms)`, note: coldPass ? undefined : `${m(r.cold.shipped, "firstPublishMs") / m(r.cold.floor ?? [], "first202Ms") > FLOOR_COLD_MAX ? "held by the guarantee" : "NOT held by a guarantee"}: the first SendMessageBatch reached SQS ${fmt(m(r.cold.shipped, "firstPublishMs"))} ms after the spawn (${fmt(m(r.cold.shipped, "cpuMs"))} ms CPU against the floor's ${fmt(m(r.cold.floor ?? [], "cpuMs"))}): the SDK is loaded and has stored the update before the first 202` },
+    { name: "pricing CPU per update <= 0.05x sqs-consumer's batch mode", pass: median(pricingCpu) <= 0.05, measured: `${spread(pricingCpu, 3)}x`, note: median(pricingCpu) <= 0.05 ? undefined : "NOT held by a guarantee" },
+    { name: "end to end <= 0.02 billed SQS requests per update (BATCH_LINGER_MS 5)", pass: median(e2e) <= 0.02, measured: spread(e2e, 4), note: median(e2e) <= 0.02 ? undefined : `held by the guarantee: a message holds at most one update per waiting connection (measured ${fmt(median(r.endToEnd.map((x) => x.updatesPerMessage ?? NaN)), 1)}): its send, receive and delete are at least 3/64 = 0.047 per update at 64 connections` },
   ];
 }
 

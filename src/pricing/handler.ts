@@ -49,6 +49,9 @@ export function createHandler(o: HandlerOptions): (message: Message) => Promise<
   const now = o.now ?? systemClock.now;
   const { metrics, log, tracker } = o;
   const deadLettered = new Set<string>();
+  // Per-update hot path: series keys built once, and no log record built
+  // when info is off (bench/results/latest.md, "Where pricing's CPU goes").
+  const pricedAs = { changed: metrics.priced.bind({ result: "changed" }), unchanged: metrics.priced.bind({ result: "unchanged" }) };
 
   async function refuse(item: Extract<BodyItem, { ok: false }>, message: Message): Promise<boolean> {
     const key = `${message.MessageId}#${item.index}`;
@@ -150,6 +153,7 @@ export function createHandler(o: HandlerOptions): (message: Message) => Promise<
     }
 
     const stored = await emit(decided);
+    const infoOn = log.isEnabled("info");
     decided.forEach((d, i) => {
       const { sku, version, quantity, id } = d.update;
       if (!stored[i]) {
@@ -158,9 +162,9 @@ export function createHandler(o: HandlerOptions): (message: Message) => Promise<
         return;
       }
       tracker.priced(sku, version, d.price);
-      const changed = d.previousPrice !== d.price;
-      metrics.priced.inc({ result: changed ? "changed" : "unchanged" });
-      log.info(changed ? "price.changed" : "price.unchanged", { sku, version, quantity, previousPrice: d.previousPrice, price: d.price, currency: d.currency, rule: d.rule, updateId: id });
+      const result = d.previousPrice !== d.price ? "changed" : "unchanged";
+      pricedAs[result]();
+      if (infoOn) log.info(`price.${result}`, { sku, version, quantity, previousPrice: d.previousPrice, price: d.price, currency: d.currency, rule: d.rule, updateId: id });
     });
     return complete ? "ack" : "retry";
   };

@@ -23,9 +23,8 @@ if (service === "inventory") {
 } else {
   const config = loadPricingConfig(process.env);
   const sqs = createSqsClient({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL_SQS, md5: config.SQS_VERIFY_MD5, requestHandler });
-  // The consumer's production long poll and backoff, given explicitly: an
-  // undefined option must not replace them (the service's own wiring is being
-  // fixed for exactly that; the bench must not measure a busy-polling consumer).
-  const running = await startPricing(config, { sqs, log: createLogger({ level: config.LOG_LEVEL, base: { service } }), waitTimeS: 20, retryBaseS: 2 });
+  // The long poll and backoff come from the configuration, as in production
+  // (RECEIVE_WAIT_S), so empty receives are counted at the shipped wait.
+  const running = await startPricing(config, { sqs, log: createLogger({ level: config.LOG_LEVEL, base: { service } }) });
   process.on("SIGTERM", () => void running.stop().then(() => process.exit(0)));
 }

@@ -10,22 +10,17 @@ resource "aws_budgets_budget" "monthly" {
   limit_unit   = "USD"
   time_unit    = "MONTHLY"
 
-  # The actual spend passes 80 % of the amount.
-  notification {
-    comparison_operator       = "GREATER_THAN"
-    threshold                 = 80
-    threshold_type            = "PERCENTAGE"
-    notification_type         = "ACTUAL"
-    subscriber_sns_topic_arns = [aws_sns_topic.this["notices"].arn]
-  }
-
+  # One notification each: the actual spend passes 80 % of the amount, and
   # AWS forecasts the month will end above the amount.
-  notification {
-    comparison_operator       = "GREATER_THAN"
-    threshold                 = 100
-    threshold_type            = "PERCENTAGE"
-    notification_type         = "FORECASTED"
-    subscriber_sns_topic_arns = [aws_sns_topic.this["notices"].arn]
+  dynamic "notification" {
+    for_each = { ACTUAL = 80, FORECASTED = 100 }
+    content {
+      comparison_operator       = "GREATER_THAN"
+      threshold                 = notification.value
+      threshold_type            = "PERCENTAGE"
+      notification_type         = notification.key
+      subscriber_sns_topic_arns = [aws_sns_topic.this["notices"].arn]
+    }
   }
 
   tags = var.tags

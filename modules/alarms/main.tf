@@ -21,28 +21,24 @@ data "aws_iam_policy_document" "topic_key" {
     }
   }
 
-  statement {
-    sid       = "CloudWatchAlarmsPublish"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com"]
+  # The AWS services that publish to the topics with this key: CloudWatch
+  # alarms, EventBridge (a failed pipeline to the alerts topic, scan findings
+  # to the notices topic) and AWS Budgets (notices): events.tf, budget.tf,
+  # topics.tf.
+  dynamic "statement" {
+    for_each = {
+      CloudWatchAlarmsPublish = ["cloudwatch.amazonaws.com"]
+      EventsAndBudgetsPublish = ["events.amazonaws.com", "budgets.amazonaws.com"]
     }
-  }
+    content {
+      sid       = statement.key
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+      resources = ["*"]
 
-  # EventBridge (a failed pipeline to the alerts topic, scan findings to
-  # the notices topic) and AWS Budgets (notices) publish with the same key:
-  # events.tf, budget.tf, topics.tf.
-  statement {
-    sid       = "EventsAndBudgetsPublish"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com", "budgets.amazonaws.com"]
+      principals {
+        type        = "Service"
+        identifiers = statement.value
+      }
     }
   }
 }

@@ -90,6 +90,14 @@ export async function graphProblems(root: string): Promise<string[]> {
   return problems;
 }
 
+/** The statement blocks of a policy document, those of `dynamic "statement"` blocks (their content) included. */
+function documentStatements(doc: Hcl | undefined): Hcl[] {
+  return [
+    ...((doc?.statement ?? []) as Hcl[]),
+    ...([doc?.dynamic ?? []].flat() as Hcl[]).flatMap((d) => ((d.statement ?? []) as Hcl[]).flatMap((s) => (s.content ?? []) as Hcl[])),
+  ];
+}
+
 /**
  * Allow statements' actions per IRSA role policy document, KMS left out.
  * `keda` is what the pricing role gets only with keda_enabled (the
@@ -98,11 +106,7 @@ export async function graphProblems(root: string): Promise<string[]> {
 export async function irsaActions(root: string): Promise<Record<"inventory" | "pricing" | "keda", Set<string>>> {
   const m = await readModule(root, "irsa");
   const docs = blocksOf(m, "data", "aws_iam_policy_document");
-  const statements = (doc: Hcl | undefined): Hcl[] => [
-    ...((doc?.statement ?? []) as Hcl[]),
-    ...([doc?.dynamic ?? []].flat() as Hcl[]).flatMap((d) => ((d.statement ?? []) as Hcl[]).flatMap((s) => (s.content ?? []) as Hcl[])),
-  ];
-  const actions = (doc: Hcl | undefined) => new Set(statements(doc).flatMap((s) => (s.actions ?? []) as string[]).filter((a) => !a.startsWith("kms:")));
+  const actions = (doc: Hcl | undefined) => new Set(documentStatements(doc).flatMap((s) => (s.actions ?? []) as string[]).filter((a) => !a.startsWith("kms:")));
   return { inventory: actions(docs.inventory), pricing: actions(docs.pricing), keda: actions(docs.keda_scaling) };
 }
 
@@ -175,13 +179,14 @@ export async function wildcardGrants(root: string): Promise<string[]> {
   for (const name of moduleNames(root)) {
     const m = await readModule(root, name);
     const keyDocs = keyPolicyDocs(m);
-    const docs: Array<[string, Hcl[]]> = Object.entries(blocksOf(m, "data", "aws_iam_policy_document")).map(([doc, body]) => [doc, (body.statement ?? []) as Hcl[]]);
+    const docs: Array<[string, Hcl[]]> = Object.entries(blocksOf(m, "data", "aws_iam_policy_document")).map(([doc, body]) => [doc, documentStatements(body)]);
     docs.push(...localStatements(m));
     for (const [doc, statements] of docs) {
       for (const s of statements) {
         if ((s.effect ?? "Allow") !== "Allow") continue;
-        const actions = (s.actions ?? []) as string[];
-        const resources = (s.resources ?? []) as string[];
+        // A list written as one expression (a dynamic statement's statement.value.actions) is read where it is data: localStatements.
+        const actions = (Array.isArray(s.actions) ? s.actions : []) as string[];
+        const resources = (Array.isArray(s.resources) ? s.resources : []) as string[];
         const principals = ((s.principals ?? []) as Hcl[]).flatMap((p) => (p.identifiers ?? []) as string[]);
         const accountRoot = principals.length > 0 && principals.every((p) => /:iam::\$\{[^}]+\}:root$|:iam::\d{12}:root$/.test(p));
         const wildAction = actions.some((a) => a === "*" || a.endsWith(":*"));

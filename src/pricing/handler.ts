@@ -50,7 +50,7 @@ export function createHandler(o: HandlerOptions): (message: Message) => Promise<
   const { metrics, log, tracker } = o;
   const deadLettered = new Set<string>();
   // Per-update hot path: series keys built once, and no log record built
-  // when info is off (bench/results/latest.md, "Where pricing's CPU goes").
+  // when info is off (docs/performance.md, pricing's profile).
   const pricedAs = { changed: metrics.priced.bind({ result: "changed" }), unchanged: metrics.priced.bind({ result: "unchanged" }) };
 
   async function refuse(item: Extract<BodyItem, { ok: false }>, message: Message): Promise<boolean> {

@@ -4,7 +4,7 @@
 // 202's p50/p99, pricing's receive side (messages and updates per receive,
 // its CPU per update). Plus the hand-written SVG chart of the curve.
 
-import { freePort, startChild } from "../scripts/lib/process.ts";
+import { freePorts, startChild } from "../scripts/lib/process.ts";
 import { VARIANT_BUNDLE } from "./build.ts";
 import { BUNDLES } from "../scripts/lib/stack.ts";
 import { benchEnv, cpuUs, drained, fmt, load, median, startStub, TOKEN, total } from "./measure.ts";
@@ -39,11 +39,12 @@ export interface EndToEndRun {
 
 export async function endToEnd(s: Settings, lingerMs = 5, pollers = 2): Promise<EndToEndRun> {
   const stub = await startStub(s.kind, s.latencyMs);
-  const port = await freePort();
+  // Both ports at once: asked for one after the other they can come back equal.
+  const [port, pricingPort] = await freePorts(2);
   const inventory = startChild([BUNDLES.inventory], benchEnv("inventory", { endpoint: stub.url, queues: stub.queues, token: TOKEN, port }, { BATCH_LINGER_MS: String(lingerMs) }));
   // Pricing through the bench entry with the SDK's handler: the same code as
-  // dist/pricing.mjs, with the consumer's production long poll passed explicitly.
-  const pricing = startChild([VARIANT_BUNDLE], benchEnv("pricing", { endpoint: stub.url, queues: stub.queues, port: await freePort() }, { SERVICE: "pricing", HANDLER: "default", POLLERS: String(pollers), DLQ_URL: stub.queues.dlqUrl }));
+  // dist/pricing.mjs, configured as in production.
+  const pricing = startChild([VARIANT_BUNDLE], benchEnv("pricing", { endpoint: stub.url, queues: stub.queues, port: pricingPort }, { SERVICE: "pricing", HANDLER: "default", POLLERS: String(pollers), DLQ_URL: stub.queues.dlqUrl }));
   try {
     await inventory.waitFor(/inventory\.ready/);
     await pricing.waitFor(/pricing\.ready/);

@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { createQueues, EMULATOR_REGION, startEmulator, type Emulator, type QueueSetup } from "./emulator.ts";
-import { freePort, type Child } from "./lib/process.ts";
+import { freePorts, type Child } from "./lib/process.ts";
 import { ROOT, serviceEnv, serviceReady, spawnService, type Service } from "./lib/stack.ts";
 import { formatLine } from "./pretty.ts";
 import { startLocalAlarms, type LocalAlarms } from "./alarms/local.ts";
@@ -92,8 +92,6 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   await ensureFree(o.sqsPort, "the SQS emulator", "--sqs-port");
   await ensureFree(o.inventoryPort, "inventory", "--port");
   await ensureFree(o.pricingPort, "pricing", "--pricing-port");
-  const inventoryPort = o.inventoryPort || (await freePort());
-  const pricingPort = o.pricingPort || (await freePort());
 
   let emulator: Emulator;
   try {
@@ -102,6 +100,11 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") throw new PortInUseError(o.sqsPort, "the SQS emulator", "--sqs-port");
     throw err;
   }
+  // Chosen once the emulator holds its port, and together: ports picked one
+  // by one before it started could come back as the emulator's own.
+  const [freeA, freeB] = await freePorts(2);
+  const inventoryPort = o.inventoryPort || freeA;
+  const pricingPort = o.pricingPort || freeB;
   const queues = createQueues(emulator);
   const token = `dev-${randomBytes(18).toString("base64url")}`;
   const env = (service: Service, port: number, extra: Record<string, string> = {}) =>

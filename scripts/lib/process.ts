@@ -104,11 +104,20 @@ export function rssMb(pid: number): number {
   }
 }
 
+/**
+ * `n` distinct TCP ports free on 127.0.0.1 right now: all are held at once
+ * before any is released, so the system cannot hand the same port out twice
+ * (ports asked for one after the other can come back equal).
+ */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = Array.from({ length: n }, () => createServer());
+  await Promise.all(servers.map((s) => new Promise<void>((ok) => s.listen(0, "127.0.0.1", () => ok()))));
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
 /** A TCP port free on 127.0.0.1 right now. */
 export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, "127.0.0.1", () => ok()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
+  return (await freePorts(1))[0];
 }

@@ -5,6 +5,7 @@
 // its CPU per update). Plus the hand-written SVG chart of the curve.
 
 import { freePorts, startChild } from "../scripts/lib/process.ts";
+import { NODE_FLAGS } from "../src/shared/config/shared-vars.ts";
 import { VARIANT_BUNDLE } from "./build.ts";
 import { BUNDLES } from "../scripts/lib/stack.ts";
 import { benchEnv, cpuUs, drained, fmt, load, median, startStub, TOKEN, total } from "./measure.ts";
@@ -44,7 +45,7 @@ export async function endToEnd(s: Settings, lingerMs = 5, pollers = 2): Promise<
   const inventory = startChild([BUNDLES.inventory], benchEnv("inventory", { endpoint: stub.url, queues: stub.queues, token: TOKEN, port }, { BATCH_LINGER_MS: String(lingerMs) }));
   // Pricing through the bench entry with the SDK's handler: the same code as
   // dist/pricing.mjs, configured as in production.
-  const pricing = startChild([VARIANT_BUNDLE], benchEnv("pricing", { endpoint: stub.url, queues: stub.queues, port: pricingPort }, { SERVICE: "pricing", HANDLER: "default", POLLERS: String(pollers), DLQ_URL: stub.queues.dlqUrl }));
+  const pricing = startChild([...NODE_FLAGS.pricing, VARIANT_BUNDLE], benchEnv("pricing", { endpoint: stub.url, queues: stub.queues, port: pricingPort }, { SERVICE: "pricing", HANDLER: "default", POLLERS: String(pollers), DLQ_URL: stub.queues.dlqUrl }));
   try {
     await inventory.waitFor(/inventory\.ready/);
     await pricing.waitFor(/pricing\.ready/);

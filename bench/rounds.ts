@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { BATCH_ATTRIBUTES, batchBody, inventoryUpdatedEvent } from "../src/shared/events.ts";
 import { BILLING_CHUNK_BYTES, messageBytes } from "../src/shared/limits.ts";
 import { freePort, rssMb, startChild } from "../scripts/lib/process.ts";
+import { NODE_FLAGS } from "../src/shared/config/shared-vars.ts";
 import { VARIANT_BUNDLE } from "./build.ts";
 import { benchEnv, cpuUs, drained, load, ROOT, startStub, TOKEN, total } from "./measure.ts";
 
@@ -67,9 +68,9 @@ export async function inventoryRound(s: Settings, variant: InventoryVariant): Pr
 }
 
 export const PRICING_VARIANTS = {
-  packed: { label: "packed (SDK's node:http handler)", args: [VARIANT_BUNDLE], env: { SERVICE: "pricing", HANDLER: "default" }, packed: true },
-  packedUndici: { label: "packed, undici handler", args: [VARIANT_BUNDLE], env: { SERVICE: "pricing", HANDLER: "undici" }, packed: true },
-  unpacked: { label: "one update per message (before packing)", args: [VARIANT_BUNDLE], env: { SERVICE: "pricing", HANDLER: "default", MAX_UPDATES_PER_MESSAGE: "1" }, packed: false },
+  packed: { label: "packed (SDK's node:http handler)", args: [...NODE_FLAGS.pricing, VARIANT_BUNDLE], env: { SERVICE: "pricing", HANDLER: "default" }, packed: true },
+  packedUndici: { label: "packed, undici handler", args: [...NODE_FLAGS.pricing, VARIANT_BUNDLE], env: { SERVICE: "pricing", HANDLER: "undici" }, packed: true },
+  unpacked: { label: "one update per message (before packing)", args: [...NODE_FLAGS.pricing, VARIANT_BUNDLE], env: { SERVICE: "pricing", HANDLER: "default", MAX_UPDATES_PER_MESSAGE: "1" }, packed: false },
   batch: { label: "sqs-consumer handleMessageBatch", args: [join(ROOT, "bench", "variants", "sqs-consumer.ts")], env: { VARIANT: "batch" }, packed: false },
   single: { label: "sqs-consumer handleMessage", args: [join(ROOT, "bench", "variants", "sqs-consumer.ts")], env: { VARIANT: "single" }, packed: false },
 } as const;

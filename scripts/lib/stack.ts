@@ -7,6 +7,7 @@
 import { join, resolve } from "node:path";
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, type QueueSetup } from "../emulator.ts";
 import { spawnNode, type Child, type SpawnExtras } from "./process.ts";
+import { NODE_FLAGS } from "../../src/shared/config/shared-vars.ts";
 
 export const ROOT = resolve(import.meta.dirname, "..", "..");
 export type Service = "inventory" | "pricing";
@@ -52,10 +53,10 @@ export interface StartedService {
   url: string;
 }
 
-/** A service (its bundle by default) as a child process, not yet ready. */
+/** A service (its bundle by default) as a child process, not yet ready, with the node flags its container runs with. */
 export function spawnService(service: Service, env: Record<string, string>, o: { nodeArgs?: string[]; entry?: string; name?: string } & SpawnExtras = {}): Child {
   const { nodeArgs = [], entry = BUNDLES[service], name = service, ...extras } = o;
-  return spawnNode(name, [...nodeArgs, entry], env, ROOT, extras);
+  return spawnNode(name, [...NODE_FLAGS[service], ...nodeArgs, entry], env, ROOT, extras);
 }
 
 /** Resolves once the service logs `<service>.ready`; rejects naming it when it exits first or takes longer than `timeoutMs`. */

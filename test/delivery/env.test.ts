@@ -5,13 +5,16 @@
 // table is checked in env-pricing.test.ts.
 
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { INVENTORY_ENV } from "../../src/inventory/config.ts";
 import type { Spec } from "../../src/shared/config/parse.ts";
-import { HEAP_NODE_OPTIONS, MALLOC_TUNABLES } from "../../src/shared/config/shared-vars.ts";
+import { HEAP_NODE_OPTIONS, MALLOC_TUNABLES, NODE_FLAGS } from "../../src/shared/config/shared-vars.ts";
 import { QUEUE_NAMES } from "../../src/shared/names.ts";
 import { effectiveEnv, envViolations, gracePeriodViolations, mountedFileViolations } from "../helpers/manifest-checks.ts";
-import { clone, find, variants, type Obj } from "../helpers/manifests.ts";
+import { clone, find, ROOT, variants, type Obj } from "../helpers/manifests.ts";
+import { parseDockerfile } from "../helpers/docker.ts";
 
 /**
  * What each service needs from the manifests beyond its `doc.required`
@@ -105,5 +108,45 @@ describe("the environment checks catch broken input", () => {
     d.spec.template.spec.containers[0].env[0].value = "/var/run/secrets/inventory/token";
     const env = effectiveEnv(d, o).env;
     assert.match(mountedFileViolations(d, "AUTH_TOKENS_FILE", env, { kind: "secret", name: "inventory-api-tokens", key: "tokens" }).join(), /is not the secret inventory-api-tokens key tokens/);
+  });
+});
+
+/** The image's ENTRYPOINT (exec form), from the Dockerfile's final stage. */
+function entrypoint(): string[] {
+  const final = parseDockerfile(readFileSync(join(ROOT, "Dockerfile"), "utf8")).at(-1)!;
+  return JSON.parse(final.instructions.findLast((i) => i.keyword === "ENTRYPOINT")!.args) as string[];
+}
+
+/** What a service's container runs: its `command`, or the image's ENTRYPOINT when it sets none. */
+function argv(deployment: Obj, service: string): string[] {
+  const container = (deployment.spec.template.spec.containers as Obj[]).find((c) => c.name === service)!;
+  return (container.command as string[] | undefined) ?? entrypoint();
+}
+
+/** The image's node with the service's flags (NODE_FLAGS) before the image's own arguments. */
+export function commandViolations(deployment: Obj, service: "inventory" | "pricing"): string[] {
+  const [node, ...rest] = entrypoint();
+  const want = [node, ...NODE_FLAGS[service], ...rest];
+  const got = argv(deployment, service);
+  return JSON.stringify(got) === JSON.stringify(want) ? [] : [`${service} runs ${JSON.stringify(got)}, not ${JSON.stringify(want)}`];
+}
+
+describe("each container runs the image's entrypoint with its service's node flags", () => {
+  for (const v of all) {
+    test(v.name, () => {
+      for (const service of ["inventory", "pricing"] as const) assert.deepEqual(commandViolations(find(v.objects, "Deployment", service), service), []);
+    });
+  }
+
+  test("catches a command without its flags, and a flag the other service does not take", () => {
+    const objects = clone(all[0].objects);
+    const pricing = find(objects, "Deployment", "pricing");
+    const container = (pricing.spec.template.spec.containers as Obj[])[0];
+    assert.ok(NODE_FLAGS.pricing.length > 0 && container.command, "pricing sets a command with its flags");
+    delete container.command;
+    assert.match(commandViolations(pricing, "pricing").join(), /--single-threaded-gc/);
+    const inventory = find(objects, "Deployment", "inventory");
+    (inventory.spec.template.spec.containers as Obj[])[0].command = argv(pricing, "pricing").toSpliced(1, 0, "--single-threaded-gc");
+    assert.equal(commandViolations(inventory, "inventory").length, 1);
   });
 });

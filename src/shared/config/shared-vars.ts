@@ -32,6 +32,19 @@ export function serviceEnv(port: number, portUse: string) {
 export const HEAP_FLAGS = ["--max-old-space-size=128", "--max-semi-space-size=16"] as const;
 export const HEAP_NODE_OPTIONS = HEAP_FLAGS.join(" ");
 
+/**
+ * V8 flags a service's container passes on node's command line (pricing's
+ * Deployment sets `command`: Node refuses these in NODE_OPTIONS), and the
+ * local stack, the fault suite and the bench run with. Pricing collects its
+ * garbage on the main thread alone: it drains a queue and nothing waits on
+ * its pauses, while V8's helper threads cost more CPU than the pauses they
+ * save (draining 20,000 packed updates side by side, three pairs: 19.1
+ * against 21.1 us per update; docs/performance.md). Inventory keeps V8's
+ * default: every 202 waits on a pause there, and the flag saved it nothing
+ * measurable under the bench's load.
+ */
+export const NODE_FLAGS: Readonly<Record<"inventory" | "pricing", readonly string[]>> = { inventory: [], pricing: ["--single-threaded-gc"] };
+
 // Read by Node itself, listed so that the manifests may set it.
 const NODE_OPTIONS_VAR = str({
   optional: true,

@@ -84,6 +84,8 @@ test("the checks catch a broken link, a missing heading, a missing path and a re
     write("README.md", `# Title\n\n## Where things live\n\nSee [the page](docs/page.md#nowhere), [gone](docs/gone.md) and \`src/real.ts\`.\n\n${long}\n`);
     write("docs/page.md", `# Page\n\nBack to [the title](../README.md#title); \`src/missing.ts\` and live/<env>/unit.hcl are named.\n\n${long.replace(/\s+/g, "\n")}\n\n\`\`\`sh\n${long}\n\`\`\`\n`);
     write("modules/m/README.md", "# m\n\n`tests/plan.tftest.hcl` exists, `tests/absent.tftest.hcl` does not.\n");
+    // The bench's scratch results (git-ignored) repeat latest.md by design: not read.
+    write("bench/results/partial.md", `# Partial\n\n${long}\n\nSee [gone](gone.md).\n`);
     assert.deepEqual(brokenLinks(dir), [
       { file: "README.md", what: "link to docs/page.md#nowhere: no heading with that anchor" },
       { file: "README.md", what: "link to docs/gone.md: no such file" },

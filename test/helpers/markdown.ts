@@ -10,6 +10,8 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 const SKIP_DIRS = new Set(["node_modules", "dist", "rendered", "coverage", ".git", ".terraform", ".data"]);
 /** Generated at build or run time, so a page may name them without their existing in a clone. */
 const GENERATED_ROOTS = new Set(["dist", "rendered", "node_modules", ".terraform", ".data"]);
+/** A scratch copy of the results that `npm run bench -- --only ...` writes and .gitignore keeps out: not documentation, and it repeats latest.md. */
+const SCRATCH = /^bench\/results\/partial\./;
 
 /** Every *.md under root, relative paths with forward slashes, sorted. */
 export function markdownFiles(root: string): string[] {
@@ -22,7 +24,7 @@ export function markdownFiles(root: string): string[] {
     }
   };
   walk(root);
-  return out.sort();
+  return out.filter((f) => !SCRATCH.test(f)).sort();
 }
 
 /** The text with fenced code blocks blanked out (line count kept). */

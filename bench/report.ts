@@ -5,6 +5,7 @@
 import { fmt, median, spread } from "./measure.ts";
 import { CURVE_HEADER, curveRows, recommend, type CurveKey, type EndToEndRun } from "./curve.ts";
 import { profileTable, type ProfileRun } from "./profile.ts";
+import { NODE_FLAGS } from "../src/shared/config/shared-vars.ts";
 import { WARMUP_S } from "./rounds.ts";
 import { COLD_VARIANTS, INVENTORY_VARIANTS, PACKED_SCALE, PRICING_VARIANTS, type ColdRun, type InventoryRun, type InventoryVariant, type PricingRun, type PricingVariant } from "./rounds.ts";
 
@@ -176,7 +177,7 @@ export function markdown(r: Results): string {
   return [
     `# Benchmark results`,
     ``,
-    `Measured ${r.date} on ${r.machine} against ${r.sqs}; ${r.rounds} interleaved rounds, fresh processes each, every one with the Deployments' NODE_OPTIONS and GLIBC_TUNABLES and measured past a warm-up (${WARMUP_S} s of load, or one drained backlog, unmeasured: the JIT's one-off work; start-up has its own section); ${r.loadAverage ? `load average ${r.loadAverage.map((x) => fmt(x, 1)).join(" at the start, ")} at the end` : "load average not recorded"}. Figures are medians; "a (b-c)" is the median and the range of the per-round values or ratios. Billed requests count as SQS bills them: every 64 KiB of a call's message payload is one request (empty receives count 1).`,
+    `Measured ${r.date} on ${r.machine} against ${r.sqs}; ${r.rounds} interleaved rounds, fresh processes each, every one with the Deployments' NODE_OPTIONS and GLIBC_TUNABLES (and pricing with its node flags, ${NODE_FLAGS.pricing.join(" ")}) and measured past a warm-up (${WARMUP_S} s of load, or one drained backlog, unmeasured: the JIT's one-off work; start-up has its own section); ${r.loadAverage ? `load average ${r.loadAverage.map((x) => fmt(x, 1)).join(" at the start, ")} at the end` : "load average not recorded"}. Figures are medians; "a (b-c)" is the median and the range of the per-round values or ratios. Billed requests count as SQS bills them: every 64 KiB of a call's message payload is one request (empty receives count 1).`,
     ``,
     `## Inventory (64 connections, one update per request, ${r.durationS} s per run)`,
     ``,

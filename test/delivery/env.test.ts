@@ -124,7 +124,7 @@ function argv(deployment: Obj, service: string): string[] {
 }
 
 /** The image's node with the service's flags (NODE_FLAGS) before the image's own arguments. */
-export function commandViolations(deployment: Obj, service: "inventory" | "pricing"): string[] {
+function commandViolations(deployment: Obj, service: "inventory" | "pricing"): string[] {
   const [node, ...rest] = entrypoint();
   const want = [node, ...NODE_FLAGS[service], ...rest];
   const got = argv(deployment, service);

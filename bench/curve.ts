@@ -5,11 +5,9 @@
 // its CPU per update). Plus the hand-written SVG chart of the curve.
 
 import { freePorts, startChild } from "../scripts/lib/process.ts";
-import { NODE_FLAGS } from "../src/shared/config/shared-vars.ts";
-import { VARIANT_BUNDLE } from "./build.ts";
 import { BUNDLES } from "../scripts/lib/stack.ts";
 import { benchEnv, cpuUs, drained, fmt, load, median, startStub, TOKEN, total } from "./measure.ts";
-import type { Settings } from "./rounds.ts";
+import { PRICING_ARGS, type Settings } from "./rounds.ts";
 
 /** The settings measured: the shipped default (linger 5) is the end-to-end figure of the targets. */
 export const CURVE_POINTS = [
@@ -45,7 +43,7 @@ export async function endToEnd(s: Settings, lingerMs = 5, pollers = 2): Promise<
   const inventory = startChild([BUNDLES.inventory], benchEnv("inventory", { endpoint: stub.url, queues: stub.queues, token: TOKEN, port }, { BATCH_LINGER_MS: String(lingerMs) }));
   // Pricing through the bench entry with the SDK's handler: the same code as
   // dist/pricing.mjs, configured as in production.
-  const pricing = startChild([...NODE_FLAGS.pricing, VARIANT_BUNDLE], benchEnv("pricing", { endpoint: stub.url, queues: stub.queues, port: pricingPort }, { SERVICE: "pricing", HANDLER: "default", POLLERS: String(pollers), DLQ_URL: stub.queues.dlqUrl }));
+  const pricing = startChild(PRICING_ARGS, benchEnv("pricing", { endpoint: stub.url, queues: stub.queues, port: pricingPort }, { SERVICE: "pricing", HANDLER: "default", POLLERS: String(pollers), DLQ_URL: stub.queues.dlqUrl }));
   try {
     await inventory.waitFor(/inventory\.ready/);
     await pricing.waitFor(/pricing\.ready/);

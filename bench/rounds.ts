@@ -67,10 +67,13 @@ export async function inventoryRound(s: Settings, variant: InventoryVariant): Pr
   }
 }
 
+/** Pricing's bundle as its container runs it: with its node flags (NODE_FLAGS). */
+export const PRICING_ARGS = [...NODE_FLAGS.pricing, VARIANT_BUNDLE];
+
 export const PRICING_VARIANTS = {
-  packed: { label: "packed (SDK's node:http handler)", args: [...NODE_FLAGS.pricing, VARIANT_BUNDLE], env: { SERVICE: "pricing", HANDLER: "default" }, packed: true },
-  packedUndici: { label: "packed, undici handler", args: [...NODE_FLAGS.pricing, VARIANT_BUNDLE], env: { SERVICE: "pricing", HANDLER: "undici" }, packed: true },
-  unpacked: { label: "one update per message (before packing)", args: [...NODE_FLAGS.pricing, VARIANT_BUNDLE], env: { SERVICE: "pricing", HANDLER: "default", MAX_UPDATES_PER_MESSAGE: "1" }, packed: false },
+  packed: { label: "packed (SDK's node:http handler)", args: PRICING_ARGS, env: { SERVICE: "pricing", HANDLER: "default" }, packed: true },
+  packedUndici: { label: "packed, undici handler", args: PRICING_ARGS, env: { SERVICE: "pricing", HANDLER: "undici" }, packed: true },
+  unpacked: { label: "one update per message (before packing)", args: PRICING_ARGS, env: { SERVICE: "pricing", HANDLER: "default", MAX_UPDATES_PER_MESSAGE: "1" }, packed: false },
   batch: { label: "sqs-consumer handleMessageBatch", args: [join(ROOT, "bench", "variants", "sqs-consumer.ts")], env: { VARIANT: "batch" }, packed: false },
   single: { label: "sqs-consumer handleMessage", args: [join(ROOT, "bench", "variants", "sqs-consumer.ts")], env: { VARIANT: "single" }, packed: false },
 } as const;

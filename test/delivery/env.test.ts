@@ -112,20 +112,17 @@ describe("the environment checks catch broken input", () => {
 });
 
 /** The image's ENTRYPOINT (exec form), from the Dockerfile's final stage. */
-function entrypoint(): string[] {
-  const final = parseDockerfile(readFileSync(join(ROOT, "Dockerfile"), "utf8")).at(-1)!;
-  return JSON.parse(final.instructions.findLast((i) => i.keyword === "ENTRYPOINT")!.args) as string[];
-}
+const ENTRYPOINT = JSON.parse(parseDockerfile(readFileSync(join(ROOT, "Dockerfile"), "utf8")).at(-1)!.instructions.findLast((i) => i.keyword === "ENTRYPOINT")!.args) as string[];
 
 /** What a service's container runs: its `command`, or the image's ENTRYPOINT when it sets none. */
 function argv(deployment: Obj, service: string): string[] {
   const container = (deployment.spec.template.spec.containers as Obj[]).find((c) => c.name === service)!;
-  return (container.command as string[] | undefined) ?? entrypoint();
+  return (container.command as string[] | undefined) ?? ENTRYPOINT;
 }
 
 /** The image's node with the service's flags (NODE_FLAGS) before the image's own arguments. */
 function commandViolations(deployment: Obj, service: "inventory" | "pricing"): string[] {
-  const [node, ...rest] = entrypoint();
+  const [node, ...rest] = ENTRYPOINT;
   const want = [node, ...NODE_FLAGS[service], ...rest];
   const got = argv(deployment, service);
   return JSON.stringify(got) === JSON.stringify(want) ? [] : [`${service} runs ${JSON.stringify(got)}, not ${JSON.stringify(want)}`];

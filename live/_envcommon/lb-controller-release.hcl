@@ -26,20 +26,6 @@ terraform {
 VERSIONS
 }
 
-dependency "lb_controller" {
-  config_path = "${get_terragrunt_dir()}/../lb-controller"
-
-  mock_outputs = {
-    role_arn             = "arn:aws:iam::123456789012:role/stockprice-mock-lb-controller"
-    role_name            = "stockprice-mock-lb-controller"
-    policy_arn           = "arn:aws:iam::123456789012:policy/stockprice-mock-lb-controller"
-    namespace            = "kube-system"
-    service_account      = "aws-load-balancer-controller"
-    fargate_profile_name = "lb-controller"
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
 inputs = {
   cluster_name     = dependency.eks.outputs.cluster_name
   cluster_endpoint = dependency.eks.outputs.cluster_endpoint

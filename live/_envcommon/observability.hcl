@@ -2,15 +2,6 @@ locals {
   env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
 }
 
-dependency "alarms" {
-  config_path = "${get_terragrunt_dir()}/../alarms"
-
-  mock_outputs = {
-    topic_arn = "arn:aws:sns:eu-west-1:123456789012:stockprice-mock-alerts"
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
 # name_prefix is the cluster's name: the Fargate role may write /<cluster>/*,
 # and the rendered aws-logging ConfigMap writes /<cluster>/<service>.
 inputs = {

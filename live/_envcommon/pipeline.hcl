@@ -2,27 +2,6 @@ locals {
   env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
 }
 
-dependency "ecr" {
-  config_path = "${get_terragrunt_dir()}/../ecr"
-
-  mock_outputs = {
-    repository_urls = { inventory = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/stockprice/inventory", pricing = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/stockprice/pricing" }
-    repository_arns = { inventory = "arn:aws:ecr:eu-west-1:123456789012:repository/stockprice/inventory", pricing = "arn:aws:ecr:eu-west-1:123456789012:repository/stockprice/pricing" }
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
-dependency "edge" {
-  config_path = "${get_terragrunt_dir()}/../edge"
-
-  mock_outputs = {
-    web_acl_arn            = ""
-    fqdn                   = ""
-    load_balancer_dns_name = ""
-  }
-  mock_outputs_allowed_terraform_commands = ["init", "validate", "plan"]
-}
-
 inputs = {
   name                = local.env.name
   keda_enabled        = local.env.keda_enabled

@@ -1,7 +1,7 @@
 // Evaluates the Terragrunt expressions this live layer uses, offline, on the
 // strings hcl2json gives ("${...}"). Understood: references (local.*,
 // dependency.*.outputs.*), string, number and bool literals, object and list
-// literals of those, merge(), lookup(map, key, default), length(), !, ||, ==,
+// literals of those, merge(), lookup(map, key, default), contains(list, x), length(), !, ||, ==,
 // split("sep", x)[n], get_terragrunt_dir() and its basename(),
 // find_in_parent_folders("root.hcl") and its dirname(), and templatefile() with for
 // directives. Anything else is an error that names the expression, so a new
@@ -134,6 +134,12 @@ function expression(expr: string, ctx: EvalContext): unknown {
     const [map, key, fallback] = lookupArgs.map((a) => expression(a, ctx));
     if (!isObject(map)) fail(expr, "offline: lookup() takes an object");
     return String(key) in map ? map[String(key)] : fallback;
+  }
+  const contains = call(e, "contains");
+  if (contains?.length === 2) {
+    const [list, value] = contains.map((a) => expression(a, ctx));
+    if (!Array.isArray(list)) fail(expr, "offline: contains() takes a list");
+    return list.includes(value);
   }
   const length = call(e, "length");
   if (length?.length === 1) {

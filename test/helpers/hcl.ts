@@ -133,11 +133,14 @@ export async function readUnits(root: string): Promise<Unit[]> {
       parts.unshift(await parseFile(path));
     }
     const source = [...parts, rootHcl].map((p) => p.terraform?.[0]?.source).find(Boolean) as string | undefined;
-    const module = source ? relative(join(root, "modules"), resolve(resolveTg(source, dir, liveDir, await unitLocals([rootHcl], dir, liveDir)))) : "";
+    const rootLocals = await unitLocals([rootHcl], dir, liveDir);
+    const module = source ? relative(join(root, "modules"), resolve(resolveTg(source, dir, liveDir, rootLocals))) : "";
+    // root.hcl holds the dependency blocks; a unit reads those its needs enable.
     const dependencies: Unit["dependencies"] = [];
-    for (const p of parts) {
+    for (const p of [rootHcl, ...parts]) {
       for (const [name, bodies] of Object.entries((p.dependency ?? {}) as Record<string, Hcl[]>)) {
         const d = bodies[0];
+        if (d.enabled !== undefined && evaluate(d.enabled, { local: p === rootHcl ? rootLocals : {}, terragruntDir: dir, liveDir }) !== true) continue;
         const configPath = resolve(resolveTg(String(d.config_path), dir, liveDir));
         dependencies.push({ name, configPath, target: relative(liveDir, configPath), mockOutputs: d.mock_outputs, allowed: d.mock_outputs_allowed_terraform_commands });
       }

@@ -84,6 +84,12 @@ export async function graphProblems(root: string): Promise<string[]> {
       for (const k of Object.keys(d.mockOutputs ?? {})) if (!(k in targetOutputs)) problems.push(`${where}: mock output ${d.name}.${k} is not an output of modules/${target.module}`);
       if (JSON.stringify(d.allowed) !== JSON.stringify(["init", "validate", "plan"])) problems.push(`${where}: dependency ${d.name} mock_outputs_allowed_terraform_commands must be ["init","validate","plan"]`);
     }
+    // The dependencies a unit's inputs read are exactly those enabled for it
+    // (root.hcl's needs): one missing fails the unit, one extra is a false edge.
+    const read = new Set([...JSON.stringify(u.inputs).matchAll(/dependency\.(\w+)\.outputs/g)].map((m) => m[1]));
+    const enabled = new Set(u.dependencies.map((d) => d.name));
+    for (const n of read) if (!enabled.has(n)) problems.push(`${where}: reads dependency.${n} but no enabled dependency block gives it`);
+    for (const n of enabled) if (!read.has(n)) problems.push(`${where}: dependency ${n} is enabled but its outputs are never read`);
     for (const k of Object.keys(u.inputs)) if (!(k in mod.variables)) problems.push(`${where}: input ${k} is not a variable of modules/${u.module}`);
     for (const [v, body] of Object.entries(mod.variables)) if (!body.hasDefault && !(v in u.inputs)) problems.push(`${where}: required variable ${v} of modules/${u.module} is not passed`);
   }

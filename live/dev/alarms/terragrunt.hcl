@@ -5,7 +5,3 @@ include "root" {
 include "envcommon" {
   path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/alarms.hcl"
 }
-
-include "queue" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/queue.hcl"
-}

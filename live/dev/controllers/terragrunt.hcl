@@ -5,11 +5,3 @@ include "root" {
 include "envcommon" {
   path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/controllers.hcl"
 }
-
-include "eks" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/eks.hcl"
-}
-
-include "irsa" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/irsa.hcl"
-}

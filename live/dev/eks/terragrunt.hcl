@@ -6,10 +6,6 @@ include "envcommon" {
   path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/eks.hcl"
 }
 
-include "network" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/network.hcl"
-}
-
 # The public API endpoint answers only these CIDRs: replace the
 # documentation range with your office or VPN egress addresses.
 inputs = {

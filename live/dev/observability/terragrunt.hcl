@@ -5,11 +5,3 @@ include "root" {
 include "envcommon" {
   path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/observability.hcl"
 }
-
-include "eks" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/eks.hcl"
-}
-
-include "queue" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/queue.hcl"
-}

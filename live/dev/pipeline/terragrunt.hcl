@@ -5,19 +5,3 @@ include "root" {
 include "envcommon" {
   path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/pipeline.hcl"
 }
-
-include "eks" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/eks.hcl"
-}
-
-include "network" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/network.hcl"
-}
-
-include "irsa" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/irsa.hcl"
-}
-
-include "queue" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/queue.hcl"
-}

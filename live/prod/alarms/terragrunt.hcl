@@ -6,10 +6,6 @@ include "envcommon" {
   path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/alarms.hcl"
 }
 
-include "queue" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/queue.hcl"
-}
-
 # Updates must always flow in prod: silence pages.
 inputs = {
   oldest_message_age_seconds = 300

@@ -5,7 +5,3 @@ include "root" {
 include "envcommon" {
   path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/autoscaler.hcl"
 }
-
-include "eks" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/eks.hcl"
-}

@@ -6,10 +6,6 @@ include "envcommon" {
   path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/eks.hcl"
 }
 
-include "network" {
-  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/dependency/network.hcl"
-}
-
 # Private endpoint only: people come in through the Session Manager host
 # (docs/deploy-aws.md, "Reaching the private API endpoint").
 inputs = {

@@ -67,7 +67,6 @@ dependency "eks" {
     cluster_endpoint          = "https://0000000000000000.gr7.eu-west-1.eks.amazonaws.com"
     cluster_ca_data           = "bW9jay1jYQ=="
     oidc_provider_arn         = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
-    oidc_issuer_url           = "https://oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
     cluster_security_group_id = "sg-00000000000000000"
     deploy_security_group_id  = "sg-00000000000000001"
   }

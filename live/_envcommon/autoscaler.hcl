@@ -5,5 +5,4 @@ locals {
 inputs = {
   cluster_name      = dependency.eks.outputs.cluster_name
   oidc_provider_arn = dependency.eks.outputs.oidc_provider_arn
-  oidc_issuer_url   = dependency.eks.outputs.oidc_issuer_url
 }

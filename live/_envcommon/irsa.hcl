@@ -5,7 +5,6 @@ locals {
 inputs = {
   name_prefix         = local.env.name
   oidc_provider_arn   = dependency.eks.outputs.oidc_provider_arn
-  oidc_issuer_url     = dependency.eks.outputs.oidc_issuer_url
   inventory_queue_arn = dependency.queue.outputs.inventory_queue_arn
   inventory_dlq_arn   = dependency.queue.outputs.dlq_arn
   price_queue_arn     = dependency.queue.outputs.price_queue_arn

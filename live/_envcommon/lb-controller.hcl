@@ -9,7 +9,6 @@ inputs = {
   name_prefix        = local.env.name
   cluster_name       = dependency.eks.outputs.cluster_name
   oidc_provider_arn  = dependency.eks.outputs.oidc_provider_arn
-  oidc_issuer_url    = dependency.eks.outputs.oidc_issuer_url
   vpc_id             = dependency.network.outputs.vpc_id
   private_subnet_ids = dependency.network.outputs.private_subnet_ids
 }

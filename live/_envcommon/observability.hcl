@@ -10,5 +10,4 @@ inputs = {
   queue_name        = dependency.queue.outputs.inventory_queue_name
   price_queue_name  = dependency.queue.outputs.price_queue_name
   oidc_provider_arn = dependency.eks.outputs.oidc_provider_arn
-  oidc_issuer_url   = dependency.eks.outputs.oidc_issuer_url
 }

@@ -7,12 +7,12 @@
 module "role" {
   source = "../irsa-role"
 
-  name            = "${var.cluster_name}-cluster-autoscaler"
-  oidc_provider   = { arn = var.oidc_provider_arn, issuer_url = var.oidc_issuer_url }
-  namespace       = "kube-system"
-  service_account = var.service_account
-  inline_policies = { cluster-autoscaler = data.aws_iam_policy_document.this.json }
-  tags            = var.tags
+  name              = "${var.cluster_name}-cluster-autoscaler"
+  oidc_provider_arn = var.oidc_provider_arn
+  namespace         = "kube-system"
+  service_account   = var.service_account
+  inline_policies   = { cluster-autoscaler = data.aws_iam_policy_document.this.json }
+  tags              = var.tags
 }
 
 data "aws_iam_policy_document" "this" {

@@ -8,11 +8,6 @@ variable "oidc_provider_arn" {
   type        = string
 }
 
-variable "oidc_issuer_url" {
-  description = "The cluster's OIDC issuer URL, with or without https:// (eks unit output oidc_issuer_url)."
-  type        = string
-}
-
 variable "service_account" {
   description = "The autoscaler's ServiceAccount in kube-system (the helm release sets the same name)."
   type        = string

@@ -6,7 +6,9 @@
 # policy attachments passed in by the caller.
 
 locals {
-  issuer = replace(var.oidc_provider.issuer_url, "https://", "")
+  # The provider's ARN ends in its issuer without https://, the prefix of
+  # the token's condition keys: one input, so the two cannot disagree.
+  issuer = split("oidc-provider/", var.oidc_provider_arn)[1]
 }
 
 data "aws_iam_policy_document" "trust" {
@@ -15,7 +17,7 @@ data "aws_iam_policy_document" "trust" {
 
     principals {
       type        = "Federated"
-      identifiers = [var.oidc_provider.arn]
+      identifiers = [var.oidc_provider_arn]
     }
 
     condition {

@@ -3,16 +3,13 @@ variable "name" {
   type        = string
 }
 
-variable "oidc_provider" {
-  description = "The cluster's IAM OIDC provider: arn (eks module output oidc_provider_arn) and issuer_url, with or without https:// (eks module output oidc_issuer_url)."
-  type = object({
-    arn        = string
-    issuer_url = string
-  })
+variable "oidc_provider_arn" {
+  description = "ARN of the cluster's IAM OIDC provider (eks module output oidc_provider_arn); the issuer the trust conditions name is the part after oidc-provider/."
+  type        = string
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/", var.oidc_provider.arn))
-    error_message = "oidc_provider.arn must be an IAM OIDC provider ARN, arn:aws:iam::ACCOUNT:oidc-provider/ISSUER (eks output oidc_provider_arn)."
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/.+", var.oidc_provider_arn))
+    error_message = "oidc_provider_arn must be an IAM OIDC provider ARN, arn:aws:iam::ACCOUNT:oidc-provider/ISSUER (eks output oidc_provider_arn)."
   }
 }
 

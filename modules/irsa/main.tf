@@ -18,10 +18,10 @@ module "role" {
   source   = "../irsa-role"
   for_each = local.subjects
 
-  name            = "${var.name_prefix}-${each.key}"
-  oidc_provider   = { arn = var.oidc_provider_arn, issuer_url = var.oidc_issuer_url }
-  namespace       = var.namespace
-  service_account = each.value
+  name              = "${var.name_prefix}-${each.key}"
+  oidc_provider_arn = var.oidc_provider_arn
+  namespace         = var.namespace
+  service_account   = each.value
   # With KEDA (identityOwner: workload), KEDA's operator assumes the pricing
   # role to read the queue's length.
   assumed_by      = var.keda_enabled && each.key == "pricing" ? { KedaOperator = module.keda[0].arn } : {}
@@ -92,12 +92,12 @@ module "keda" {
   source = "../irsa-role"
   count  = var.keda_enabled ? 1 : 0
 
-  name            = "${var.name_prefix}-keda-operator"
-  oidc_provider   = { arn = var.oidc_provider_arn, issuer_url = var.oidc_issuer_url }
-  namespace       = var.keda_namespace
-  service_account = var.keda_service_account
-  inline_policies = { assume-pricing = data.aws_iam_policy_document.keda.json }
-  tags            = var.tags
+  name              = "${var.name_prefix}-keda-operator"
+  oidc_provider_arn = var.oidc_provider_arn
+  namespace         = var.keda_namespace
+  service_account   = var.keda_service_account
+  inline_policies   = { assume-pricing = data.aws_iam_policy_document.keda.json }
+  tags              = var.tags
 }
 
 data "aws_iam_policy_document" "keda" {

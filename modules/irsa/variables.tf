@@ -8,11 +8,6 @@ variable "oidc_provider_arn" {
   type        = string
 }
 
-variable "oidc_issuer_url" {
-  description = "The cluster's OIDC issuer URL, with or without https:// (eks module output oidc_issuer_url)."
-  type        = string
-}
-
 variable "namespace" {
   description = "Kubernetes namespace of the services."
   type        = string

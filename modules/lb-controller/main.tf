@@ -31,12 +31,12 @@ locals {
 module "role" {
   source = "../irsa-role"
 
-  name            = "${var.name_prefix}-lb-controller"
-  oidc_provider   = { arn = var.oidc_provider_arn, issuer_url = var.oidc_issuer_url }
-  namespace       = var.namespace
-  service_account = var.service_account
-  policy_arns     = { this = aws_iam_policy.this.arn, network = aws_iam_policy.network.arn }
-  tags            = var.tags
+  name              = "${var.name_prefix}-lb-controller"
+  oidc_provider_arn = var.oidc_provider_arn
+  namespace         = var.namespace
+  service_account   = var.service_account
+  policy_arns       = { this = aws_iam_policy.this.arn, network = aws_iam_policy.network.arn }
+  tags              = var.tags
 }
 
 # The grants are split in two managed policies, each well under the 6,144

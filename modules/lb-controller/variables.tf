@@ -4,17 +4,7 @@ variable "name_prefix" {
 }
 
 variable "oidc_provider_arn" {
-  description = "ARN of the cluster's IAM OIDC provider (eks module output oidc_provider_arn)."
-  type        = string
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/", var.oidc_provider_arn))
-    error_message = "oidc_provider_arn must be an IAM OIDC provider ARN, arn:aws:iam::ACCOUNT:oidc-provider/ISSUER."
-  }
-}
-
-variable "oidc_issuer_url" {
-  description = "The cluster's OIDC issuer URL, with or without https:// (eks module output oidc_issuer_url)."
+  description = "ARN of the cluster's IAM OIDC provider (eks module output oidc_provider_arn); modules/irsa-role checks its form."
   type        = string
 }
 

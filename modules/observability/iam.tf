@@ -25,12 +25,12 @@ module "telemetry_role" {
   source   = "../irsa-role"
   for_each = local.telemetry_roles
 
-  name            = "${var.name_prefix}-${each.key}"
-  oidc_provider   = { arn = var.oidc_provider_arn, issuer_url = var.oidc_issuer_url }
-  namespace       = var.telemetry_namespace
-  service_account = each.value.service_account
-  inline_policies = { logs = data.aws_iam_policy_document.telemetry[each.key].json }
-  tags            = var.tags
+  name              = "${var.name_prefix}-${each.key}"
+  oidc_provider_arn = var.oidc_provider_arn
+  namespace         = var.telemetry_namespace
+  service_account   = each.value.service_account
+  inline_policies   = { logs = data.aws_iam_policy_document.telemetry[each.key].json }
+  tags              = var.tags
 }
 
 # Addresses before the roles were written once in modules/irsa-role.

@@ -28,11 +28,6 @@ variable "oidc_provider_arn" {
   type        = string
 }
 
-variable "oidc_issuer_url" {
-  description = "The cluster's OIDC issuer URL (eks module output)."
-  type        = string
-}
-
 variable "telemetry_namespace" {
   description = "Kubernetes namespace of the metrics collector and the Spot nodes' Fluent Bit (as rendered by scripts/render)."
   type        = string

@@ -17,7 +17,7 @@ export async function trustProblems(root: string): Promise<string[]> {
   const s = statements[0];
   if (JSON.stringify(s.actions) !== JSON.stringify(["sts:AssumeRoleWithWebIdentity"])) out.push(`actions ${s.actions}`);
   const principals = ((s.principals ?? []) as Hcl[]).map((p) => `${p.type}=${JSON.stringify(p.identifiers)}`);
-  if (JSON.stringify(principals) !== JSON.stringify(['Federated=["${var.oidc_provider.arn}"]'])) out.push(`principals ${principals.join(", ")}, want only the OIDC provider`);
+  if (JSON.stringify(principals) !== JSON.stringify(['Federated=["${var.oidc_provider_arn}"]'])) out.push(`principals ${principals.join(", ")}, want only the OIDC provider`);
   const conds = Object.fromEntries(((s.condition ?? []) as Hcl[]).map((c) => [c.variable, c]));
   const sub = conds["${local.issuer}:sub"];
   const aud = conds["${local.issuer}:aud"];

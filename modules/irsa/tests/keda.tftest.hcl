@@ -4,7 +4,6 @@
 variables {
   name_prefix         = "stockprice-test"
   oidc_provider_arn   = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
-  oidc_issuer_url     = "https://oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
   inventory_queue_arn = "arn:aws:sqs:eu-west-1:123456789012:inventory-update-queue"
   price_queue_arn     = "arn:aws:sqs:eu-west-1:123456789012:price-change-queue"
   inventory_dlq_arn   = "arn:aws:sqs:eu-west-1:123456789012:inventory-update-dlq"

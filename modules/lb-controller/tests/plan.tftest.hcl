@@ -14,7 +14,6 @@ override_data {
 variables {
   name_prefix        = "stockprice-dev"
   oidc_provider_arn  = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
-  oidc_issuer_url    = "https://oidc.eks.eu-west-1.amazonaws.com/id/0000000000000000"
   vpc_id             = "vpc-0123456789abcdef0"
   cluster_name       = "stockprice-dev"
   private_subnet_ids = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]

@@ -12,7 +12,6 @@ variables {
   queue_name        = "inventory-update-queue"
   price_queue_name  = "price-change-queue"
   oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0000"
-  oidc_issuer_url   = "https://oidc.eks.eu-west-1.amazonaws.com/id/0000"
 }
 
 # One plan of the default variables for every promise they share (each plan costs seconds).

@@ -16,7 +16,10 @@ export const checks: PlanCheck[] = [
       assert.equal(s.Effect, "Allow");
       assert.equal(s.Action, "sts:AssumeRoleWithWebIdentity");
       assert.deepEqual(s.Principal, { Federated: unit.values.oidc_provider_arn });
-      const issuer = String(unit.values.oidc_issuer_url).replace("https://", "");
+      // IAM names an OIDC provider arn:aws:iam::ACCOUNT:oidc-provider/ISSUER,
+      // the issuer without https://, which prefixes the token's condition keys.
+      const issuer = String(unit.values.oidc_provider_arn).split(":oidc-provider/")[1];
+      assert.ok(issuer?.startsWith("oidc.eks."), `issuer ${issuer}`);
       assert.deepEqual(s.Condition, { StringEquals: { [`${issuer}:sub`]: CONTROLLER_SUBJECT, [`${issuer}:aud`]: "sts.amazonaws.com" } });
     },
   },

@@ -221,9 +221,12 @@ terraform {
 VERSIONS
 }
 
-inputs = {
+# Every unit's tags, and the unit's entry of env.hcl's unit_inputs: what
+# this environment sets beyond _envcommon (never a key _envcommon sets too;
+# the offline checks refuse one).
+inputs = merge({
   tags = {
     Project     = "stockprice"
     Environment = local.env.env
   }
-}
+}, lookup(local.env.unit_inputs, local.unit, {}))

@@ -19,14 +19,14 @@ locals {
     certificate_arn = ""
     hostname        = ""
   }
-  # Monthly AWS Budgets amount in USD (README, "The whole bill").
+  # Monthly AWS Budgets amount in USD (docs/operations.md, "The whole bill").
   monthly_budget_usd = 700
   # Deletion protection: the stateful units generate prevent_destroy
-  # override files (generate "prevent_destroy" in live/_envcommon), and
+  # override files (generate "prevent_destroy" in live/root.hcl), and
   # scripts/teardown.ts refuses prod.
   prevent_destroy = true
   # Access entries (replace with your roles): the platform team administers
-  # the cluster, the on-call reads it (README, "Who can do what").
+  # the cluster, the on-call reads it (docs/operations.md, "Who can do what").
   admin_role_arns  = ["arn:aws:iam::222222222222:role/platform-admin"]
   oncall_role_arns = ["arn:aws:iam::222222222222:role/oncall-readonly"]
   # Pricing scales on the inventory queue's backlog: KEDA installed by the
@@ -35,4 +35,52 @@ locals {
   keda_enabled = true
   # Build once (dev), promote by digest (prod): modules/pipeline, promotion.tf.
   promote_from_digests = true
+
+  # The inputs this environment gives a unit beyond live/_envcommon/<unit>.hcl,
+  # by unit folder; root.hcl passes each unit its entry. With the values
+  # above, this file holds everything that differs between environments.
+  unit_inputs = {
+    # Updates must always flow in prod: silence pages.
+    alarms = {
+      oldest_message_age_seconds = 300
+      updates_arriving_enabled   = true
+    }
+
+    ecr = {
+      keep_images = 100
+      # Dev's account (live/dev/account.hcl) replicates its images here.
+      replication_source_accounts = ["111111111111"]
+    }
+
+    edge = {
+      waf_enabled = true
+    }
+
+    # Private endpoint only: people come in through the Session Manager host
+    # (docs/deploy-aws.md, "Reaching the private API endpoint").
+    eks = {
+      endpoint_public_access = false
+      admin_host             = true
+      cluster_log_types      = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+      spot_min_size          = 2
+      spot_desired_size      = 2
+      spot_max_size          = 10
+      log_retention_days     = 90
+    }
+
+    # One NAT gateway per AZ: an AZ outage does not cut the others off.
+    network = {
+      nat_gateway_per_az = true
+    }
+
+    # Logs kept 90 days.
+    observability = {
+      log_retention_days = 90
+    }
+
+    # Messages kept 14 days, SQS's longest.
+    queue = {
+      message_retention_seconds = 1209600
+    }
+  }
 }

@@ -48,7 +48,7 @@ function files(dir: string): string[] {
   return out;
 }
 
-/** Every placeholder in live/<env>/ (the environment's own files; _envcommon holds only mock outputs). */
+/** Every placeholder in live/<env>/ (the environment's own files; root.hcl and _envcommon hold only mock outputs). */
 export function findPlaceholders(root: string, env: string): Finding[] {
   const out: Finding[] = [];
   for (const file of files(join(root, "live", env))) {

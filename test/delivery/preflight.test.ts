@@ -71,9 +71,7 @@ function filledCopy(): string {
     edit(`live/${env}/account.hcl`, (s) => s.replace("111111111111", DEV).replace("222222222222", PROD));
     edit(`live/${env}/env.hcl`, (s) => s.replaceAll("111111111111", DEV).replaceAll("222222222222", PROD).replace('"example/stockprice"', '"acme/stockprice"').replaceAll("@example.com", "@acme.io").replace('certificate_arn = ""', `certificate_arn = "arn:aws:acm:eu-west-1:${env === "dev" ? DEV : PROD}:certificate/0f1e2d3c"`));
   }
-  edit("live/dev/ecr/terragrunt.hcl", (s) => s.replace("222222222222", PROD));
-  edit("live/prod/ecr/terragrunt.hcl", (s) => s.replace("111111111111", DEV));
-  edit("live/dev/eks/terragrunt.hcl", (s) => s.replace("203.0.113.0/24", "81.2.69.0/24"));
+  edit("live/dev/env.hcl", (s) => s.replace("203.0.113.0/24", "81.2.69.0/24"));
   edit("live/prod/policy.yaml", (s) => s.replace(/\s*# example SKU.*$/gm, ""));
   return root;
 }
@@ -84,7 +82,8 @@ describe("npm run preflight", () => {
   test("the repository as shipped: every placeholder of prod with file and line, exit 1", () => {
     const r = preflight(ROOT, "prod", { ...GOOD_DEV, account: PROD });
     assert.equal(r.code, 1, r.out);
-    for (const where of ["live/prod/account.hcl:3", "live/prod/env.hcl:4", "live/prod/env.hcl:9", "live/prod/ecr/terragrunt.hcl:12", "live/prod/policy.yaml:15"]) {
+    const source = readFileSync(join(ROOT, "live", "prod", "env.hcl"), "utf8").split("\n").findIndex((l) => l.includes("replication_source_accounts")) + 1;
+    for (const where of ["live/prod/account.hcl:3", "live/prod/env.hcl:4", "live/prod/env.hcl:9", `live/prod/env.hcl:${source}`, "live/prod/policy.yaml:15"]) {
       assert.match(r.out, new RegExp(`FILL  ${where.replace(/[.]/g, "\\.")}: `), `${where} not reported:\n${r.out}`);
     }
     assert.match(r.out, /live\/prod\/account\.hcl:3: account_id is 222222222222, but the credentials are account 345678901234/);
@@ -93,8 +92,9 @@ describe("npm run preflight", () => {
   test("dev as shipped names the documentation range and the example admin role", () => {
     const r = preflight(ROOT, "dev", GOOD_DEV);
     assert.equal(r.code, 1);
-    const line = readFileSync(join(ROOT, "live", "dev", "eks", "terragrunt.hcl"), "utf8").split("\n").findIndex((l) => l.includes("203.0.113.0/24")) + 1;
-    assert.match(r.out, new RegExp(`FILL  live/dev/eks/terragrunt\\.hcl:${line}: documentation address range 203\\.0\\.113\\.0/24`));
+    const line = readFileSync(join(ROOT, "live", "dev", "env.hcl"), "utf8").split("\n").findIndex((l) => l.includes("203.0.113.0/24")) + 1;
+    assert.ok(line > 0, "dev's env.hcl ships the documentation range");
+    assert.match(r.out, new RegExp(`FILL  live/dev/env\\.hcl:${line}: documentation address range 203\\.0\\.113\\.0/24`));
     assert.match(r.out, /FILL  live\/dev\/env\.hcl:\d+: example AWS account 111111111111/);
   });
 

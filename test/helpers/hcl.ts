@@ -65,6 +65,8 @@ export interface Unit {
   module: string;
   dependencies: Array<{ name: string; configPath: string; target: string; mockOutputs: Record<string, unknown> | undefined; allowed: unknown }>;
   inputs: Record<string, unknown>;
+  /** Input keys more than one file sets (root.hcl with env.hcl, _envcommon, the unit): the checks refuse them. */
+  setTwice: string[];
 }
 
 function findUp(start: string, name: string): string {
@@ -121,7 +123,6 @@ function resolveTg(expr: string, unitDir: string, liveDir: string, locals: Recor
 export async function readUnits(root: string): Promise<Unit[]> {
   const liveDir = join(root, "live");
   const rootHcl = await parseFile(join(liveDir, "root.hcl"));
-  const rootInputs = (rootHcl.inputs ?? {}) as Record<string, unknown>;
   const units: Unit[] = [];
   for (const file of listFiles(liveDir, /^terragrunt\.hcl$/)) {
     const dir = dirname(file);
@@ -145,9 +146,16 @@ export async function readUnits(root: string): Promise<Unit[]> {
         dependencies.push({ name, configPath, target: relative(liveDir, configPath), mockOutputs: d.mock_outputs, allowed: d.mock_outputs_allowed_terraform_commands });
       }
     }
-    const inputs = Object.assign({}, rootInputs, ...parts.map((p) => p.inputs ?? {}));
+    // root.hcl's inputs (the tags and env.hcl's unit_inputs entry) are
+    // evaluated here; a key two files set is recorded, as Terragrunt's merge
+    // order would decide it silently.
+    const rootInputs = evaluate(rootHcl.inputs ?? {}, { local: rootLocals, terragruntDir: dir, liveDir }) as Record<string, unknown>;
+    const sources = [rootInputs, ...parts.map((p) => (p.inputs ?? {}) as Record<string, unknown>)];
+    const keys = sources.flatMap((s) => Object.keys(s));
+    const setTwice = [...new Set(keys.filter((k, i) => keys.indexOf(k) !== i))];
+    const inputs = Object.assign({}, ...sources);
     const rel = relative(liveDir, dir).split("/");
-    units.push({ env: rel[0], name: rel.slice(1).join("/"), dir, module, dependencies, inputs });
+    units.push({ env: rel[0], name: rel.slice(1).join("/"), dir, module, dependencies, inputs, setTwice });
   }
   return units;
 }

@@ -64,6 +64,12 @@ export async function graphProblems(root: string): Promise<string[]> {
   const byDir = new Map(units.map((u) => [u.dir, u]));
   const modules = new Map<string, Awaited<ReturnType<typeof readModule>>>();
   for (const name of moduleNames(root)) modules.set(name, await readModule(root, name));
+  // env.hcl's unit_inputs name units of that environment.
+  for (const env of new Set(units.map((u) => u.env))) {
+    const envHcl = await parseFile(join(root, "live", env, "env.hcl"));
+    const unitInputs = Object.assign({}, ...((envHcl.locals ?? []) as Hcl[])).unit_inputs ?? {};
+    for (const name of Object.keys(unitInputs)) if (!units.some((u) => u.env === env && u.name === name)) problems.push(`live/${env}/env.hcl: unit_inputs.${name} names no unit of live/${env}`);
+  }
   const cycle = findCycle(units);
   if (cycle) problems.push(`dependency cycle: ${cycle.join(" -> ")}`);
   for (const u of units) {
@@ -90,6 +96,7 @@ export async function graphProblems(root: string): Promise<string[]> {
     const enabled = new Set(u.dependencies.map((d) => d.name));
     for (const n of read) if (!enabled.has(n)) problems.push(`${where}: reads dependency.${n} but no enabled dependency block gives it`);
     for (const n of enabled) if (!read.has(n)) problems.push(`${where}: dependency ${n} is enabled but its outputs are never read`);
+    for (const k of u.setTwice) problems.push(`${where}: input ${k} is set twice (env.hcl unit_inputs, _envcommon or the unit): one place decides it`);
     for (const k of Object.keys(u.inputs)) if (!(k in mod.variables)) problems.push(`${where}: input ${k} is not a variable of modules/${u.module}`);
     for (const [v, body] of Object.entries(mod.variables)) if (!body.hasDefault && !(v in u.inputs)) problems.push(`${where}: required variable ${v} of modules/${u.module} is not passed`);
   }

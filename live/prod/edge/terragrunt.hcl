@@ -5,7 +5,3 @@ include "root" {
 include "envcommon" {
   path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/edge.hcl"
 }
-
-inputs = {
-  waf_enabled = true
-}

@@ -5,8 +5,3 @@ include "root" {
 include "envcommon" {
   path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/observability.hcl"
 }
-
-# Logs kept 90 days.
-inputs = {
-  log_retention_days = 90
-}

@@ -5,7 +5,3 @@ include "root" {
 include "envcommon" {
   path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/queue.hcl"
 }
-
-inputs = {
-  message_retention_seconds = 1209600
-}

@@ -43,9 +43,10 @@ locals {
   }, local.unit, [])
 }
 
-# One dependency block for each unit whose outputs others read. A plan before that unit exists sees its
-# mock_outputs (shaped like the module's outputs; never for apply). A
-# disabled block reads nothing and adds no edge to the graph.
+# One dependency block for each unit whose outputs others read. A plan
+# before that unit exists sees its mock_outputs (shaped like the module's
+# outputs; never for apply). A disabled block reads nothing and adds no edge
+# to the graph.
 
 dependency "network" {
   config_path = "${get_terragrunt_dir()}/../network"

@@ -5,8 +5,8 @@
 //
 // Checks, each printed with the file and line to fix:
 // - the credentials' account (aws sts get-caller-identity) is account.hcl's;
-// - the caller is not one of admin_role_arns (EKS gives the creator its own
-//   access entry; a second one fails with 409);
+// - the caller is not one of admin_role_arns or oncall_role_arns (EKS gives
+//   the creator its own access entry; a second one fails with 409);
 // - every role in admin_role_arns and oncall_role_arns exists (aws iam
 //   get-role): an access entry for a missing role fails "principalArn is invalid";
 // - no placeholder is left (scripts/preflight/placeholders.ts);
@@ -76,12 +76,12 @@ export function preflight(root: string, env: string, aws: Aws): Report {
   }
 
   // The roles the access entries name.
-  const adminArns = hclRoleArns(envText, "admin_role_arns");
+  const entryArns = ["admin_role_arns", "oncall_role_arns"].flatMap((list) => hclRoleArns(envText, list).map((r) => ({ ...r, list })));
   const callerRole = /:assumed-role\/([^/]+)\//.exec(callerArn)?.[1] ?? /:role\/(?:.*\/)?([^/]+)$/.exec(callerArn)?.[1];
-  for (const r of adminArns) {
-    if (callerRole && r.arn.endsWith(`/${callerRole}`)) problems.push({ where: at("env.hcl", r.line), what: `${r.arn} is the role running this check: apply with a role outside admin_role_arns (EKS already gives the cluster creator an admin entry; a second one fails with 409)` });
+  for (const r of entryArns) {
+    if (callerRole && r.arn.endsWith(`/${callerRole}`)) problems.push({ where: at("env.hcl", r.line), what: `${r.arn} is the role running this check: apply with a role outside ${r.list} (EKS already gives the cluster creator an admin entry; a second one fails with 409)` });
   }
-  for (const r of [...adminArns, ...hclRoleArns(envText, "oncall_role_arns")]) {
+  for (const r of entryArns) {
     const roleAccount = r.arn.split(":")[4];
     if (isExampleAccount(roleAccount)) continue; // reported as a placeholder
     if (account && roleAccount !== account.value) problems.push({ where: at("env.hcl", r.line), what: `${r.arn} is in account ${roleAccount}, not ${account.value}` });

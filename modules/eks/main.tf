@@ -2,11 +2,16 @@ locals {
   # The caller as an IAM role or user ARN: an assumed-role session
   # (arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION) names the role without
   # its path, so roles are compared by account and name.
-  caller_arn            = data.aws_caller_identity.logging.arn
-  caller_assumed        = try(regex("^arn:[^:]+:sts::([0-9]{12}):assumed-role/([^/]+)/", local.caller_arn), null)
-  caller_role           = try(regex("^arn:[^:]+:iam::([0-9]{12}):role/(?:.*/)?([^/]+)$", local.caller_arn), local.caller_assumed)
-  admin_role_ids        = [for a in var.cluster_admin_arns : try(regex("^arn:[^:]+:iam::([0-9]{12}):role/(?:.*/)?([^/]+)$", a), null)]
-  caller_is_admin_entry = contains(var.cluster_admin_arns, local.caller_arn) || (local.caller_role != null && contains([for r in local.admin_role_ids : jsonencode(r) if r != null], jsonencode(local.caller_role)))
+  caller_arn     = data.aws_caller_identity.logging.arn
+  caller_assumed = try(regex("^arn:[^:]+:sts::([0-9]{12}):assumed-role/([^/]+)/", local.caller_arn), null)
+  caller_role    = try(regex("^arn:[^:]+:iam::([0-9]{12}):role/(?:.*/)?([^/]+)$", local.caller_arn), local.caller_assumed)
+  entry_role_ids = { for a in distinct(concat(var.cluster_admin_arns, var.oncall_view_arns)) : a => try(regex("^arn:[^:]+:iam::([0-9]{12}):role/(?:.*/)?([^/]+)$", a), null) }
+  caller_entries = [for a, id in local.entry_role_ids : a if a == local.caller_arn || (id != null && local.caller_role != null && jsonencode(id) == jsonencode(local.caller_role))]
+
+  # One access entry per principal: EKS refuses a second one with 409. A
+  # role in both lists gets the admin entry only (its policy covers what the
+  # view policy allows), so the on-call entries are the rest (access.tf).
+  oncall_only_arns = setsubtract(var.oncall_view_arns, var.cluster_admin_arns)
 }
 
 resource "aws_eks_cluster" "this" {
@@ -46,12 +51,12 @@ resource "aws_eks_cluster" "this" {
       error_message = "public_access_cidrs contains 0.0.0.0/0: the Kubernetes API would be open to the internet. Narrow it, or set allow_api_from_anywhere = true to mean it."
     }
     # EKS gives the creator (the role that applies) its own admin access
-    # entry; an entry for the same principal in cluster_admin_arns is then a
-    # second one, and the apply fails with "access entry resource is already
-    # in use" after the cluster exists.
+    # entry; an entry for the same principal in cluster_admin_arns or
+    # oncall_view_arns is then a second one, and the apply fails with
+    # "access entry resource is already in use" after the cluster exists.
     precondition {
-      condition     = !local.caller_is_admin_entry
-      error_message = "The role running this apply (${data.aws_caller_identity.logging.arn}) is also in cluster_admin_arns: EKS already gives the cluster creator an admin access entry, so a second one fails with 409. Apply with a role that is not in cluster_admin_arns (admin_role_arns in live/<env>/env.hcl), or take it out of that list."
+      condition     = length(local.caller_entries) == 0
+      error_message = "The role running this apply (${data.aws_caller_identity.logging.arn}) is also in cluster_admin_arns or oncall_view_arns (as ${join(", ", local.caller_entries)}): EKS already gives the cluster creator an admin access entry, so a second one fails with 409. Apply with a role in neither list (admin_role_arns and oncall_role_arns in live/<env>/env.hcl), or take it out of them."
     }
   }
 }

@@ -116,6 +116,7 @@ describe("npm run preflight", () => {
     ["the state bucket name taken by another account", { bucket: "theirs" }, /state bucket stockprice-tfstate-210987654321-eu-west-1 belongs to another account/],
     ["an empty tokens secret", { secret: "empty" }, /the inventory tokens secret is empty/],
     ["the apply role is an admin entry", { arn: `arn:aws:sts::${DEV}:assumed-role/platform-admin/alice` }, /is the role running this check: apply with a role outside admin_role_arns/],
+    ["the apply role is an on-call entry", { arn: `arn:aws:sts::${DEV}:assumed-role/oncall-readonly/alice` }, /oncall-readonly is the role running this check: apply with a role outside oncall_role_arns/],
   ];
   for (const [name, change, expected] of cases) {
     test(`a filled-in copy fails on ${name}`, () => {

@@ -1,6 +1,7 @@
 # Who reaches the cluster's API and what it logs: the public API endpoint is
-# never open by accident; admin access entries plan as asked, and a run
-# whose caller is also in cluster_admin_arns is refused before anything is
+# never open by accident; access entries plan as asked, one per principal
+# (a role in both lists gets the admin one), and a run whose caller is also
+# in cluster_admin_arns or oncall_view_arns is refused before anything is
 # created (EKS gives the role that creates the cluster its own admin access
 # entry, so the apply would otherwise fail with a 409 on the second entry);
 # the logs go where they are kept. Run by npm test (test/infra/plan.test.ts),
@@ -154,5 +155,45 @@ run "another_apply_role_plans_the_admin_entries" {
   assert {
     condition     = length(aws_eks_access_entry.admin) == 2
     error_message = "every cluster_admin_arns principal gets an entry when the caller is not one of them"
+  }
+}
+
+run "apply_role_in_oncall_refused" {
+  command = plan
+
+  variables {
+    oncall_view_arns = ["arn:aws:iam::123456789012:role/terraform-apply"]
+  }
+
+  override_data {
+    target = data.aws_caller_identity.logging
+    values = { account_id = "123456789012", arn = "arn:aws:sts::123456789012:assumed-role/terraform-apply/ci", user_id = "AROAEXAMPLE:ci" }
+  }
+
+  expect_failures = [aws_eks_cluster.this]
+}
+
+# A role that is both admin and on-call gets one entry, the admin one; two
+# entries for one principal would fail the apply with 409.
+run "admin_and_oncall_role_gets_one_entry" {
+  command = plan
+
+  variables {
+    oncall_view_arns = ["arn:aws:iam::123456789012:role/ops/platform-admin", "arn:aws:iam::123456789012:role/oncall-readonly"]
+  }
+
+  assert {
+    condition     = keys(aws_eks_access_entry.oncall) == ["arn:aws:iam::123456789012:role/oncall-readonly"]
+    error_message = "the on-call entries leave out the role that already has an admin entry"
+  }
+
+  assert {
+    condition     = contains(keys(aws_eks_access_entry.admin), "arn:aws:iam::123456789012:role/ops/platform-admin")
+    error_message = "the role in both lists keeps its admin entry"
+  }
+
+  assert {
+    condition     = keys(aws_eks_access_policy_association.oncall) == ["arn:aws:iam::123456789012:role/oncall-readonly"]
+    error_message = "the view policy is associated with the on-call entries that exist"
   }
 }

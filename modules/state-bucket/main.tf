@@ -4,7 +4,8 @@
 # bucket policy that denies deleting the bucket or its object versions to
 # everyone, and any request without TLS. Deleting the bucket then takes two
 # deliberate steps: remove this policy, then delete. In prod the policy and
-# the versioning carry prevent_destroy (live/_envcommon/state-bucket.hcl).
+# the versioning carry prevent_destroy (generate "prevent_destroy" in
+# live/root.hcl).
 
 data "aws_iam_policy_document" "this" {
   statement {

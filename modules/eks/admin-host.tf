@@ -24,7 +24,7 @@ resource "aws_vpc_security_group_ingress_rule" "api_from_deploy" {
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443
-  description                  = "Kubernetes API from the pipeline's EKS deploy action"
+  description                  = "Kubernetes API from the EKS deploy action of the pipeline"
 }
 
 # How people reach a private API endpoint (prod): an SSM Session Manager

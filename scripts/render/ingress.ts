@@ -8,6 +8,7 @@
 // certificate, so a scheme without --certificate-arn is an error, never an
 // Ingress without TLS.
 
+import { STOP_SETTINGS, stopBoundMs } from "../../src/inventory/config.ts";
 import type { K8sObject } from "./k8s.ts";
 
 export const INGRESS_SCHEMES = ["internet-facing", "internal"] as const;
@@ -49,11 +50,11 @@ export function loadBalancerName(env: string): string {
 
 /**
  * Seconds the ALB keeps a deregistered pod's in-flight requests: as long as
- * the pod may still be finishing them, SHUTDOWN_DELAY_MS (still serving while
- * the ALB stops sending) plus SHUTDOWN_GRACE_MS (finishing and flushing).
+ * the pod may still be finishing them, its whole stop (stopBoundMs: still
+ * serving while the ALB stops sending, then finishing and flushing).
  */
-export function deregistrationDelaySeconds(shutdownDelayMs: number, shutdownGraceMs: number): number {
-  return Math.ceil((shutdownDelayMs + shutdownGraceMs) / 1000);
+export function deregistrationDelaySeconds(settings: Record<(typeof STOP_SETTINGS)[number], number>): number {
+  return Math.ceil(stopBoundMs(settings) / 1000);
 }
 
 /** Throws the caller's usage error naming the flag. */
@@ -127,7 +128,7 @@ type Obj = Record<string, any>;
 
 /**
  * Completes the rendered Ingress: the deregistration delay from the inventory
- * ConfigMap's shutdown timings, and the optional web ACL and host rule.
+ * ConfigMap's stop timings (STOP_SETTINGS), and the optional web ACL and host rule.
  */
 export function finishIngress(objects: K8sObject[], ingress: IngressOptions): void {
   const ing = objects.find((o) => o.kind === "Ingress" && o.metadata.name === "inventory") as Obj | undefined;
@@ -138,7 +139,7 @@ export function finishIngress(objects: K8sObject[], ingress: IngressOptions): vo
     if (!Number.isInteger(v) || v < 0) throw new Error(`ConfigMap/inventory-env: ${name} must be a whole number of milliseconds, got ${env.data?.[name]}`);
     return v;
   };
-  const delay = deregistrationDelaySeconds(ms("SHUTDOWN_DELAY_MS"), ms("SHUTDOWN_GRACE_MS"));
+  const delay = deregistrationDelaySeconds(Object.fromEntries(STOP_SETTINGS.map((k) => [k, ms(k)])) as Record<(typeof STOP_SETTINGS)[number], number>);
   const annotations = ing.metadata.annotations as Record<string, string>;
   annotations["alb.ingress.kubernetes.io/target-group-attributes"] = `deregistration_delay.timeout_seconds=${delay}`;
   if (ingress.wafAclArn !== undefined) annotations["alb.ingress.kubernetes.io/wafv2-acl-arn"] = ingress.wafAclArn;

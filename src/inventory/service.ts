@@ -9,7 +9,7 @@ import { createMemoryRelease } from "../shared/memory.ts";
 import { releaseSqs, serviceSqs, untilReady } from "../shared/startup.ts";
 import { createInventoryHandler } from "./app.ts";
 import { loadAuth, watchTokenFile } from "./auth.ts";
-import type { InventoryConfig } from "./config.ts";
+import { stopBoundMs, type InventoryConfig } from "./config.ts";
 import { createInventoryMetrics } from "./metrics.ts";
 import openapi from "./openapi.json" with { type: "json" };
 import { Publisher } from "../shared/publisher.ts";
@@ -63,7 +63,7 @@ export async function startInventory(config: InventoryConfig, deps: InventoryDep
       ready: () => !stopping && pub.ready,
       openapi: JSON.stringify(openapi),
     }),
-    { requestTimeoutMs: config.REQUEST_TIMEOUT_MS, maxConnections: config.MAX_CONNECTIONS },
+    { requestTimeoutMs: config.REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS, maxConnections: config.MAX_CONNECTIONS },
   );
   const port = await listen(server, config.PORT, config.HOST);
   const memory = createMemoryRelease({ idleMs: config.MEMORY_RELEASE_IDLE_S * 1000, log });
@@ -86,10 +86,14 @@ export async function startInventory(config: InventoryConfig, deps: InventoryDep
     startDraining(server);
     if (config.SHUTDOWN_DELAY_MS > 0) await sleep(config.SHUTDOWN_DELAY_MS);
     const closed = closeServer(server);
+    // One deadline for the rest (stopBoundMs): the flush gets
+    // SHUTDOWN_GRACE_MS, the SQS calls in flight when it gives up answer
+    // within PUBLISH_TIMEOUT_MS (their own limit), so every request that
+    // reached the publisher gets its 202 or 503; connections still open after
+    // that, idle keep-alive ones included, are cut.
+    const timer = setTimeout(() => server.closeAllConnections(), Math.max(100, stopBoundMs(config) - config.SHUTDOWN_DELAY_MS)).unref();
     const drained = await pub.drain(config.SHUTDOWN_GRACE_MS);
     if (!drained) log.warn("shutdown.unflushed", { pending: pub.pending });
-    // Requests still open after the grace period are cut; their senders retry.
-    const timer = setTimeout(() => server.closeAllConnections(), Math.max(100, config.SHUTDOWN_GRACE_MS)).unref();
     await closed;
     clearTimeout(timer);
     releaseSqs(sqs);

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { INVENTORY_ENV } from "../../src/inventory/config.ts";
+import { INVENTORY_ENV, STOP_SETTINGS } from "../../src/inventory/config.ts";
 import type { Spec } from "../../src/shared/config/parse.ts";
 import { HEAP_NODE_OPTIONS, MALLOC_TUNABLES, NODE_FLAGS } from "../../src/shared/config/shared-vars.ts";
 import { QUEUE_NAMES } from "../../src/shared/names.ts";
@@ -22,10 +22,11 @@ import { parseDockerfile } from "../helpers/docker.ts";
  * a deployment (the queue URL instead of a GetQueueUrl lookup, the token
  * file, the shutdown timings the grace period is sized on).
  */
-const SERVICES: Record<string, { spec: Spec; needed: string[] }> = {
+const SERVICES: Record<string, { spec: Spec; needed: string[]; stop: readonly string[] }> = {
   inventory: {
     spec: INVENTORY_ENV,
-    needed: ["PORT", "AWS_REGION", "QUEUE_URL", "AUTH_TOKENS_FILE", "LOG_LEVEL", "SHUTDOWN_DELAY_MS", "SHUTDOWN_GRACE_MS"],
+    needed: ["PORT", "AWS_REGION", "QUEUE_URL", "AUTH_TOKENS_FILE", "LOG_LEVEL", ...STOP_SETTINGS, "KEEP_ALIVE_TIMEOUT_MS"],
+    stop: STOP_SETTINGS,
   },
 };
 
@@ -34,10 +35,10 @@ const all = variants();
 describe("each service gets exactly the environment it declares", () => {
   for (const v of all) {
     test(v.name, () => {
-      for (const [name, { spec, needed }] of Object.entries(SERVICES)) {
+      for (const [name, { spec, needed, stop }] of Object.entries(SERVICES)) {
         const d = find(v.objects, "Deployment", name);
         assert.deepEqual(envViolations(d, v.objects, spec, needed), [], name);
-        assert.deepEqual(gracePeriodViolations(d, v.objects, spec), [], name);
+        assert.deepEqual(gracePeriodViolations(d, v.objects, spec, stop), [], name);
       }
       const inventory = effectiveEnv(find(v.objects, "Deployment", "inventory"), v.objects).env;
       const pricing = effectiveEnv(find(v.objects, "Deployment", "pricing"), v.objects).env;
@@ -99,7 +100,13 @@ describe("the environment checks catch broken input", () => {
   test("a grace period shorter than the shutdown sequence", () => {
     const o = clone(objects);
     find(o, "Deployment", "inventory").spec.template.spec.terminationGracePeriodSeconds = 15;
-    assert.match(gracePeriodViolations(find(o, "Deployment", "inventory"), o, INVENTORY_ENV).join(), /15 s is not longer than the shutdown sequence \(25000 ms\)/);
+    assert.match(gracePeriodViolations(find(o, "Deployment", "inventory"), o, INVENTORY_ENV, STOP_SETTINGS).join(), /15 s is not longer than the shutdown sequence \(30000 ms\)/);
+  });
+
+  test("a grace period that leaves out the SQS calls in flight at the end of the flush", () => {
+    const o = clone(objects);
+    find(o, "Deployment", "inventory").spec.template.spec.terminationGracePeriodSeconds = 28;
+    assert.match(gracePeriodViolations(find(o, "Deployment", "inventory"), o, INVENTORY_ENV, STOP_SETTINGS).join(), /28 s is not longer than the shutdown sequence \(30000 ms\)/);
   });
 
   test("a token file path that is not the mounted Secret", () => {

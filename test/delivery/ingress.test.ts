@@ -86,7 +86,7 @@ describe("the rendered Ingress", () => {
     assert.equal(a["alb.ingress.kubernetes.io/wafv2-acl-arn"], WAF);
     assert.equal(a["alb.ingress.kubernetes.io/ssl-policy"], TLS_POLICY);
     assert.equal(a["alb.ingress.kubernetes.io/load-balancer-name"], "stockprice-prod-inventory");
-    assert.equal(a["alb.ingress.kubernetes.io/target-group-attributes"], "deregistration_delay.timeout_seconds=25");
+    assert.equal(a["alb.ingress.kubernetes.io/target-group-attributes"], "deregistration_delay.timeout_seconds=30");
     assert.equal(find(objects, "Ingress", "inventory").spec.rules[0].host, "inventory.example.com");
   });
 
@@ -123,6 +123,8 @@ describe("broken copies fail the Ingress checks", () => {
     ["a default backend", (o) => (find(o, "Ingress", "inventory").spec.defaultBackend = { service: { name: "inventory", port: { name: "http" } } }), /defaultBackend/],
     ["a shutdown delay the deregistration delay no longer covers", (o) => (find(o, "ConfigMap", "inventory-env").data.SHUTDOWN_GRACE_MS = "20000"), /target-group-attributes/],
     ["a grace period shorter than the deregistration delay", (o) => (find(o, "Deployment", "inventory").spec.template.spec.terminationGracePeriodSeconds = 20), /terminationGracePeriodSeconds 20/],
+    ["a keep-alive timeout below the ALB's idle timeout", (o) => delete find(o, "ConfigMap", "inventory-env").data.KEEP_ALIVE_TIMEOUT_MS, /KEEP_ALIVE_TIMEOUT_MS undefined must exceed the ALB's idle timeout \(60 s\)/],
+    ["an ALB idle timeout above the keep-alive timeout", (o) => (find(o, "Ingress", "inventory").metadata.annotations["alb.ingress.kubernetes.io/load-balancer-attributes"] = "idle_timeout.timeout_seconds=120"), /KEEP_ALIVE_TIMEOUT_MS 65000 must exceed the ALB's idle timeout \(120 s\)/],
     ["a shutdown delay shorter than the health check needs", (o) => (find(o, "ConfigMap", "inventory-env").data.SHUTDOWN_DELAY_MS = "5000"), /health check takes 10 s/],
   ];
   for (const [name, breakIt, message] of cases) {

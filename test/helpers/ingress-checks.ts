@@ -5,6 +5,7 @@
 import type { K8sObject } from "../../scripts/render.ts";
 import { deregistrationDelaySeconds, HEALTH_CHECK_PATH, type IngressOptions, loadBalancerName, PUBLIC_PATHS, TLS_POLICY } from "../../scripts/render/ingress.ts";
 import type { Obj } from "./manifests.ts";
+import { STOP_SETTINGS } from "../../src/inventory/config.ts";
 
 const A = "alb.ingress.kubernetes.io/";
 
@@ -69,10 +70,15 @@ export function ingressViolations(objects: readonly K8sObject[], env: string, wa
   // may serve them, and the pod lives that long.
   const cm = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "inventory-env") as Obj | undefined;
   const dep = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "inventory") as Obj | undefined;
-  const delay = deregistrationDelaySeconds(ms(cm, "SHUTDOWN_DELAY_MS"), ms(cm, "SHUTDOWN_GRACE_MS"));
+  const delay = deregistrationDelaySeconds(Object.fromEntries(STOP_SETTINGS.map((k) => [k, ms(cm, k)])) as Record<(typeof STOP_SETTINGS)[number], number>);
   expect("target-group-attributes", `deregistration_delay.timeout_seconds=${delay}`);
   const grace = dep?.spec?.template?.spec?.terminationGracePeriodSeconds;
   if (!(typeof grace === "number" && grace > delay)) out.push(`terminationGracePeriodSeconds ${grace} must exceed the deregistration delay ${delay}`);
+  // The ALB closes idle connections before the pod does: a pod closing one
+  // first races with the ALB reusing it, and the ALB answers that with 502.
+  const attributes = Object.fromEntries((a[A + "load-balancer-attributes"] ?? "").split(",").map((kv) => kv.trim().split("=")));
+  const idleS = Number(attributes["idle_timeout.timeout_seconds"] ?? 60);
+  if (!(ms(cm, "KEEP_ALIVE_TIMEOUT_MS") > idleS * 1000)) out.push(`KEEP_ALIVE_TIMEOUT_MS ${cm?.data?.KEEP_ALIVE_TIMEOUT_MS} must exceed the ALB's idle timeout (${idleS} s)`);
   // Even if deregistration were slow, /readyz at 503 takes the pod out of the
   // target group (interval x unhealthy threshold) before it stops accepting.
   const outAfter = Number(a[A + "healthcheck-interval-seconds"]) * Number(a[A + "unhealthy-threshold-count"]);

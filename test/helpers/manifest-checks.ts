@@ -209,11 +209,14 @@ export function settingMs(env: Map<string, string>, spec: Spec, name: string): n
   return Number(env.get(name) ?? spec[name]?.doc.default ?? 0);
 }
 
-/** The grace period must outlast the service's own shutdown sequence. */
-export function gracePeriodViolations(workload: Obj, objects: readonly K8sObject[], spec: Spec): string[] {
+/**
+ * The grace period must outlast the service's own shutdown sequence: the sum
+ * of `terms`, the settings its stop's length follows from.
+ */
+export function gracePeriodViolations(workload: Obj, objects: readonly K8sObject[], spec: Spec, terms: readonly string[] = ["SHUTDOWN_DELAY_MS", "SHUTDOWN_GRACE_MS"]): string[] {
   const where = `${workload.kind}/${workload.metadata?.name}`;
   const { env } = effectiveEnv(workload, objects);
-  const shutdownMs = settingMs(env, spec, "SHUTDOWN_DELAY_MS") + settingMs(env, spec, "SHUTDOWN_GRACE_MS");
+  const shutdownMs = terms.reduce((sum, name) => sum + settingMs(env, spec, name), 0);
   const grace = workload.spec?.template?.spec?.terminationGracePeriodSeconds;
   if (typeof grace !== "number") return [`${where}: terminationGracePeriodSeconds is not set`];
   return grace * 1000 > shutdownMs ? [] : [`${where}: terminationGracePeriodSeconds ${grace} s is not longer than the shutdown sequence (${shutdownMs} ms)`];

@@ -225,6 +225,34 @@ test("shutdown: readiness turns 503 first, updates are still taken during the de
   await assert.rejects(fetch(`${base}/healthz`), "the server is closed after the stop");
 });
 
+test("keep-alive: the timeout comes from KEEP_ALIVE_TIMEOUT_MS and is announced in every answer", async () => {
+  const defaults = await start();
+  assert.equal((await fetch(`${defaults.base}/healthz`)).headers.get("keep-alive"), "timeout=5");
+  const alb = await start({ KEEP_ALIVE_TIMEOUT_MS: "65000" });
+  assert.equal((await fetch(`${alb.base}/healthz`)).headers.get("keep-alive"), "timeout=65");
+});
+
+// Behind the ALB: an idle connection the balancer keeps (65 s keep-alive)
+// does not hold the stop, and a request whose SQS call is still in flight
+// when the flush gives up gets its answer before the rest is cut.
+test("shutdown: a call in flight past the grace period still answers, then idle connections are cut", { timeout: 20_000 }, async () => {
+  const sqs = new StubSqs({ SendMessageBatch: () => new Promise(() => {}) });
+  const { service, post } = await start({ KEEP_ALIVE_TIMEOUT_MS: "65000", SHUTDOWN_GRACE_MS: "500", PUBLISH_TIMEOUT_MS: "1000", PUBLISH_ATTEMPTS: "1" }, sqs);
+  const idle = connect(service.port, "127.0.0.1");
+  let idleAnswer = "";
+  idle.setEncoding("utf8").on("data", (d) => (idleAnswer += d));
+  const idleClosed = new Promise<void>((resolve) => idle.once("close", () => resolve()));
+  idle.write("GET /healthz HTTP/1.1\r\nHost: inventory\r\n\r\n");
+  await until(() => idleAnswer.includes("\r\n\r\n"), { what: "the idle connection's first answer" });
+  const inFlight = post({ sku: "HUNG", quantity: 1 });
+  await until(() => sqs.callsOf("SendMessageBatch").length === 1, { what: "the SQS call is in flight" });
+  await service.stop();
+  const answer = await inFlight;
+  assert.equal(answer.status, 503, "an answer, not a reset");
+  assert.equal(((await answer.json()) as { error: { code: string } }).error.code, "publish_failed");
+  await idleClosed;
+});
+
 test("logs never carry a token or a request body", () => {
   const all = logLines.join("");
   assert.ok(logLines.length > 5);

@@ -47,9 +47,11 @@ locals {
     }
 
     ecr = {
-      keep_images = 100
-      # Dev's account (live/dev/account.hcl) replicates its images here.
+      # Dev's account (live/dev/account.hcl) replicates its images here,
+      # every build; they expire a year after they arrive, whatever their
+      # number, so a release is kept for a year (docs/deploy-aws.md, Recovery).
       replication_source_accounts = ["111111111111"]
+      expire_after_days           = 365
     }
 
     edge = {

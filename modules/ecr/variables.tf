@@ -11,13 +11,24 @@ variable "name_prefix" {
 }
 
 variable "keep_images" {
-  description = "Images kept per repository by the lifecycle policy (1-1000); older ones expire."
+  description = "Images kept per repository by the lifecycle policy (1-1000); older ones expire. Unused when expire_after_days is set."
   type        = number
   default     = 30
 
   validation {
     condition     = var.keep_images >= 1 && var.keep_images <= 1000
     error_message = "keep_images must be between 1 and 1000."
+  }
+}
+
+variable "expire_after_days" {
+  description = "When set, images expire this many days after they arrive (pushed or replicated in), instead of by count (keep_images). Required in a registry that receives another environment's builds (replication_source_accounts): there every new build is the other environment's, and a count would expire the image this one runs."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.expire_after_days == null ? true : var.expire_after_days >= 1 && var.expire_after_days <= 3650
+    error_message = "expire_after_days must be null or between 1 and 3650."
   }
 }
 

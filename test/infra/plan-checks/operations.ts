@@ -71,7 +71,7 @@ function accountOf(env: string): string {
 }
 
 const replication: PlanCheck = {
-  name: "ecr plan: dev's registry replicates to prod's account, whose registry policy admits dev's account only",
+  name: "ecr plan: dev's registry replicates to prod's account, whose registry policy admits dev's account only and whose images expire by age, not count",
   units: "*/ecr",
   check(plan, unit) {
     if (unit.env === "dev") {
@@ -83,10 +83,16 @@ const replication: PlanCheck = {
       const statements = policyStatements(plan.one("aws_ecr_registry_policy.this[0]").policy);
       assert.deepEqual(statements.flatMap((s) => list(s.Principal?.AWS)), [`arn:aws:iam::${accountOf("dev")}:root`]);
       assert.deepEqual(statements.flatMap((s) => list(s.Action)).sort(), ["ecr:CreateRepository", "ecr:ReplicateImage"]);
+      // Every dev build arrives here: a count would expire the release prod runs.
+      for (const r of plan.ofType("aws_ecr_lifecycle_policy")) {
+        const selection = JSON.parse(r.change.after!.policy).rules.map((rule: any) => rule.selection);
+        assert.ok(selection.every((x: any) => x.countType === "sinceImagePushed" && x.countNumber >= 90), `${r.address} expires by ${JSON.stringify(selection)}, not by age`);
+      }
     }
   },
   broken: [
     { name: "replication to the wrong account", edit: (j, u) => { if (u.env === "dev") after(j, "aws_ecr_replication_configuration.this[0]").replication_configuration[0].rule[0].destination = [{ region: "eu-west-1", registry_id: "999999999999" }]; else u.env = "dev"; } },
+    { name: "prod expires its images by count", edit: (j, u) => { u.env = "prod"; for (const r of j.resource_changes!.filter((c) => c.type === "aws_ecr_lifecycle_policy")) r.change.after!.policy = JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 100 }, action: { type: "expire" } }] }); } },
     { name: "prod admits any account", edit: (j, u) => { u.env = "prod"; const r = j.resource_changes!.find((c) => c.address === "aws_ecr_registry_policy.this[0]"); if (r) r.change.after!.policy = r.change.after!.policy.replaceAll(`arn:aws:iam::${accountOf("dev")}:root`, "*"); } },
   ],
 };

@@ -54,9 +54,11 @@ locals {
       public_access_cidrs = ["203.0.113.0/24"]
     }
 
-    # Dev's tokens can be restored for a week after a deletion; prod keeps 30 days.
+    # Dev's tokens go at once with a teardown, so dev can be applied again
+    # straight away (a secret waiting out a recovery window keeps its name);
+    # put a token again after that apply. Prod's can be restored for 30 days.
     tokens = {
-      recovery_window_in_days = 7
+      recovery_window_in_days = 0
     }
   }
 }

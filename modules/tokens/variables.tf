@@ -14,13 +14,13 @@ variable "inventory_role_arn" {
 }
 
 variable "recovery_window_in_days" {
-  description = "Days a deleted secret can still be restored (7-30)."
+  description = "Days a deleted secret can still be restored (7-30); 0 deletes it at once, without recovery. Secrets Manager keeps a deleted secret's name for the whole window, so an environment torn down with 7-30 cannot be applied again until the window ends (or the secret is restored and imported); 0 suits one that is torn down and rebuilt (dev)."
   type        = number
   default     = 30
 
   validation {
-    condition     = var.recovery_window_in_days >= 7 && var.recovery_window_in_days <= 30
-    error_message = "recovery_window_in_days must be between 7 and 30."
+    condition     = var.recovery_window_in_days == 0 || (var.recovery_window_in_days >= 7 && var.recovery_window_in_days <= 30)
+    error_message = "recovery_window_in_days must be 0 (no recovery) or between 7 and 30."
   }
 }
 

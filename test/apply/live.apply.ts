@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test, type TestContext } from "node:test";
-import { applyEnvironments, type ApplyRun, type UnitApply } from "../helpers/apply.ts";
+import { AGAIN_AFTER_DESTROY, applyEnvironments, type ApplyRun, type UnitApply } from "../helpers/apply.ts";
 import { PLANS_NOTHING, ROOT } from "../helpers/infra-checks.ts";
 import { motoUnavailable, startMoto, type Moto } from "../helpers/moto.ts";
 import { providerSource, terraformUnavailable, terraformVersion } from "../helpers/terraform.ts";
@@ -91,6 +91,15 @@ for (const u of units.filter((x) => Object.keys(x.generated).some((p) => p.start
     if (!r) return;
     assert.ok(r.refused, `live/${u.id}: destroy did not refuse on prevent_destroy${r.error ? `: ${r.error}` : ""}`);
     t.diagnostic(r.refused);
+  });
+}
+
+for (const u of units.filter((x) => AGAIN_AFTER_DESTROY[x.module] && !Object.keys(x.generated).some((p) => p.startsWith("prevent_destroy")))) {
+  test(`live/${u.id}: applied again right after its destroy, as after a teardown (${AGAIN_AFTER_DESTROY[u.module]})`, async (t) => {
+    const r = await result(t, u.id);
+    if (!r) return;
+    if (r.error) assert.fail(`live/${u.id}: ${r.error}`);
+    assert.equal(r.again, "", `live/${u.id}: ${r.again}`);
   });
 }
 

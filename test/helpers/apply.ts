@@ -24,6 +24,15 @@ export const SERVICES = [
   "iam", "kms", "logs", "route53", "s3", "secretsmanager", "sns", "sqs", "ssm", "sts", "wafv2",
 ];
 
+/**
+ * Modules whose AWS names outlive their destroy: where nothing protects them
+ * (dev), each is applied again right after its destroy, as an apply after a
+ * teardown would, and destroyed again. Module => what keeps the name.
+ */
+export const AGAIN_AFTER_DESTROY: Record<string, string> = {
+  tokens: "Secrets Manager keeps a deleted secret's name for its recovery window (moto too)",
+};
+
 export interface UnitApply {
   id: string;
   module: string;
@@ -39,6 +48,8 @@ export interface UnitApply {
   /** Resources left in state after the destroy (0 when it worked). */
   remaining?: number;
   destroyed?: boolean;
+  /** AGAIN_AFTER_DESTROY units: "" when the apply right after the destroy worked, else its error. */
+  again?: string;
   leftOut: string[];
   seconds: number;
   /** Seconds per step (apply, plan, destroy, ...). */
@@ -184,6 +195,12 @@ async function destroyUnit(ctx: Ctx, unitId: string, result: UnitApply): Promise
   }
   const destroy = await tf(ctx, dir, ["destroy", "-auto-approve", "-input=false", ...targets], result);
   if (destroy.code !== 0) throw new Error(failed("terraform destroy", destroy));
+  if (AGAIN_AFTER_DESTROY[result.module] && !result.refused) {
+    const again = await tf(ctx, dir, ["apply", "-auto-approve", "-input=false", ...targets], result);
+    result.again = again.code === 0 ? "" : failed("terraform apply right after the destroy", again);
+    const destroyAgain = await tf(ctx, dir, ["destroy", "-auto-approve", "-input=false", ...targets], result);
+    if (destroyAgain.code !== 0) throw new Error(failed("terraform destroy after the second apply", destroyAgain));
+  }
   result.remaining = await stateCount(ctx, dir);
   result.destroyed = result.remaining === 0;
   result.seconds += (performance.now() - started) / 1000;

@@ -54,6 +54,13 @@ locals {
     defaultTargetType            = "ip"
     enablePodReadinessGateInject = true
 
+    # No Service of type LoadBalancer here (the ALB comes from the Ingress),
+    # so no webhook on every Service create in the cluster: with it, any
+    # Service created while the controller's pods are not ready (its own
+    # first minutes on Fargate, the controllers unit's charts beside it) is
+    # refused with "no endpoints available for service".
+    enableServiceMutatorWebhook = false
+
     defaultTags         = var.tags
     podDisruptionBudget = { maxUnavailable = 1 }
 

@@ -143,10 +143,13 @@ data "aws_iam_policy_document" "codepipeline" {
       values   = local.deploy_subnet_arns
     }
 
+    # The action runs on CodePipeline-managed CodeBuild compute; which of the
+    # two services asks for the permission is not stated where the action's
+    # service role is documented, so either may, and only in these subnets.
     condition {
       test     = "StringEquals"
       variable = "ec2:AuthorizedService"
-      values   = ["codebuild.amazonaws.com"]
+      values   = ["codebuild.amazonaws.com", "codepipeline.amazonaws.com"]
     }
   }
 

@@ -41,6 +41,7 @@ describe("the Helm release", () => {
     assert.deepEqual(values.serviceAccount, { create: true, name: "${var.service_account}", annotations: { "eks.amazonaws.com/role-arn": "${var.role_arn}" } });
     assert.deepEqual([values.clusterName, values.region, values.vpcId], ["${var.cluster_name}", "${var.region}", "${var.vpc_id}"], "Fargate has no instance metadata");
     assert.deepEqual([values.enableWaf, values.enableShield, values.enableWafv2], [false, false, true], "only what the IAM policy grants");
+    assert.equal(values.enableServiceMutatorWebhook, false, "no admission webhook on every Service create: nothing here is a LoadBalancer Service");
     const release = blocksOf(rel, "resource", "helm_release").this;
     assert.equal(release.version, "${var.chart_version}");
     const profile = blocksOf(iam, "resource", "aws_eks_fargate_profile").this;

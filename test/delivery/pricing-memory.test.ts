@@ -13,13 +13,13 @@ import { quantity } from "../helpers/manifest-checks.ts";
 import { find, ROOT, variants } from "../helpers/manifests.ts";
 
 /**
- * The highest pricing RSS of the full fault suite: 253 and 257 MiB in two
- * runs since pricing collects garbage on the main thread alone (204-249 in
- * four runs before; docs/fault-tolerance.md); the latest run's table is
- * bench/results/faults.md. A new run above it must raise this figure, and
- * then the limit.
+ * The highest pricing RSS of the full fault suite: 253, 257 and 268 MiB in
+ * three runs since pricing collects garbage on the main thread alone
+ * (204-249 in four runs before; docs/fault-tolerance.md); the latest run's
+ * table is bench/results/faults.md. A new run above it must raise this
+ * figure, and then the limit.
  */
-const MEASURED_PEAK_MIB = 257;
+const MEASURED_PEAK_MIB = 268;
 const HEADROOM = 1.25;
 
 /** Pricing's peak RSS of each scenario in the fault suite's latest table ("peak RSS MB (inv / pri)"). */

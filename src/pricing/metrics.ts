@@ -20,7 +20,7 @@ export interface PricingMetrics {
 /** restarted: 1 while the container is within 10 minutes of a restart (src/shared/restarts.ts); 0 when not given. */
 export function createPricingMetrics(restarted: () => number = () => 0): PricingMetrics {
   const registry = new Registry();
-  return {
+  const metrics = {
     registry,
     received: registry.counter("pricing_messages_received_total", "Messages received from the inventory queue."),
     priced: registry.counter("pricing_priced_total", "Price decisions made and emitted, by result (changed, unchanged)."),
@@ -34,4 +34,8 @@ export function createPricingMetrics(restarted: () => number = () => 0): Pricing
     sqsCalls: registry.counter("pricing_sqs_calls_total", "SQS API calls by action and outcome."),
     restarted: registry.gauge("pricing_container_restarted", "1 within 10 minutes of a restart of this container in its pod (an OOM kill or a crash), else 0.", restarted),
   };
+  // Alarmed series exist from the start, at 0 (why: src/inventory/metrics.ts).
+  metrics.poison.inc(undefined, 0);
+  metrics.failed.inc(undefined, 0);
+  return metrics;
 }

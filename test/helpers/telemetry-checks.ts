@@ -193,6 +193,26 @@ export async function metricTieProblems(root: string): Promise<string[]> {
   return out;
 }
 
+/**
+ * Every series a count alarm watches (observability's count_alarms) is in a
+ * fresh service's /metrics at 0: the collector's CloudWatch exporter drops
+ * the first value of a series, so a series born at its first failure would
+ * never reach the alarm with it.
+ */
+export async function unbornAlarmSeries(root: string): Promise<string[]> {
+  const m = await readModule(root, "observability");
+  const alarms = m.blocks.flatMap((b) => (b.locals ?? []) as Hcl[]).find((l) => l.count_alarms)?.count_alarms as Record<string, Hcl> | undefined;
+  if (!alarms || Object.keys(alarms).length < 3) return ["modules/observability: no count_alarms found"];
+  const rendered: Record<string, string> = { inventory: createInventoryMetrics(() => 0).registry.render(), pricing: createPricingMetrics().registry.render() };
+  const out: string[] = [];
+  for (const [name, a] of Object.entries(alarms)) {
+    const { Service, ...labels } = a.dimensions as Record<string, string>;
+    const series = `${a.metric_name}${Object.keys(labels).length ? `{${Object.keys(labels).sort().map((k) => `${k}="${labels[k]}"`).join(",")}}` : ""} 0`;
+    if (!rendered[Service]?.split("\n").includes(series)) out.push(`${name}: ${Service} does not export "${series}" from the start`);
+  }
+  return out;
+}
+
 /** Across every module: each log group has a retention, each metric alarm its alarm and OK actions. */
 export async function retentionAndActionProblems(root: string): Promise<string[]> {
   const out: string[] = [];

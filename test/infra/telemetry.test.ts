@@ -13,7 +13,7 @@ import { clusterName, telemetryNames } from "../../scripts/render/telemetry.ts";
 import { K8S } from "../../src/shared/names.ts";
 import { baseOptions } from "../helpers/manifests.ts";
 import { ROOT } from "../helpers/infra-checks.ts";
-import { awsLoggingProblems, exportedMetrics, metricTieProblems, nameTieProblems, render, retentionAndActionProblems, spotFluentBitProblems } from "../helpers/telemetry-checks.ts";
+import { awsLoggingProblems, exportedMetrics, metricTieProblems, nameTieProblems, render, retentionAndActionProblems, spotFluentBitProblems, unbornAlarmSeries } from "../helpers/telemetry-checks.ts";
 
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   "v1/Namespace": Namespace,
@@ -56,6 +56,10 @@ test("names shared with Terraform agree in both environments", async () => {
 test("every service metric Terraform alarms on or charts is exported by a service and sent by the collector", async () => {
   assert.ok(exportedMetrics().has("inventory_http_requests_total"), "the registries were read");
   assert.deepEqual(await metricTieProblems(ROOT), []);
+});
+
+test("every series a count alarm watches exists at 0 before the first failure, so the exporter's dropped first value is 0", async () => {
+  assert.deepEqual(await unbornAlarmSeries(ROOT), []);
 });
 
 test("the collector derives status_class, which the 5xx alarm adds up", () => {

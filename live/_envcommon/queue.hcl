@@ -3,7 +3,7 @@ locals {
 }
 
 inputs = {
-  max_receive_count          = 5
+  max_receive_count          = 10
   visibility_timeout_seconds = 30
   # The largest size the pinned provider accepts (aws 5.100.0 validates
   # aws_sqs_queue.max_message_size to 1024-262144 although SQS now takes

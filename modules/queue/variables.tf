@@ -5,9 +5,9 @@ variable "fifo" {
 }
 
 variable "max_receive_count" {
-  description = "Receives of a message before SQS moves it to inventory-update-dlq (1-1000). The local stack uses the same default."
+  description = "Receives of a message before SQS moves it to inventory-update-dlq (1-1000). 10 spans about 13.5 minutes of pricing's retry backoff, so a short downstream failure sends no healthy update to the DLQ (src/shared/names.ts, DEFAULT_MAX_RECEIVE_COUNT). The local stack uses the same default."
   type        = number
-  default     = 5
+  default     = 10
 
   validation {
     condition     = var.max_receive_count >= 1 && var.max_receive_count <= 1000

@@ -115,7 +115,8 @@ const POISON = 20;
 
 export const poison: Scenario = {
   name: `${POISON} poison messages`,
-  // The production redrive (5 receives) in the full run; 2 in the short one.
+  // 5 receives in the full run (production redrives after 10, about 13.5
+  // minutes of backoff: too long for a run), 2 in the short one.
   stack: (scale) => base({ maxReceive: scale === "full" ? 5 : 2 })(scale),
   dlq: () => POISON,
   // Backoff 2, 4, 8 ... s per receive: the DLQ move comes at 2 x (2^M - 1) s.

@@ -11,8 +11,17 @@ export const QUEUE_NAMES = {
   price: "price-change-queue",
 } as const;
 
-/** Default redrive maxReceiveCount (Terraform `queue` module default too). */
-export const DEFAULT_MAX_RECEIVE_COUNT = 5;
+/**
+ * Default redrive maxReceiveCount (Terraform `queue` module default too).
+ * Pricing gives a message it cannot finish back after a backoff of 2, 4, 8
+ * ... s capped at 300 (consumer.ts), and every receive counts: 10 receives
+ * span about 13.5 minutes (2 + 4 + ... + 256 + 300 s), so a downstream
+ * failure shorter than that (the price queue or its key throttled, a role
+ * change settling) sends no healthy update to the DLQ; with 5 it was about
+ * a minute. A poison message takes as long to arrive in the DLQ; the
+ * pricing-poison alarm fires at its first receive.
+ */
+export const DEFAULT_MAX_RECEIVE_COUNT = 10;
 
 export const K8S = {
   namespace: "stockprice",

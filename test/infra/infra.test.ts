@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { K8S, QUEUE_NAMES } from "../../src/shared/names.ts";
+import { DEFAULT_MAX_RECEIVE_COUNT, K8S, QUEUE_NAMES } from "../../src/shared/names.ts";
 import { blocksOf, listFiles, moduleNames, readModule, readUnits, type Hcl } from "../helpers/hcl.ts";
 import { parse as parseYaml } from "yaml";
 import { alarmProblems, cacheProblems, graphProblems, irsaActions, moduleProblems, providerBoundProblems, queueNames, ROOT, terraformAvailable, unformatted, unparseable, wildcardGrants } from "../helpers/infra-checks.ts";
@@ -104,7 +104,7 @@ test("the backlog alarm: ApproximateNumberOfMessagesVisible > 50 for 5 minutes, 
 test("queue names in Terraform are the ones the services and the local stack use", async () => {
   assert.deepEqual(await queueNames(ROOT), { ...QUEUE_NAMES });
   const m = await readModule(ROOT, "queue");
-  assert.equal(m.variables.max_receive_count.default, 5);
+  assert.equal(m.variables.max_receive_count.default, DEFAULT_MAX_RECEIVE_COUNT);
 });
 
 test("EKS: no Fargate Spot; pricing on a SPOT node group tainted for pricing, inventory on a Fargate profile", async () => {

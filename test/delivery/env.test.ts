@@ -9,10 +9,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { INVENTORY_ENV, STOP_SETTINGS } from "../../src/inventory/config.ts";
+import { PRICING_ENV } from "../../src/pricing/config.ts";
+import { parseFile } from "../helpers/hcl.ts";
 import type { Spec } from "../../src/shared/config/parse.ts";
 import { HEAP_NODE_OPTIONS, MALLOC_TUNABLES, NODE_FLAGS } from "../../src/shared/config/shared-vars.ts";
 import { QUEUE_NAMES } from "../../src/shared/names.ts";
-import { effectiveEnv, envViolations, gracePeriodViolations, mountedFileViolations } from "../helpers/manifest-checks.ts";
+import { effectiveEnv, envViolations, gracePeriodViolations, mountedFileViolations, settingNumber } from "../helpers/manifest-checks.ts";
 import { clone, find, ROOT, variants, type Obj } from "../helpers/manifests.ts";
 import { parseDockerfile } from "../helpers/docker.ts";
 
@@ -66,6 +68,20 @@ describe("each service gets exactly the environment it declares", () => {
       }
     });
   }
+
+  test("no SendMessageBatch is larger than the queue's largest message (live/_envcommon/queue.hcl)", async () => {
+    const queueMax = Number(((await parseFile(join(ROOT, "live", "_envcommon", "queue.hcl"))).inputs as Record<string, unknown>).max_message_size);
+    assert.ok(queueMax >= 1024, "queue.hcl sets max_message_size");
+    for (const v of all) {
+      for (const [name, spec] of [["inventory", INVENTORY_ENV], ["pricing", PRICING_ENV]] as const) {
+        const env = effectiveEnv(find(v.objects, "Deployment", name), v.objects).env;
+        for (const key of ["MAX_BATCH_BYTES", "MAX_MESSAGE_BYTES"]) {
+          const bytes = settingNumber(env, spec, key);
+          assert.ok(bytes <= queueMax, `${v.name}: ${name}'s ${key} ${bytes} exceeds the queue's max_message_size ${queueMax}`);
+        }
+      }
+    }
+  });
 
   test("the rendered queue URLs name the queues of names.ts", () => {
     for (const v of all) {

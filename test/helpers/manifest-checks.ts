@@ -205,7 +205,7 @@ export function envViolations(workload: Obj, objects: readonly K8sObject[], spec
 }
 
 /** A variable's value as the service would see it: set, else its default. */
-export function settingMs(env: Map<string, string>, spec: Spec, name: string): number {
+export function settingNumber(env: Map<string, string>, spec: Spec, name: string): number {
   return Number(env.get(name) ?? spec[name]?.doc.default ?? 0);
 }
 
@@ -216,7 +216,7 @@ export function settingMs(env: Map<string, string>, spec: Spec, name: string): n
 export function gracePeriodViolations(workload: Obj, objects: readonly K8sObject[], spec: Spec, terms: readonly string[] = ["SHUTDOWN_DELAY_MS", "SHUTDOWN_GRACE_MS"]): string[] {
   const where = `${workload.kind}/${workload.metadata?.name}`;
   const { env } = effectiveEnv(workload, objects);
-  const shutdownMs = terms.reduce((sum, name) => sum + settingMs(env, spec, name), 0);
+  const shutdownMs = terms.reduce((sum, name) => sum + settingNumber(env, spec, name), 0);
   const grace = workload.spec?.template?.spec?.terminationGracePeriodSeconds;
   if (typeof grace !== "number") return [`${where}: terminationGracePeriodSeconds is not set`];
   return grace * 1000 > shutdownMs ? [] : [`${where}: terminationGracePeriodSeconds ${grace} s is not longer than the shutdown sequence (${shutdownMs} ms)`];

@@ -65,7 +65,12 @@ export function retryDelayS(receives: number, baseS: number, capS: number): numb
 interface Work {
   message: Message;
   done: boolean;
+  /** Extends the message's visibility from its receive until its outcome, also while it waits behind its FIFO group. */
+  heartbeat: TimerHandle;
 }
+
+/** A FIFO message after an earlier one of its group that did not finish: given back, not worked on. */
+type Ran = Outcome | "released";
 
 export class Consumer {
   readonly #o: Required<Omit<ConsumerOptions, "onInFlight">> & Pick<ConsumerOptions, "onInFlight">;
@@ -75,14 +80,15 @@ export class Consumer {
   readonly #receiveAbort = new AbortController();
   /** Messages that receives brought after stop() started: released, not worked on. */
   #stranded: Message[] = [];
-  readonly #inWork = new Map<string, Work>();
+  /** By work, not by MessageId: a standard queue may hand out a second copy while the first is in work. */
+  readonly #inWork = new Set<Work>();
   /** Slots reserved by receives in flight, so receives never overshoot concurrency. */
   #reserved = 0;
   #slotWaiters: Array<() => void> = [];
   #idleWaiters: Array<() => void> = [];
   #pollers: Promise<void>[] = [];
-  /** FIFO: the tail of each message group's chain in this process. */
-  #groups = new Map<string, Promise<void>>();
+  /** FIFO: the tail of each message group's chain in this process, with the outcome of its last message. */
+  #groups = new Map<string, Promise<Ran>>();
   #deletes: Array<{ receipt: string; resolve: () => void }> = [];
   #deleteTimer: TimerHandle | undefined;
   #pendingCalls = new Set<Promise<unknown>>();
@@ -132,7 +138,12 @@ export class Consumer {
       clock.clearTimeout(timer);
     }
     await this.#flushDeletes();
-    const unfinished = [...this.#inWork.values()].filter((w) => !w.done).map((w) => w.message);
+    const left = [...this.#inWork].filter((w) => !w.done);
+    for (const w of left) {
+      this.#o.clock.clearInterval(w.heartbeat);
+      w.done = true;
+    }
+    const unfinished = left.map((w) => w.message);
     unfinished.push(...this.#stranded.splice(0));
     for (let i = 0; i < unfinished.length; i += MAX_BATCH_ENTRIES) {
       const chunk = unfinished.slice(i, i + MAX_BATCH_ENTRIES);
@@ -204,13 +215,19 @@ export class Consumer {
   }
 
   #start(message: Message): void {
-    const id = message.MessageId ?? message.ReceiptHandle ?? String(Math.random());
-    const work: Work = { message, done: false };
-    this.#inWork.set(id, work);
+    const work: Work = { message, done: false, heartbeat: this.#heartbeat(message) };
+    this.#inWork.add(work);
     this.#o.onInFlight?.(this.#inWork.size);
+    // FIFO: a message runs after the earlier ones of its group, and only if
+    // they were acknowledged. One that was not comes back after its backoff
+    // and SQS hands out nothing of its group meanwhile, so the later ones are
+    // given back at once, to be received after it, in order.
     const group = message.Attributes?.MessageGroupId;
     const previous = group ? this.#groups.get(group) : undefined;
-    const run = (previous ?? Promise.resolve()).then(() => this.#process(work));
+    const run: Promise<Ran> = (previous ?? Promise.resolve<Ran>("ack")).then((before) => {
+      if (work.done) return "released"; // given back by stop() while it waited
+      return before === "ack" ? this.#process(work) : this.#release(work);
+    });
     if (group) {
       const tail = run.finally(() => {
         if (this.#groups.get(group) === tail) this.#groups.delete(group);
@@ -218,22 +235,31 @@ export class Consumer {
       this.#groups.set(group, tail);
     }
     run.finally(() => {
-      this.#inWork.delete(id);
+      this.#inWork.delete(work);
       this.#o.onInFlight?.(this.#inWork.size);
       this.#slotWaiters.shift()?.();
       if (this.#inWork.size === 0) for (const w of this.#idleWaiters.splice(0)) w();
     });
   }
 
-  async #process(work: Work): Promise<void> {
-    const { message } = work;
-    const heartbeatMs = (this.#o.visibilityTimeoutS * 1000) / 2;
-    const heartbeat = this.#o.clock.setInterval(() => {
+  #heartbeat(message: Message): TimerHandle {
+    return this.#o.clock.setInterval(() => {
       this.#call(
         new ChangeMessageVisibilityCommand({ QueueUrl: this.#o.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: this.#o.visibilityTimeoutS }),
         "sqs.heartbeat_failed",
       );
-    }, heartbeatMs);
+    }, (this.#o.visibilityTimeoutS * 1000) / 2);
+  }
+
+  async #release(work: Work): Promise<Ran> {
+    this.#o.clock.clearInterval(work.heartbeat);
+    await this.#call(new ChangeMessageVisibilityCommand({ QueueUrl: this.#o.queueUrl, ReceiptHandle: work.message.ReceiptHandle, VisibilityTimeout: 0 }), "sqs.release_failed");
+    work.done = true;
+    return "released";
+  }
+
+  async #process(work: Work): Promise<Ran> {
+    const { message } = work;
     let outcome: Outcome;
     try {
       outcome = await this.#o.handle(message);
@@ -241,7 +267,7 @@ export class Consumer {
       this.#o.log.error("message.failed", { messageId: message.MessageId, err });
       outcome = "retry";
     } finally {
-      this.#o.clock.clearInterval(heartbeat);
+      this.#o.clock.clearInterval(work.heartbeat);
     }
     if (outcome === "ack") {
       await this.#delete(message.ReceiptHandle!);
@@ -256,6 +282,7 @@ export class Consumer {
       );
     }
     work.done = true;
+    return outcome;
   }
 
   #call(command: ChangeMessageVisibilityCommand, failure: string): Promise<unknown> {

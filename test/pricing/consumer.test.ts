@@ -236,3 +236,45 @@ test("FIFO: messages of one group run one after another, in order; other groups 
   assert.deepEqual(order.filter((b) => b !== "3"), ["1", "2", "4"]);
   assert.equal(order[0], "3", "group B did not wait for group A");
 });
+
+test("FIFO: after a message of a group is not acknowledged, the later ones of that receive are given back unrun, in order for their next receive", async () => {
+  const sqs = queue([msg(1, { MessageGroupId: "A" }), msg(2, { MessageGroupId: "A" }), msg(3, { MessageGroupId: "A" }), msg(4, { MessageGroupId: "B" })]);
+  const handled: string[] = [];
+  const c = consumer(sqs, async (m) => {
+    handled.push(m.Body!);
+    return m.Body === "1" ? "retry" : "ack";
+  }, { pollers: 1, concurrency: 10 });
+  const visibility = () => sqs.callsOf("ChangeMessageVisibility").map((call) => [call.input.ReceiptHandle, call.input.VisibilityTimeout]);
+  await until(() => deleted(sqs).length === 1 && visibility().length === 3, { what: "m4 deleted, m1 backed off, m2 and m3 given back" });
+  await c.stop(1000);
+  assert.deepEqual(handled.sort(), ["1", "4"], "m2 and m3 never ran ahead of m1");
+  assert.deepEqual(visibility(), [["r1", 2], ["r2", 0], ["r3", 0]]);
+  assert.deepEqual(deleted(sqs), ["r4"]);
+});
+
+test("FIFO: a message waiting behind its group keeps its visibility from its receive (heartbeat while it waits)", async () => {
+  const sqs = queue([msg(1, { MessageGroupId: "A" }), msg(2, { MessageGroupId: "A" })]);
+  const beats = (r: string) => sqs.callsOf("ChangeMessageVisibility").filter((call) => call.input.ReceiptHandle === r && call.input.VisibilityTimeout === 1).length;
+  const c = consumer(sqs, async (m) => {
+    // m1 finishes only once m2, still waiting behind it, has been extended twice.
+    if (m.Body === "1") await until(() => beats("r2") >= 2, { what: "heartbeats of the waiting m2" });
+    return "ack";
+  }, { pollers: 1, concurrency: 10, visibilityTimeoutS: 1 });
+  await until(() => deleted(sqs).length === 2);
+  await c.stop(1000);
+  assert.deepEqual(deleted(sqs), ["r1", "r2"]);
+});
+
+test("two copies of one message in work at once (a standard queue may deliver twice) are both tracked and both given back at stop", async () => {
+  const sqs = queue([{ ...msg(1), ReceiptHandle: "r1a" }, { ...msg(1), ReceiptHandle: "r1b" }]);
+  const never = gate();
+  const c = consumer(sqs, async () => {
+    await never.promise;
+    return "ack";
+  }, { pollers: 1, concurrency: 10 });
+  await until(() => c.inFlight === 2, { what: "both copies in work" });
+  await c.stop(0);
+  const released = sqs.callsOf("ChangeMessageVisibilityBatch").flatMap((call) => call.input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle));
+  assert.deepEqual(released.sort(), ["r1a", "r1b"]);
+  never.open();
+});

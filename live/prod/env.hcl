@@ -80,9 +80,10 @@ locals {
       log_retention_days = 90
     }
 
-    # Messages kept 14 days, SQS's longest.
+    # Messages kept 10 days, the queue module's longest: the DLQ's 14 days
+    # count from an update's arrival, so a dead-lettered one stays 4 more.
     queue = {
-      message_retention_seconds = 1209600
+      message_retention_seconds = 864000
     }
   }
 }

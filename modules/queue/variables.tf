@@ -27,13 +27,13 @@ variable "visibility_timeout_seconds" {
 }
 
 variable "message_retention_seconds" {
-  description = "How long the work queues keep a message (60-1209600 seconds); the DLQ always keeps 14 days."
+  description = "How long the work queues keep a message (60-864000 seconds, at most 10 days). The DLQ keeps 14 days, SQS's longest, counted from when an update first arrived (a move to the DLQ keeps that time), so this cap leaves every dead-lettered update at least 4 days there to be redriven."
   type        = number
   default     = 345600
 
   validation {
-    condition     = var.message_retention_seconds >= 60 && var.message_retention_seconds <= 1209600
-    error_message = "message_retention_seconds must be between 60 and 1209600."
+    condition     = var.message_retention_seconds >= 60 && var.message_retention_seconds <= 864000
+    error_message = "message_retention_seconds must be between 60 and 864000 (10 days): the DLQ keeps 14 days from an update's arrival, and must hold it at least 4 days after it is dead-lettered."
   }
 }
 

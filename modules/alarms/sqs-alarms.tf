@@ -47,8 +47,11 @@ locals {
       comparison_operator = "GreaterThanThreshold"
       treat_missing_data  = "notBreaching"
     }
+    # Only where something consumes the price queue (this project only
+    # produces to it): with no consumer every decision waits for nobody, and
+    # the alarm would page within the hour and stay in ALARM.
     price_queue_age = {
-      enabled             = true
+      enabled             = var.price_queue_consumed
       alarm_name          = "${var.name_prefix}-price-queue-oldest-message"
       alarm_description   = "The oldest price decision in ${var.price_queue_name} has waited more than ${var.price_queue_age_seconds} s: its downstream consumer is down or too slow."
       queue_name          = var.price_queue_name

@@ -163,6 +163,12 @@ variable "environment" {
   }
 }
 
+variable "price_queue_consumed" {
+  description = "A consumer reads price-change-queue (outside this project, which only produces to it): creates the alarm on its oldest decision. false (the default) while nothing reads the queue, where the alarm would page for nobody."
+  type        = bool
+  default     = false
+}
+
 variable "updates_arriving_enabled" {
   description = "Create the updates-arriving alarm (true where updates must always flow, e.g. prod; false where quiet hours are normal)."
   type        = bool

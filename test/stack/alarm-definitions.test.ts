@@ -33,14 +33,17 @@ test("the three alarms of modules/alarms, as the local stack evaluates them", as
   assert.equal(byResource.dlq.threshold, 0);
   assert.equal(byResource.age.metric, "ApproximateAgeOfOldestMessage");
   assert.equal(byResource.age.threshold, 600);
-  assert.deepEqual([byResource.price_queue_age.queueName, byResource.price_queue_age.threshold], [QUEUE_NAMES.price, 3600]);
+  assert.equal(byResource.price_queue_age, undefined, "no consumer of the price queue locally: its age alarm is off");
 });
 
 test("the evaluator and the HCL checks of the infrastructure read the same alarm map", async () => {
   const m = await loadAlarmModule();
   const map = Object.assign({}, ...(await readModule(ROOT, "alarms")).blocks.flatMap((b) => (b.locals ?? []) as Hcl[])).sqs_alarms as Record<string, Hcl>;
   assert.deepEqual([...m.alarms.map((a) => a.resource), ...m.skipped.map((s) => s.resource)].sort(), Object.keys(map).sort(), "every entry of sqs_alarms is evaluated or reported");
-  assert.deepEqual(m.skipped, [{ resource: "updates_arriving", reason: "enabled is false with the local inputs" }]);
+  assert.deepEqual(m.skipped, [
+    { resource: "price_queue_age", reason: "enabled is false with the local inputs" },
+    { resource: "updates_arriving", reason: "enabled is false with the local inputs" },
+  ]);
   for (const a of m.alarms) {
     const b = map[a.resource];
     assert.equal(a.metric, b.metric_name, a.resource);
@@ -114,7 +117,7 @@ resource "aws_cloudwatch_metric_alarm" "pods" {
     const skipped = Object.fromEntries(m.skipped.map((s) => [s.resource, s.reason]));
     assert.match(skipped.sent_rate ?? "", /metric_query/);
     assert.match(skipped.pods ?? "", /namespace "ContainerInsights"/);
-    assert.equal(m.alarms.length, 5, "the four enabled entries of sqs_alarms and in_flight");
+    assert.equal(m.alarms.length, 4, "the three enabled entries of sqs_alarms and in_flight");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -126,7 +129,7 @@ test("an alarm whose values cannot be resolved locally is skipped with the reaso
     const file = join(dir, "sqs-alarms.tf");
     writeFileSync(file, readFileSync(file, "utf8").replace("threshold           = var.oldest_message_age_seconds", "threshold           = max(var.oldest_message_age_seconds, 60)"));
     const m = await loadAlarmModule(dir);
-    assert.deepEqual(m.skipped.map((s) => s.resource).sort(), ["age", "updates_arriving"]);
+    assert.deepEqual(m.skipped.map((s) => s.resource).sort(), ["age", "price_queue_age", "updates_arriving"]);
     assert.match(m.skipped.find((s) => s.resource === "age")?.reason ?? "", /not a plain variable/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

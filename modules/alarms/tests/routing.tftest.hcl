@@ -91,12 +91,21 @@ run "queue_alarms" {
   command = plan
 
   assert {
-    condition     = keys(aws_cloudwatch_metric_alarm.sqs) == ["age", "backlog", "dlq", "price_queue_age"]
-    error_message = "updates-arriving is off by default; the four other queue alarms exist"
+    condition     = keys(aws_cloudwatch_metric_alarm.sqs) == ["age", "backlog", "dlq"]
+    error_message = "updates-arriving and the price queue's age are off by default; the three inventory queue alarms exist"
   }
+}
+
+run "price_queue_consumed" {
+  command = plan
+
+  variables {
+    price_queue_consumed = true
+  }
+
   assert {
     condition     = aws_cloudwatch_metric_alarm.sqs["price_queue_age"].dimensions.QueueName == "price-change-queue" && aws_cloudwatch_metric_alarm.sqs["price_queue_age"].metric_name == "ApproximateAgeOfOldestMessage"
-    error_message = "price-change-queue has its oldest-message alarm"
+    error_message = "with a consumer, price-change-queue has its oldest-message alarm"
   }
 }
 

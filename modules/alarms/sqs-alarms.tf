@@ -69,7 +69,7 @@ locals {
     updates_arriving = {
       enabled             = var.updates_arriving_enabled
       alarm_name          = "${var.name_prefix}-updates-arriving"
-      alarm_description   = "Fewer than ${var.updates_arriving_floor} stock updates reached ${var.queue_name} in ${var.updates_arriving_minutes} minutes. Is inventory up and reachable, are clients sending, do they get 401s?"
+      alarm_description   = "Fewer than ${var.updates_arriving_floor} messages of stock updates reached ${var.queue_name} in ${var.updates_arriving_minutes} minutes. Is inventory up and reachable, are clients sending, do they get 401s?"
       queue_name          = var.queue_name
       metric_name         = "NumberOfMessagesSent"
       statistic           = "Sum"

@@ -32,3 +32,17 @@ resource "aws_sns_topic_subscription" "pager" {
   subscription_role_arn  = each.value.subscription_role_arn
   filter_policy          = each.value.filter_policy
 }
+
+# SNS invokes a function only where the function's resource policy lets it:
+# one permission per lambda entry, for the alerts topic alone. (An sqs entry
+# needs the same on the queue's side, a queue policy allowing sqs:SendMessage
+# from this topic, which belongs to whoever owns that queue.)
+resource "aws_lambda_permission" "pager" {
+  for_each = { for s in var.pager_subscriptions : "${s.protocol}:${s.endpoint}" => s if s.protocol == "lambda" }
+
+  statement_id  = "${var.name_prefix}-alerts-topic"
+  action        = "lambda:InvokeFunction"
+  function_name = each.value.endpoint
+  principal     = "sns.amazonaws.com"
+  source_arn    = aws_sns_topic.this["alerts"].arn
+}

@@ -81,7 +81,8 @@ variable "pager_subscriptions" {
   description = <<-EOT
     Who else is paged, on any SNS protocol: a list of {protocol, endpoint, raw_message_delivery (false), endpoint_auto_confirms (false), subscription_role_arn (firehose only), filter_policy (JSON)}.
     protocol is one of http, https, email, email-json, sms, sqs, lambda, firehose, application. An incident tool's HTTPS integration URL is the usual pager;
-    set endpoint_auto_confirms = true when the endpoint confirms the subscription itself.
+    set endpoint_auto_confirms = true when the endpoint confirms the subscription itself. A lambda entry gets the function permission SNS needs to invoke it
+    (subscriptions.tf); an sqs entry needs a policy on that queue allowing sqs:SendMessage from the alerts topic (and its KMS key, if encrypted), set by the queue's owner.
   EOT
   type = list(object({
     protocol               = string
@@ -176,7 +177,7 @@ variable "updates_arriving_enabled" {
 }
 
 variable "updates_arriving_floor" {
-  description = "Fewest stock updates expected in the inventory queue per updates_arriving_minutes; fewer, or no data, raises the alarm (1 or more)."
+  description = "Fewest messages expected in the inventory queue per updates_arriving_minutes (SQS counts messages, each a packed batch of up to about 180 stock updates at the default 64 KiB); fewer, or no data, raises the alarm (1 or more)."
   type        = number
   default     = 1
 

@@ -74,6 +74,10 @@ run "routing" {
     error_message = "one subscription per entry of pager_subscriptions"
   }
   assert {
+    condition     = keys(aws_lambda_permission.pager) == ["lambda:arn:aws:lambda:eu-west-1:123456789012:function:chat-notify"] && aws_lambda_permission.pager["lambda:arn:aws:lambda:eu-west-1:123456789012:function:chat-notify"].principal == "sns.amazonaws.com"
+    error_message = "SNS may invoke the lambda entry's function, and only that one"
+  }
+  assert {
     condition     = aws_sns_topic_subscription.pager["https:https://events.example-incidents.com/integration/abc/enqueue"].endpoint_auto_confirms == true
     error_message = "the incident tool's HTTPS endpoint is subscribed as given"
   }

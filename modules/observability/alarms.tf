@@ -11,7 +11,7 @@ locals {
   all_alarms = concat(
     [aws_cloudwatch_metric_alarm.inventory_5xx],
     values(aws_cloudwatch_metric_alarm.counts),
-    [aws_cloudwatch_metric_alarm.pricing_restarted],
+    [aws_cloudwatch_metric_alarm.pricing_restarted, aws_cloudwatch_metric_alarm.metrics_silent],
   )
 }
 
@@ -136,6 +136,28 @@ resource "aws_cloudwatch_metric_alarm" "pricing_restarted" {
   threshold           = 0
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+}
+
+# The alarms above treat no data as fine, so with the metrics path down
+# (the collector's pod, its role, the EMF log group) they would all sit in
+# OK. Inventory always runs (two pods at least) and reports its pending
+# updates every scrape: no sample of it for 15 minutes means nothing
+# reaches CloudWatch, and that alarms.
+resource "aws_cloudwatch_metric_alarm" "metrics_silent" {
+  alarm_name          = "${var.name_prefix}-metrics-silent"
+  alarm_description   = "No service metric reached CloudWatch for 15 minutes, so the service alarms are blind. kubectl -n ${var.telemetry_namespace} get pods -l app.kubernetes.io/name=${var.collector_service_account} (and its logs), the collector's role, the ${local.metrics_log_group} log group; then whether inventory runs at all."
+  namespace           = local.ns
+  metric_name         = "inventory_pending_updates"
+  dimensions          = { Service = "inventory" }
+  statistic           = "SampleCount"
+  period              = 300
+  evaluation_periods  = 3
+  threshold           = 1
+  comparison_operator = "LessThanThreshold"
+  treat_missing_data  = "breaching"
   alarm_actions       = local.actions
   ok_actions          = local.actions
   tags                = var.tags

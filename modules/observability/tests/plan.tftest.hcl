@@ -45,8 +45,8 @@ run "defaults" {
   }
 
   assert {
-    condition     = length(local.all_alarms) == 5
-    error_message = "five service alarms (the queue alarms are modules/alarms' sqs_alarms)"
+    condition     = length(local.all_alarms) == 6
+    error_message = "six service alarms, the silent-metrics one included (the queue alarms are modules/alarms' sqs_alarms)"
   }
 
   assert {
@@ -70,6 +70,11 @@ run "defaults" {
 
 run "every_alarm_has_alarm_and_ok_actions" {
   command = plan
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.metrics_silent.treat_missing_data == "breaching" && aws_cloudwatch_metric_alarm.metrics_silent.metric_name == "inventory_pending_updates"
+    error_message = "a silent metrics path alarms: the metric every inventory scrape reports, no data breaching"
+  }
 
   assert {
     condition     = alltrue([for a in local.all_alarms : a.alarm_actions == toset([var.alarm_topic_arn]) && a.ok_actions == toset([var.alarm_topic_arn])])

@@ -1,7 +1,8 @@
 // The SQS consumer: several long-polling receivers feeding a bounded pool of
-// message handlers, a visibility heartbeat for long work, batched deletes,
-// backoff through visibility for retries, and a drain on stop that releases
-// what did not finish (visibility 0) so another consumer gets it at once.
+// message handlers, a visibility heartbeat for long work, batched deletes
+// (deletes.ts), backoff through visibility for retries, and a drain on stop
+// that releases what did not finish (visibility 0) so another consumer gets
+// it at once.
 //
 // A stop never aborts a receive that may already hold messages: SQS hides
 // what it hands to a ReceiveMessage call even when the caller drops the
@@ -13,7 +14,6 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
-  DeleteMessageBatchCommand,
   ReceiveMessageCommand,
   type Message,
 } from "@aws-sdk/client-sqs";
@@ -22,7 +22,8 @@ import { MAX_BATCH_ENTRIES, MAX_RECEIVE_MESSAGES, MAX_VISIBILITY_TIMEOUT_S, MAX_
 import type { Logger } from "../shared/log.ts";
 import { requireInt, withDefaults } from "../shared/options.ts";
 import { retry } from "../shared/retry.ts";
-import { isTransient, type SqsPort } from "../shared/sqs.ts";
+import type { SqsPort } from "../shared/sqs.ts";
+import { DeleteBatcher } from "./deletes.ts";
 
 /** What a handler decides: delete, retry after a backoff, or leave for the DLQ. */
 export type Outcome = "ack" | "retry" | "poison";
@@ -89,8 +90,7 @@ export class Consumer {
   #pollers: Promise<void>[] = [];
   /** FIFO: the tail of each message group's chain in this process, with the outcome of its last message. */
   #groups = new Map<string, Promise<Ran>>();
-  #deletes: Array<{ receipt: string; resolve: () => void }> = [];
-  #deleteTimer: TimerHandle | undefined;
+  readonly #deletes: DeleteBatcher;
   #pendingCalls = new Set<Promise<unknown>>();
 
   constructor(options: ConsumerOptions) {
@@ -103,6 +103,7 @@ export class Consumer {
     requireInt("retryBaseS", o.retryBaseS, 0, MAX_VISIBILITY_TIMEOUT_S);
     requireInt("retryCapS", o.retryCapS, 0, MAX_VISIBILITY_TIMEOUT_S);
     this.#o = o;
+    this.#deletes = new DeleteBatcher({ sqs: o.sqs, queueUrl: o.queueUrl, lingerMs: o.deleteLingerMs, clock: o.clock, log: o.log });
   }
 
   get inFlight(): number {
@@ -137,7 +138,7 @@ export class Consumer {
       ]);
       clock.clearTimeout(timer);
     }
-    await this.#flushDeletes();
+    await this.#deletes.flush();
     const left = [...this.#inWork].filter((w) => !w.done);
     for (const w of left) {
       this.#o.clock.clearInterval(w.heartbeat);
@@ -270,7 +271,7 @@ export class Consumer {
       this.#o.clock.clearInterval(work.heartbeat);
     }
     if (outcome === "ack") {
-      await this.#delete(message.ReceiptHandle!);
+      await this.#deletes.delete(message.ReceiptHandle!);
     } else {
       // Retry (and poison, until the redrive policy moves it) after a backoff
       // that grows with the receive count, instead of the full visibility timeout.
@@ -290,32 +291,5 @@ export class Consumer {
     this.#pendingCalls.add(p);
     p.finally(() => this.#pendingCalls.delete(p));
     return p;
-  }
-
-  #delete(receipt: string): Promise<void> {
-    return new Promise((resolve) => {
-      this.#deletes.push({ receipt, resolve });
-      if (this.#deletes.length >= MAX_BATCH_ENTRIES) void this.#flushDeletes();
-      else this.#deleteTimer ??= this.#o.clock.setTimeout(() => void this.#flushDeletes(), this.#o.deleteLingerMs);
-    });
-  }
-
-  async #flushDeletes(): Promise<void> {
-    this.#o.clock.clearTimeout(this.#deleteTimer);
-    this.#deleteTimer = undefined;
-    while (this.#deletes.length > 0) {
-      const batch = this.#deletes.splice(0, MAX_BATCH_ENTRIES);
-      const entries = batch.map((d, i) => ({ Id: String(i), ReceiptHandle: d.receipt }));
-      try {
-        const send = () => this.#o.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.#o.queueUrl, Entries: entries }));
-        const out = await retry(send, { attempts: 3, isRetriable: isTransient, base: 200, cap: 1000, floor: 50, clock: this.#o.clock });
-        if (out.Failed?.length) this.#o.log.warn("sqs.delete_failed", { count: out.Failed.length, code: out.Failed[0].Code });
-      } catch (err) {
-        // An undeleted message comes back after its visibility timeout and is
-        // priced again: idempotent, so only logged.
-        this.#o.log.warn("sqs.delete_failed", { count: entries.length, err });
-      }
-      for (const d of batch) d.resolve();
-    }
   }
 }

@@ -8,7 +8,7 @@
 // certificate, so a scheme without --certificate-arn is an error, never an
 // Ingress without TLS.
 
-import { STOP_SETTINGS, stopBoundMs } from "../../src/inventory/config.ts";
+import { STOP_SETTINGS, stopBoundMs, type StopSetting } from "../../src/inventory/config.ts";
 import type { K8sObject } from "./k8s.ts";
 
 export const INGRESS_SCHEMES = ["internet-facing", "internal"] as const;
@@ -51,10 +51,11 @@ export function loadBalancerName(env: string): string {
 /**
  * Seconds the ALB keeps a deregistered pod's in-flight requests: as long as
  * the pod may still be finishing them, its whole stop (stopBoundMs: still
- * serving while the ALB stops sending, then finishing and flushing).
+ * serving while the ALB stops sending, then finishing and flushing), from
+ * `read`, which gives each of STOP_SETTINGS as the ConfigMap sets it.
  */
-export function deregistrationDelaySeconds(settings: Record<(typeof STOP_SETTINGS)[number], number>): number {
-  return Math.ceil(stopBoundMs(settings) / 1000);
+export function deregistrationDelaySeconds(read: (name: StopSetting) => number): number {
+  return Math.ceil(stopBoundMs(Object.fromEntries(STOP_SETTINGS.map((k) => [k, read(k)])) as Record<StopSetting, number>) / 1000);
 }
 
 /** Throws the caller's usage error naming the flag. */
@@ -139,7 +140,7 @@ export function finishIngress(objects: K8sObject[], ingress: IngressOptions): vo
     if (!Number.isInteger(v) || v < 0) throw new Error(`ConfigMap/inventory-env: ${name} must be a whole number of milliseconds, got ${env.data?.[name]}`);
     return v;
   };
-  const delay = deregistrationDelaySeconds(Object.fromEntries(STOP_SETTINGS.map((k) => [k, ms(k)])) as Record<(typeof STOP_SETTINGS)[number], number>);
+  const delay = deregistrationDelaySeconds(ms);
   const annotations = ing.metadata.annotations as Record<string, string>;
   annotations["alb.ingress.kubernetes.io/target-group-attributes"] = `deregistration_delay.timeout_seconds=${delay}`;
   if (ingress.wafAclArn !== undefined) annotations["alb.ingress.kubernetes.io/wafv2-acl-arn"] = ingress.wafAclArn;

@@ -31,6 +31,7 @@ export function loadInventoryConfig(env: Env): InventoryConfig {
 
 /** The settings a stop's length follows from. */
 export const STOP_SETTINGS = ["SHUTDOWN_DELAY_MS", "SHUTDOWN_GRACE_MS", "PUBLISH_TIMEOUT_MS"] as const;
+export type StopSetting = (typeof STOP_SETTINGS)[number];
 
 /**
  * The longest a stop takes (service.ts): serving for SHUTDOWN_DELAY_MS, the
@@ -38,6 +39,6 @@ export const STOP_SETTINGS = ["SHUTDOWN_DELAY_MS", "SHUTDOWN_GRACE_MS", "PUBLISH
  * flight to answer. The grace period and the ALB's deregistration delay are
  * sized on it (manifests/inventory, scripts/render/ingress.ts).
  */
-export function stopBoundMs(c: Pick<InventoryConfig, (typeof STOP_SETTINGS)[number]>): number {
+export function stopBoundMs(c: Pick<InventoryConfig, StopSetting>): number {
   return c.SHUTDOWN_DELAY_MS + c.SHUTDOWN_GRACE_MS + c.PUBLISH_TIMEOUT_MS;
 }

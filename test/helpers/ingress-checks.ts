@@ -5,7 +5,6 @@
 import type { K8sObject } from "../../scripts/render.ts";
 import { deregistrationDelaySeconds, HEALTH_CHECK_PATH, type IngressOptions, loadBalancerName, PUBLIC_PATHS, TLS_POLICY } from "../../scripts/render/ingress.ts";
 import type { Obj } from "./manifests.ts";
-import { STOP_SETTINGS } from "../../src/inventory/config.ts";
 
 const A = "alb.ingress.kubernetes.io/";
 
@@ -70,7 +69,7 @@ export function ingressViolations(objects: readonly K8sObject[], env: string, wa
   // may serve them, and the pod lives that long.
   const cm = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "inventory-env") as Obj | undefined;
   const dep = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "inventory") as Obj | undefined;
-  const delay = deregistrationDelaySeconds(Object.fromEntries(STOP_SETTINGS.map((k) => [k, ms(cm, k)])) as Record<(typeof STOP_SETTINGS)[number], number>);
+  const delay = deregistrationDelaySeconds((k) => ms(cm, k));
   expect("target-group-attributes", `deregistration_delay.timeout_seconds=${delay}`);
   const grace = dep?.spec?.template?.spec?.terminationGracePeriodSeconds;
   if (!(typeof grace === "number" && grace > delay)) out.push(`terminationGracePeriodSeconds ${grace} must exceed the deregistration delay ${delay}`);

@@ -13,20 +13,13 @@ export interface InventoryMetrics {
 
 export function createInventoryMetrics(pending: () => number): InventoryMetrics {
   const registry = new Registry();
-  const metrics = {
+  registry.gauge("inventory_pending_updates", "Updates waiting to be stored in SQS.", pending);
+  return {
     registry,
     requests: registry.counter("inventory_http_requests_total", "HTTP requests by method, route and status."),
     accepted: registry.counter("inventory_updates_accepted_total", "Updates stored in SQS and acknowledged with 202."),
-    sqsCalls: registry.counter("inventory_sqs_calls_total", "SQS API calls by action and outcome."),
+    sqsCalls: registry.counter("inventory_sqs_calls_total", "SQS API calls by action and outcome.", [{ action: "SendMessageBatch", outcome: "error" }]),
     batchSize: registry.histogram("inventory_batch_size", "Updates per SendMessageBatch call (packed into up to 10 messages).", [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]),
     publishLatency: registry.histogram("inventory_publish_latency_seconds", "From request to SQS storing the update.", LATENCY_BUCKETS),
   };
-  registry.gauge("inventory_pending_updates", "Updates waiting to be stored in SQS.", pending);
-  // Every series an alarm counts (modules/observability/alarms.tf,
-  // count_alarms) exists from the start, at 0: the collector's CloudWatch
-  // exporter turns counters into deltas and drops the first value it sees
-  // of a series, which would otherwise be the first failure itself, and a
-  // pod's only one would never reach the alarm.
-  metrics.sqsCalls.inc({ action: "SendMessageBatch", outcome: "error" }, 0);
-  return metrics;
 }

@@ -122,8 +122,18 @@ export class Histogram implements Metric {
 
 export class Registry {
   readonly #metrics: Metric[] = [];
-  counter(name: string, help: string): Counter {
-    return this.#add(new Counter(name, help));
+  /**
+   * alarmed: the label sets of the series an alarm counts (for a counter
+   * without labels, [{}]). They exist from the start, at 0: the collector's
+   * CloudWatch exporter turns counters into deltas and drops the first value
+   * it sees of a series, which would otherwise be the first failure itself,
+   * and a pod's only one would never reach its alarm
+   * (modules/observability/alarms.tf, count_alarms).
+   */
+  counter(name: string, help: string, alarmed: readonly Labels[] = []): Counter {
+    const counter = this.#add(new Counter(name, help));
+    for (const labels of alarmed) counter.inc(labels, 0);
+    return counter;
   }
   gauge(name: string, help: string, collect?: () => number): Gauge {
     return this.#add(new Gauge(name, help, collect));

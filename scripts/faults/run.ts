@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatTable, runScenario, type Row, type Scale } from "./scenario.ts";
 import { ALL, BACKGROUND } from "./scenarios.ts";
-import { ROOT } from "./stack.ts";
+import { DEFAULT_MAX_RECEIVE_COUNT } from "../../src/shared/names.ts";
+import { ROOT, SUITE_MAX_RECEIVE } from "./stack.ts";
 
 const { values } = parseArgs({ options: { short: { type: "boolean", default: false }, only: { type: "string" } } });
 const scale: Scale = values.short ? "short" : "full";
@@ -42,7 +43,7 @@ if (scale === "full" && !values.only) {
   const md = [
     "# Fault suite: latest full run",
     "",
-    `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${process.platform}, Node ${process.version}) with \`npm run faults\` in ${seconds} s: the built bundles and the fauxqs emulator as separate processes, a bounded undici client. Pricing and the queue use a 10 s visibility timeout here and pricing a 1 s long poll; the redrive moves a message after 5 receives (10 in production, where the backoff it spans is 13.5 minutes). Each scenario runs alone until its faults are over; the next one starts while it settles, and the poison scenario runs beside the others (it mostly waits out its backoff). "other answers" counts non-202 statuses and client errors by code; lost = answered 202, never decided on price-change-queue and not in the DLQ; duplicates = decided more than once (allowed by at-least-once delivery, counted).`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on this machine (${process.platform}, Node ${process.version}) with \`npm run faults\` in ${seconds} s: the built bundles and the fauxqs emulator as separate processes, a bounded undici client. Pricing and the queue use a 10 s visibility timeout here and pricing a 1 s long poll; the redrive moves a message after ${SUITE_MAX_RECEIVE} receives (${DEFAULT_MAX_RECEIVE_COUNT} in production, where the backoff it spans is 13.5 minutes). Each scenario runs alone until its faults are over; the next one starts while it settles, and the poison scenario runs beside the others (it mostly waits out its backoff). "other answers" counts non-202 statuses and client errors by code; lost = answered 202, never decided on price-change-queue and not in the DLQ; duplicates = decided more than once (allowed by at-least-once delivery, counted).`,
     "",
     table,
     "",

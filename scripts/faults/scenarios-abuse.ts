@@ -6,8 +6,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { load, percentile } from "./client.ts";
 import { rssMb } from "../lib/process.ts";
 import type { Scenario, ScenarioContext } from "./scenario.ts";
+import { SUITE_MAX_RECEIVE } from "./stack.ts";
 
-const base = () => ({ visibilityS: 10, maxReceive: 5 });
+const base = () => ({ visibilityS: 10, maxReceive: SUITE_MAX_RECEIVE });
 
 function normalLoad(ctx: ScenarioContext, durationMs: number, prefix: string) {
   return load({ url: ctx.stack.inventoryUrl, token: ctx.stack.token, connections: 8, perRequest: 10, durationMs, maxRequests: 20_000, history: ctx.history, skuPrefix: `ABC-${prefix}-` });

@@ -6,10 +6,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Child, Exit } from "../lib/process.ts";
 import { load } from "./client.ts";
 import type { Scale, Scenario, ScenarioContext } from "./scenario.ts";
+import { SUITE_MAX_RECEIVE } from "./stack.ts";
 
 /** Visibility timeout of the queue and pricing: what a kill -9 costs in delay. */
 const visibilityS = (scale: Scale) => (scale === "full" ? 10 : 5);
-const base = (extra: { persistent?: boolean; maxReceive?: number } = {}) => (scale: Scale) => ({ visibilityS: visibilityS(scale), maxReceive: extra.maxReceive ?? 5, persistent: extra.persistent });
+const base = (extra: { persistent?: boolean; maxReceive?: number } = {}) => (scale: Scale) => ({ visibilityS: visibilityS(scale), maxReceive: extra.maxReceive ?? SUITE_MAX_RECEIVE, persistent: extra.persistent });
 const seconds = (scale: Scale, full: number, short: number) => (scale === "full" ? full : short) * 1000;
 
 /** The usual background load: 16 keep-alive connections (unless told), 10 updates per request. */
@@ -115,12 +116,11 @@ const POISON = 20;
 
 export const poison: Scenario = {
   name: `${POISON} poison messages`,
-  // 5 receives in the full run (production redrives after 10, about 13.5
-  // minutes of backoff: too long for a run), 2 in the short one.
-  stack: (scale) => base({ maxReceive: scale === "full" ? 5 : 2 })(scale),
+  // SUITE_MAX_RECEIVE receives in the full run, 2 in the short one.
+  stack: (scale) => base({ maxReceive: scale === "full" ? SUITE_MAX_RECEIVE : 2 })(scale),
   dlq: () => POISON,
   // Backoff 2, 4, 8 ... s per receive: the DLQ move comes at 2 x (2^M - 1) s.
-  settleTimeoutMs: (scale) => (2 * (2 ** (scale === "full" ? 5 : 2) - 1) + 20) * 1000,
+  settleTimeoutMs: (scale) => (2 * (2 ** (scale === "full" ? SUITE_MAX_RECEIVE : 2) - 1) + 20) * 1000,
   async run(ctx) {
     const bodies = Array.from({ length: POISON }, (_, i) => (i % 2 ? `not json ${i}` : JSON.stringify({ type: "inventory.updated", schemaVersion: 99, n: i })));
     for (let i = 0; i < bodies.length; i += 10) {

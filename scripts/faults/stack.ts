@@ -34,6 +34,13 @@ export async function drainQueue(sqs: SQSClient, queueUrl: string, onBody: (body
   return n;
 }
 
+/**
+ * Receives before the suite's queue moves a message to the DLQ: fewer than
+ * production's DEFAULT_MAX_RECEIVE_COUNT, whose backoff (about 13.5 minutes)
+ * is too long for a run.
+ */
+export const SUITE_MAX_RECEIVE = 5;
+
 export interface FaultStackOptions {
   /** Keep the emulator's state on disk (scenarios that kill it). */
   persistent?: boolean;

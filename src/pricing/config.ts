@@ -36,6 +36,14 @@ export const PRICING_ENV = {
   ...PROCESS_VARS,
 };
 
+/**
+ * The settings a stop's length follows from (service.ts): SHUTDOWN_GRACE_MS
+ * for the messages in work and the polls in flight, then EMIT_DRAIN_MS for
+ * decisions not yet stored. The grace period (manifests/pricing) must outlast
+ * their sum.
+ */
+export const STOP_SETTINGS = ["SHUTDOWN_GRACE_MS", "EMIT_DRAIN_MS"] as const;
+
 export type PricingConfig = Parsed<typeof PRICING_ENV>;
 
 export function loadPricingConfig(env: Env): PricingConfig {

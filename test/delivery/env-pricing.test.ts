@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { PRICING_ENV } from "../../src/pricing/config.ts";
+import { PRICING_ENV, STOP_SETTINGS } from "../../src/pricing/config.ts";
 import { effectiveEnv, envViolations, gracePeriodViolations, mountedFileViolations } from "../helpers/manifest-checks.ts";
 import { clone, find, variants, type Obj } from "../helpers/manifests.ts";
 
@@ -18,7 +18,7 @@ describe("pricing gets exactly the environment it declares", () => {
     test(v.name, () => {
       const d = find(v.objects, "Deployment", "pricing");
       assert.deepEqual(envViolations(d, v.objects, PRICING_ENV, NEEDED), []);
-      assert.deepEqual(gracePeriodViolations(d, v.objects, PRICING_ENV), []);
+      assert.deepEqual(gracePeriodViolations(d, v.objects, PRICING_ENV, STOP_SETTINGS), []);
       const env = effectiveEnv(d, v.objects).env;
       assert.deepEqual(mountedFileViolations(d, "POLICY_FILE", env, { kind: "configMap", name: "pricing-policy", key: "policy.yaml" }), []);
       assert.equal(env.get("POLICY_FILE"), "/etc/pricing/policy.yaml");
@@ -49,7 +49,13 @@ describe("the pricing environment checks catch broken input", () => {
   test("a drain longer than the grace period", () => {
     const o = clone(objects);
     cm(o).data.SHUTDOWN_GRACE_MS = "60000";
-    assert.match(gracePeriodViolations(find(o, "Deployment", "pricing"), o, PRICING_ENV).join(), /45 s is not longer/);
+    assert.match(gracePeriodViolations(find(o, "Deployment", "pricing"), o, PRICING_ENV, STOP_SETTINGS).join(), /45 s is not longer/);
+  });
+
+  test("a drain and an emit drain that together outlast the grace period", () => {
+    const o = clone(objects);
+    cm(o).data.EMIT_DRAIN_MS = "20000";
+    assert.match(gracePeriodViolations(find(o, "Deployment", "pricing"), o, PRICING_ENV, STOP_SETTINGS).join(), /45 s is not longer than the shutdown sequence \(45000 ms\)/);
   });
 
   test("a policy path that is not the mounted ConfigMap", () => {

@@ -211,9 +211,10 @@ export function settingNumber(env: Map<string, string>, spec: Spec, name: string
 
 /**
  * The grace period must outlast the service's own shutdown sequence: the sum
- * of `terms`, the settings its stop's length follows from.
+ * of `terms`, the settings its stop's length follows from (each service's
+ * STOP_SETTINGS).
  */
-export function gracePeriodViolations(workload: Obj, objects: readonly K8sObject[], spec: Spec, terms: readonly string[] = ["SHUTDOWN_DELAY_MS", "SHUTDOWN_GRACE_MS"]): string[] {
+export function gracePeriodViolations(workload: Obj, objects: readonly K8sObject[], spec: Spec, terms: readonly string[]): string[] {
   const where = `${workload.kind}/${workload.metadata?.name}`;
   const { env } = effectiveEnv(workload, objects);
   const shutdownMs = terms.reduce((sum, name) => sum + settingNumber(env, spec, name), 0);

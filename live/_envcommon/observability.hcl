@@ -10,4 +10,7 @@ inputs = {
   queue_name        = dependency.queue.outputs.inventory_queue_name
   price_queue_name  = dependency.queue.outputs.price_queue_name
   oidc_provider_arn = dependency.eks.outputs.oidc_provider_arn
+  # The name the render step gives the Ingress's ALB (scripts/render/ingress.ts);
+  # read only once unit_inputs.observability sets alb_alarm_enabled.
+  load_balancer_name = "${local.env.name}-inventory"
 }

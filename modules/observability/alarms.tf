@@ -12,6 +12,7 @@ locals {
     [aws_cloudwatch_metric_alarm.inventory_5xx],
     values(aws_cloudwatch_metric_alarm.counts),
     [aws_cloudwatch_metric_alarm.pricing_restarted, aws_cloudwatch_metric_alarm.metrics_silent],
+    aws_cloudwatch_metric_alarm.alb_5xx,
   )
 }
 
@@ -158,6 +159,44 @@ resource "aws_cloudwatch_metric_alarm" "metrics_silent" {
   threshold           = 1
   comparison_operator = "LessThanThreshold"
   treat_missing_data  = "breaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+}
+
+# The answers the inventory ALB gives itself (502, 503, 504: no healthy pod
+# behind it, a connection closed under it, a timeout) never reach inventory,
+# so the 5xx rate above cannot see them; refused updates leave the queue
+# empty, so the queue alarms cannot either. The ALB is the load balancer
+# controller's, made by the first pipeline deploy: alb_alarm_enabled is set
+# after it (as modules/edge's hosted_zone_id), when the lookup finds it.
+# CloudWatch writes this metric only for periods with such answers.
+data "aws_lb" "inventory" {
+  count = var.alb_alarm_enabled ? 1 : 0
+  name  = var.load_balancer_name
+
+  lifecycle {
+    precondition {
+      condition     = var.load_balancer_name != null
+      error_message = "load_balancer_name is required while alb_alarm_enabled is true (the Ingress's ALB, \"<env name>-inventory\")."
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "alb_5xx" {
+  count = var.alb_alarm_enabled ? 1 : 0
+
+  alarm_name          = "${var.name_prefix}-inventory-alb-5xx"
+  alarm_description   = "The inventory ALB itself answered more than ${var.alb_5xx_threshold} requests with a 5xx within ${var.evaluation_minutes} minutes: updates refused before they reached inventory. kubectl -n stockprice get pods,endpoints -l app.kubernetes.io/name=inventory; kubectl -n stockprice describe ingress inventory (events); the target group's health in the console."
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "HTTPCode_ELB_5XX_Count"
+  dimensions          = { LoadBalancer = data.aws_lb.inventory[0].arn_suffix }
+  statistic           = "Sum"
+  period              = var.evaluation_minutes * 60
+  evaluation_periods  = 1
+  threshold           = var.alb_5xx_threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
   alarm_actions       = local.actions
   ok_actions          = local.actions
   tags                = var.tags

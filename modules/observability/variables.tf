@@ -146,6 +146,29 @@ variable "pricing_poison_threshold" {
   }
 }
 
+variable "alb_alarm_enabled" {
+  description = "Alarm on the 5xx answers the inventory ALB gives itself (HTTPCode_ELB_5XX_Count), which inventory's own metrics never see. The ALB exists only after the first pipeline deploy: set true then, and apply this unit again."
+  type        = bool
+  default     = false
+}
+
+variable "load_balancer_name" {
+  description = "Name of the inventory Ingress's ALB (its alb.ingress.kubernetes.io/load-balancer-name, \"<env name>-inventory\"); looked up only while alb_alarm_enabled."
+  type        = string
+  default     = null
+}
+
+variable "alb_5xx_threshold" {
+  description = "5xx answers of the ALB itself within the window above which the ALB alarm fires (0 or more). A rolling deploy or a Fargate move gives none: each pod leaves the target group before it stops."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.alb_5xx_threshold >= 0
+    error_message = "alb_5xx_threshold must be 0 or more."
+  }
+}
+
 variable "dashboard_statuses" {
   description = "HTTP statuses of inventory shown on the dashboard's answers-per-status widget."
   type        = list(string)

@@ -48,6 +48,10 @@ run "defaults" {
     condition     = length(local.all_alarms) == 6
     error_message = "six service alarms, the silent-metrics one included (the queue alarms are modules/alarms' sqs_alarms)"
   }
+  assert {
+    condition     = length(data.aws_lb.inventory) == 0 && length(aws_cloudwatch_metric_alarm.alb_5xx) == 0
+    error_message = "no ALB lookup by default: the first apply comes before the first deploy makes the ALB"
+  }
 
   assert {
     condition     = length(output.query_names) == 4
@@ -90,4 +94,46 @@ run "bad_retention_is_refused" {
   }
 
   expect_failures = [var.log_retention_days]
+}
+
+# After the first deploy: the ALB's own 5xx answers page, with the others.
+run "alb_alarm_once_the_alb_exists" {
+  command = plan
+
+  variables {
+    alb_alarm_enabled  = true
+    load_balancer_name = "stockprice-test-inventory"
+  }
+
+  override_data {
+    target = data.aws_lb.inventory[0]
+    values = { arn_suffix = "app/stockprice-test-inventory/0123456789abcdef" }
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.alb_5xx[0].namespace == "AWS/ApplicationELB" && aws_cloudwatch_metric_alarm.alb_5xx[0].metric_name == "HTTPCode_ELB_5XX_Count"
+    error_message = "the alarm reads the ALB's own 5xx count"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.alb_5xx[0].dimensions["LoadBalancer"] == "app/stockprice-test-inventory/0123456789abcdef" && length(aws_cloudwatch_metric_alarm.alb_5xx[0].dimensions) == 1
+    error_message = "the alarm's LoadBalancer dimension is the looked-up ALB's arn_suffix"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.alb_5xx[0].threshold == 10 && aws_cloudwatch_metric_alarm.alb_5xx[0].treat_missing_data == "notBreaching"
+    error_message = "more than 10 in the window by default; no data (no 5xx) is fine"
+  }
+  assert {
+    condition     = length(local.all_alarms) == 7 && contains(output.alarm_names, "stockprice-test-inventory-alb-5xx")
+    error_message = "the ALB alarm is one of the service alarms (dashboard widget, outputs, actions)"
+  }
+}
+
+run "alb_alarm_without_a_name_is_refused" {
+  command = plan
+
+  variables {
+    alb_alarm_enabled = true
+  }
+
+  expect_failures = [data.aws_lb.inventory]
 }

@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test, type TestContext } from "node:test";
+import { AFTER_FIRST_DEPLOY } from "../helpers/after-deploy.ts";
 import { AGAIN_AFTER_DESTROY, applyEnvironments, type ApplyRun, type UnitApply } from "../helpers/apply.ts";
 import { PLANS_NOTHING, ROOT } from "../helpers/infra-checks.ts";
 import { motoUnavailable, startMoto, type Moto } from "../helpers/moto.ts";
@@ -100,6 +101,15 @@ for (const u of units.filter((x) => AGAIN_AFTER_DESTROY[x.module] && !Object.key
     if (!r) return;
     if (r.error) assert.fail(`live/${u.id}: ${r.error}`);
     assert.equal(r.again, "", `live/${u.id}: ${r.again}`);
+  });
+}
+
+for (const u of units.filter((x) => AFTER_FIRST_DEPLOY[x.module])) {
+  test(`live/${u.id}: applied again after the first deploy (${AFTER_FIRST_DEPLOY[u.module].why}), planned again with no changes`, async (t) => {
+    const r = await result(t, u.id);
+    if (!r) return;
+    if (r.error) assert.fail(`live/${u.id}: ${r.error}`);
+    assert.equal(r.afterDeploy, "", `live/${u.id}: ${r.afterDeploy}`);
   });
 }
 

@@ -17,6 +17,7 @@ import { run, type Ran } from "./terraform-cli.ts";
 import { initArgs, providersNeeded, siblingsCalled, withSource, type ProviderSource } from "./terraform.ts";
 import { resolveUnits, type ResolvedUnit } from "./terragrunt.ts";
 import { LEFT_OUT } from "../apply/left-out.ts";
+import { AFTER_FIRST_DEPLOY, type DeployedUnit } from "./after-deploy.ts";
 
 /** Every AWS service the modules call, as the provider's endpoints block names it. */
 export const SERVICES = [
@@ -50,6 +51,8 @@ export interface UnitApply {
   destroyed?: boolean;
   /** AGAIN_AFTER_DESTROY units: "" when the apply right after the destroy worked, else its error. */
   again?: string;
+  /** AFTER_FIRST_DEPLOY units: "" when the second apply, its plan and its check worked, else what did not. */
+  afterDeploy?: string;
   leftOut: string[];
   seconds: number;
   /** Seconds per step (apply, plan, destroy, ...). */
@@ -94,6 +97,8 @@ interface Ctx {
   outputs: Map<string, Record<string, unknown>>;
   /** Initialised .terraform of a module, copied into each of its units. */
   inits: Map<string, Promise<string>>;
+  /** What an AFTER_FIRST_DEPLOY step made, removed after its unit's destroy. */
+  cleanups: Map<string, () => void>;
 }
 
 /**
@@ -112,6 +117,14 @@ const tf = async (ctx: Ctx, dir: string, args: string[], r?: UnitApply): Promise
 /** terraform's errors, and the end of its output (what it was still waiting for when it was stopped). */
 const failed = (step: string, r: Ran) =>
   `${step} ${r.code === null ? `was stopped after ${STEP_TIMEOUT_MS / 1000} s` : `exited ${r.code}`}:\n${r.stderr.slice(0, 6000)}\n${r.stdout.split("\n").filter((l) => /Still|Creating|Destroying|Modifying|Error|complete after/.test(l)).slice(-15).join("\n")}`;
+
+/** What a plan with changes would change (its resource lines). */
+const planDiff = (plan: Ran) =>
+  plan.stdout
+    .split("\n")
+    .filter((l) => /^\s+[~+-]|must be replaced|will be (updated|created|destroyed)/.test(l))
+    .join("\n")
+    .slice(0, 6000);
 
 /** Copies modules/<module> to dir, and beside it each sibling module it calls as "../<name>" (as Terragrunt's "modules//<name>" source does). */
 async function copyModule(ctx: Ctx, module: string, dir: string): Promise<void> {
@@ -159,12 +172,43 @@ async function applyUnit(ctx: Ctx, unitId: string, result: UnitApply): Promise<v
   result.applied = await stateCount(ctx, dir);
   const plan = await tf(ctx, dir, ["plan", "-detailed-exitcode", "-input=false", ...targets], result);
   if (plan.code === 1) throw new Error(failed("second terraform plan", plan));
-  result.replan = plan.code === 0 ? "" : plan.stdout.split("\n").filter((l) => /^\s+[~+-]|must be replaced|will be (updated|created|destroyed)/.test(l)).join("\n").slice(0, 6000);
+  result.replan = plan.code === 0 ? "" : planDiff(plan);
   const out = await tf(ctx, dir, ["output", "-json"]);
   if (out.code !== 0) throw new Error(failed("terraform output", out));
   ctx.outputs.set(u.id, Object.fromEntries(Object.entries(JSON.parse(out.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value])));
   writeFileSync(join(dir, ".targets"), JSON.stringify(targets));
   result.seconds += (performance.now() - started) / 1000;
+}
+
+/**
+ * After the first deploy (after-deploy.ts): makes what the deploy makes,
+ * applies the unit again with the step's inputs, plans it again (no changes
+ * allowed) and checks the result, in result.afterDeploy.
+ */
+async function afterFirstDeploy(ctx: Ctx, u: ResolvedUnit, result: UnitApply): Promise<void> {
+  const step = AFTER_FIRST_DEPLOY[u.module];
+  const dir = join(ctx.work, u.id);
+  const tfvars = join(dir, "terraform.tfvars.json");
+  const deployed: DeployedUnit = {
+    env: u.env,
+    endpoint: ctx.endpoint,
+    account: String((u.locals.account as Record<string, unknown>).account_id),
+    region: String((u.locals.region as Record<string, unknown>).aws_region),
+    values: { ...(JSON.parse(readFileSync(tfvars, "utf8")) as Record<string, unknown>), ...step.inputs },
+    outputs: (unit) => ctx.outputs.get(`${u.env}/${unit}`),
+  };
+  step.prepare(deployed);
+  ctx.cleanups.set(u.id, () => step.cleanup(deployed));
+  writeFileSync(tfvars, JSON.stringify(deployed.values, null, 2));
+  const targets = JSON.parse(readFileSync(join(dir, ".targets"), "utf8")) as string[];
+  const apply = await tf(ctx, dir, ["apply", "-auto-approve", "-input=false", ...targets], result);
+  if (apply.code !== 0) return void (result.afterDeploy = failed("terraform apply after the first deploy", apply));
+  const plan = await tf(ctx, dir, ["plan", "-detailed-exitcode", "-input=false", ...targets], result);
+  if (plan.code === 2) return void (result.afterDeploy = `the plan after that apply is not empty:\n${planDiff(plan)}`);
+  if (plan.code !== 0) return void (result.afterDeploy = failed("the plan after that apply", plan));
+  const out = await tf(ctx, dir, ["output", "-json"]);
+  const outputs = Object.fromEntries(Object.entries(JSON.parse(out.stdout || "{}") as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
+  result.afterDeploy = step.check(deployed, outputs).join("\n");
 }
 
 async function stateCount(ctx: Ctx, dir: string): Promise<number> {
@@ -203,6 +247,7 @@ async function destroyUnit(ctx: Ctx, unitId: string, result: UnitApply): Promise
   }
   result.remaining = await stateCount(ctx, dir);
   result.destroyed = result.remaining === 0;
+  ctx.cleanups.get(unitId)?.();
   result.seconds += (performance.now() - started) / 1000;
 }
 
@@ -267,7 +312,7 @@ export async function applyEnvironments(root: string, work: string, endpoint: st
   writeFileSync(cliConfig, "");
   const env: NodeJS.ProcessEnv = withSource({ ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_CLI_CONFIG_FILE: cliConfig, TF_INPUT: "0" }, source);
   for (const k of Object.keys(env)) if (/^(TF_VAR_|TF_DATA_DIR$|TF_LOG|AWS_)/.test(k)) delete env[k];
-  const ctx: Ctx = { root, work, env, source, endpoint, outputs: new Map(), inits: new Map() };
+  const ctx: Ctx = { root, work, env, source, endpoint, outputs: new Map(), inits: new Map(), cleanups: new Map() };
   const units = (await resolveUnits(root)).filter((u) => options.envs.includes(u.env) && (options.units === undefined || options.units.includes(u.id)));
   const results = new Map<string, UnitApply>();
   for (const u of units) {
@@ -291,6 +336,8 @@ export async function applyEnvironments(root: string, work: string, endpoint: st
   const limit = options.concurrency ?? (Number(process.env.APPLY_CONCURRENCY) || 4);
   const blocked = (id: string, why: string) => void (results.get(id)!.error = `not applied: ${why}`);
   await walk(live, deps, limit, guard("apply", (id, r) => applyUnit(ctx, id, r)), broken, blocked);
+  const deployed = live.filter((id) => AFTER_FIRST_DEPLOY[byId.get(id)!.module] && results.get(id)!.applied !== undefined);
+  await Promise.all(deployed.map(guard("after the first deploy", (id, r) => afterFirstDeploy(ctx, byId.get(id)!, r))));
   // Destroy: a unit goes once every unit that depends on it is gone; a unit
   // that never applied has nothing to destroy and does not hold others up.
   const applied = live.filter((id) => results.get(id)!.applied !== undefined);

@@ -12,7 +12,6 @@ locals {
     [aws_cloudwatch_metric_alarm.inventory_5xx],
     values(aws_cloudwatch_metric_alarm.counts),
     [aws_cloudwatch_metric_alarm.pricing_restarted, aws_cloudwatch_metric_alarm.metrics_silent],
-    aws_cloudwatch_metric_alarm.alb_5xx,
   )
 }
 
@@ -55,23 +54,28 @@ resource "aws_cloudwatch_metric_alarm" "inventory_5xx" {
   }
 }
 
-# Three alarms of one shape: a counter's sum over the window above a threshold.
+# Alarms of one shape: a count's sum over the window above a threshold. The
+# services' counters here; the ALB's own 5xx (alb_count_alarms, below) once
+# the ALB exists.
 locals {
   count_alarms = {
     "inventory-publish-failures" = {
       description = "More than ${var.publish_failures_threshold} SendMessageBatch calls failed within ${var.evaluation_minutes} minutes: updates are being refused with 503. Check SQS, the queue policy and the inventory role."
+      namespace   = local.ns
       metric_name = "inventory_sqs_calls_total"
       dimensions  = { Service = "inventory", action = "SendMessageBatch", outcome = "error" }
       threshold   = var.publish_failures_threshold
     }
     "pricing-failed" = {
       description = "More than ${var.pricing_failed_threshold} messages returned for a retry within ${var.evaluation_minutes} minutes: price decisions cannot be sent. Check price-change-queue and the pricing role."
+      namespace   = local.ns
       metric_name = "pricing_failed_total"
       dimensions  = { Service = "pricing" }
       threshold   = var.pricing_failed_threshold
     }
     "pricing-poison" = {
       description = "More than ${var.pricing_poison_threshold} unreadable stock updates within ${var.evaluation_minutes} minutes: a producer sends bad messages. Query \"poison messages\"; they end in the DLQ."
+      namespace   = local.ns
       metric_name = "pricing_poison_total"
       dimensions  = { Service = "pricing" }
       threshold   = var.pricing_poison_threshold
@@ -80,11 +84,11 @@ locals {
 }
 
 resource "aws_cloudwatch_metric_alarm" "counts" {
-  for_each = local.count_alarms
+  for_each = merge(local.count_alarms, { for k, a in local.alb_count_alarms : k => a if var.alb_alarm_enabled })
 
   alarm_name          = "${var.name_prefix}-${each.key}"
   alarm_description   = each.value.description
-  namespace           = local.ns
+  namespace           = each.value.namespace
   metric_name         = each.value.metric_name
   dimensions          = each.value.dimensions
   statistic           = "Sum"
@@ -183,21 +187,14 @@ data "aws_lb" "inventory" {
   }
 }
 
-resource "aws_cloudwatch_metric_alarm" "alb_5xx" {
-  count = var.alb_alarm_enabled ? 1 : 0
-
-  alarm_name          = "${var.name_prefix}-inventory-alb-5xx"
-  alarm_description   = "The inventory ALB itself answered more than ${var.alb_5xx_threshold} requests with a 5xx within ${var.evaluation_minutes} minutes: updates refused before they reached inventory. kubectl -n stockprice get pods,endpoints -l app.kubernetes.io/name=inventory; kubectl -n stockprice describe ingress inventory (events); the target group's health in the console."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "HTTPCode_ELB_5XX_Count"
-  dimensions          = { LoadBalancer = data.aws_lb.inventory[0].arn_suffix }
-  statistic           = "Sum"
-  period              = var.evaluation_minutes * 60
-  evaluation_periods  = 1
-  threshold           = var.alb_5xx_threshold
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-  tags                = var.tags
+locals {
+  alb_count_alarms = {
+    "inventory-alb-5xx" = {
+      description = "The inventory ALB itself answered more than ${var.alb_5xx_threshold} requests with a 5xx within ${var.evaluation_minutes} minutes: updates refused before they reached inventory. kubectl -n stockprice get pods,endpoints -l app.kubernetes.io/name=inventory; kubectl -n stockprice describe ingress inventory (events); the target group's health in the console."
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "HTTPCode_ELB_5XX_Count"
+      dimensions  = { LoadBalancer = one(data.aws_lb.inventory[*].arn_suffix) }
+      threshold   = var.alb_5xx_threshold
+    }
+  }
 }

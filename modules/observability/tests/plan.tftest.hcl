@@ -49,7 +49,7 @@ run "defaults" {
     error_message = "six service alarms, the silent-metrics one included (the queue alarms are modules/alarms' sqs_alarms)"
   }
   assert {
-    condition     = length(data.aws_lb.inventory) == 0 && length(aws_cloudwatch_metric_alarm.alb_5xx) == 0
+    condition     = length(data.aws_lb.inventory) == 0 && !contains(keys(aws_cloudwatch_metric_alarm.counts), "inventory-alb-5xx")
     error_message = "no ALB lookup by default: the first apply comes before the first deploy makes the ALB"
   }
 
@@ -111,15 +111,15 @@ run "alb_alarm_once_the_alb_exists" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.alb_5xx[0].namespace == "AWS/ApplicationELB" && aws_cloudwatch_metric_alarm.alb_5xx[0].metric_name == "HTTPCode_ELB_5XX_Count"
+    condition     = aws_cloudwatch_metric_alarm.counts["inventory-alb-5xx"].namespace == "AWS/ApplicationELB" && aws_cloudwatch_metric_alarm.counts["inventory-alb-5xx"].metric_name == "HTTPCode_ELB_5XX_Count"
     error_message = "the alarm reads the ALB's own 5xx count"
   }
   assert {
-    condition     = aws_cloudwatch_metric_alarm.alb_5xx[0].dimensions["LoadBalancer"] == "app/stockprice-test-inventory/0123456789abcdef" && length(aws_cloudwatch_metric_alarm.alb_5xx[0].dimensions) == 1
+    condition     = aws_cloudwatch_metric_alarm.counts["inventory-alb-5xx"].dimensions["LoadBalancer"] == "app/stockprice-test-inventory/0123456789abcdef" && length(aws_cloudwatch_metric_alarm.counts["inventory-alb-5xx"].dimensions) == 1
     error_message = "the alarm's LoadBalancer dimension is the looked-up ALB's arn_suffix"
   }
   assert {
-    condition     = aws_cloudwatch_metric_alarm.alb_5xx[0].threshold == 10 && aws_cloudwatch_metric_alarm.alb_5xx[0].treat_missing_data == "notBreaching"
+    condition     = aws_cloudwatch_metric_alarm.counts["inventory-alb-5xx"].threshold == 10 && aws_cloudwatch_metric_alarm.counts["inventory-alb-5xx"].treat_missing_data == "notBreaching"
     error_message = "more than 10 in the window by default; no data (no 5xx) is fine"
   }
   assert {

@@ -173,9 +173,7 @@ async function applyUnit(ctx: Ctx, unitId: string, result: UnitApply): Promise<v
   const plan = await tf(ctx, dir, ["plan", "-detailed-exitcode", "-input=false", ...targets], result);
   if (plan.code === 1) throw new Error(failed("second terraform plan", plan));
   result.replan = plan.code === 0 ? "" : planDiff(plan);
-  const out = await tf(ctx, dir, ["output", "-json"]);
-  if (out.code !== 0) throw new Error(failed("terraform output", out));
-  ctx.outputs.set(u.id, Object.fromEntries(Object.entries(JSON.parse(out.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value])));
+  ctx.outputs.set(u.id, await readOutputs(ctx, dir));
   writeFileSync(join(dir, ".targets"), JSON.stringify(targets));
   result.seconds += (performance.now() - started) / 1000;
 }
@@ -206,9 +204,14 @@ async function afterFirstDeploy(ctx: Ctx, u: ResolvedUnit, result: UnitApply): P
   const plan = await tf(ctx, dir, ["plan", "-detailed-exitcode", "-input=false", ...targets], result);
   if (plan.code === 2) return void (result.afterDeploy = `the plan after that apply is not empty:\n${planDiff(plan)}`);
   if (plan.code !== 0) return void (result.afterDeploy = failed("the plan after that apply", plan));
+  result.afterDeploy = step.check(deployed, await readOutputs(ctx, dir)).join("\n");
+}
+
+/** The unit's outputs, name => value. */
+async function readOutputs(ctx: Ctx, dir: string): Promise<Record<string, unknown>> {
   const out = await tf(ctx, dir, ["output", "-json"]);
-  const outputs = Object.fromEntries(Object.entries(JSON.parse(out.stdout || "{}") as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
-  result.afterDeploy = step.check(deployed, outputs).join("\n");
+  if (out.code !== 0) throw new Error(failed("terraform output", out));
+  return Object.fromEntries(Object.entries(JSON.parse(out.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
 }
 
 async function stateCount(ctx: Ctx, dir: string): Promise<number> {
